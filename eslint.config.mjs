@@ -25,7 +25,11 @@ export default [
               onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:adapter-contract', 'type:util'],
             },
             { sourceTag: 'type:registry', onlyDependOnLibsWithTags: ['type:adapter', 'type:adapter-contract'] },
-            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:adapter-contract'] },
+            {
+              sourceTag: 'type:adapter',
+              onlyDependOnLibsWithTags: ['type:adapter-contract', 'type:adapter-support'],
+            },
+            { sourceTag: 'type:adapter-support', onlyDependOnLibsWithTags: ['type:adapter-contract'] },
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:adapter-contract', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:adapter-contract'] },

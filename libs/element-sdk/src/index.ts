@@ -1,1 +1,3 @@
-export {};
+export * from './lib/errors';
+export * from './lib/descriptors';
+export * from './lib/element';

@@ -1,1 +1,4 @@
-export {};
+export * from './lib/authorization';
+export * from './lib/error-body';
+export * from './lib/hub-exception.filter';
+export * from './lib/validation';

@@ -1,1 +1,2 @@
-export {};
+export * from './lib/common-descriptors';
+export * from './lib/instance-configuration';

@@ -1,1 +1,7 @@
-export {};
+export * from './lib/database';
+export * from './lib/elements.repository';
+export * from './lib/hub-store';
+export * from './lib/instances.repository';
+export * from './lib/secret-box';
+export type { Tenant } from './lib/tenant';
+export * from './lib/tenants.repository';

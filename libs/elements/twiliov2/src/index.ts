@@ -1,1 +1,1 @@
-export {};
+export * from './lib/twiliov2.element';

@@ -1,0 +1,50 @@
+import { HubExceptionFilter, hubValidationPipe } from '@hub/http';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import type { HubEnvironment } from './hub-environment';
+import { PinoNestLogger } from './logger';
+
+export const API_PREFIX = 'elements/api-v2';
+/** The old platform's payload limit. */
+export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+
+/** Builds the api app (not yet listening): used by main.ts and by the in-process tests. */
+export async function createApiApp(env: HubEnvironment, logger: Logger): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    requestIdLogLabel: 'requestId',
+    disableRequestLogging: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env, (m) => logger.info(m)), adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
+  app.useGlobalPipes(hubValidationPipe());
+  app.useGlobalFilters(new HubExceptionFilter());
+  app.enableShutdownHooks();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header('Elements-Request-Id', request.id);
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Messaging Hub')
+      .setDescription('Platform API of the messaging hub (wire compatible with Cloud Elements /elements/api-v2).')
+      .setVersion('2')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'Authorization', description: 'User <secret>, Organization <secret>' }, 'User-Organization')
+      .build(),
+  );
+  fastify.get(`/${API_PREFIX}/docs`, async () => document);
+  return app;
+}

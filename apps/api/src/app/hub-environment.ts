@@ -1,0 +1,82 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? (/^(true|1|yes)$/i.test(value) ? true : /^(false|0|no)$/i.test(value) ? false : value) : value;
+
+/**
+ * The hub's environment, typed and checked at boot: a bad variable stops the process with a
+ * message naming it (see `validateHubEnvironment`). Documented in the README.
+ */
+export class HubEnvironment {
+  /** Interface to listen on. Loopback by default; 0.0.0.0 to serve a network. */
+  @IsString()
+  HOST = '127.0.0.1';
+
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 8080;
+
+  /** postgresql://… selects PostgreSQL; unset selects the embedded store in HUB_DATA_DIR. */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must start with postgresql://' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  HUB_DATA_DIR = '.data';
+
+  /** Base64 AES-256 key(s), comma separated, optionally `id:key`. Required with DATABASE_URL. */
+  @IsOptional()
+  @IsString()
+  HUB_ENCRYPTION_KEY?: string;
+
+  /** PostgreSQL only: apply pending migrations at start instead of refusing to start. */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'HUB_MIGRATE_ON_START must be true or false' })
+  HUB_MIGRATE_ON_START = false;
+
+  /** Create a first organization and user on an empty store, and print their secrets once. */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'HUB_BOOTSTRAP_ORGANIZATION must be true or false' })
+  HUB_BOOTSTRAP_ORGANIZATION = true;
+
+  /** Upper bound of one vendor call, in milliseconds. */
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'HUB_VENDOR_TIMEOUT_MS must be an integer number of milliseconds' })
+  @Min(100)
+  @Max(300_000)
+  HUB_VENDOR_TIMEOUT_MS = 15_000;
+
+  /** Where the migration folders are; defaults to the ones shipped with the build. */
+  @IsOptional()
+  @IsString()
+  HUB_MIGRATIONS_DIR?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+  })
+  LOG_LEVEL = 'info';
+}
+
+/** For @nestjs/config's `validate`, and for main.ts before the app exists. */
+export function validateHubEnvironment(raw: Record<string, unknown>): HubEnvironment {
+  const known = Object.keys(new HubEnvironment());
+  const extra = ['DATABASE_URL', 'HUB_ENCRYPTION_KEY', 'HUB_MIGRATIONS_DIR'];
+  const picked = Object.fromEntries(
+    [...known, ...extra].filter((k) => raw[k] !== undefined && raw[k] !== '').map((k) => [k, raw[k]]),
+  );
+  const env = plainToInstance(HubEnvironment, picked);
+  const errors = validateSync(env, { skipMissingProperties: false });
+  const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
+  if (env.DATABASE_URL && !env.HUB_ENCRYPTION_KEY) {
+    problems.push(
+      'HUB_ENCRYPTION_KEY: required with DATABASE_URL (generate one with `openssl rand -base64 32` and keep it safe)',
+    );
+  }
+  if (problems.length > 0) {
+    throw new Error(`Invalid environment:\n  - ${problems.join('\n  - ')}`);
+  }
+  return env;
+}

@@ -1,0 +1,73 @@
+/**
+ * Expected failures, typed. Every part of the hub (adapters included) throws these;
+ * one exception filter in libs/http turns them into `{requestId, message, providerMessage?}`.
+ * Anything else that escapes is an unexpected 500 and is logged.
+ */
+export class HubError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details: { providerMessage?: string; providerCode?: string | number; retryAfterSeconds?: number } = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadRequestError extends HubError {
+  constructor(message: string, details?: HubError['details']) {
+    super(400, message, details);
+  }
+}
+
+export class UnauthorizedError extends HubError {
+  constructor(message: string) {
+    super(401, message);
+  }
+}
+
+export class ForbiddenError extends HubError {
+  constructor(message: string) {
+    super(403, message);
+  }
+}
+
+export class NotFoundError extends HubError {
+  constructor(message: string) {
+    super(404, message);
+  }
+}
+
+export class ConflictError extends HubError {
+  constructor(message: string) {
+    super(409, message);
+  }
+}
+
+/** The vendor answered with a 4xx: its status and words pass through to the client. */
+export class VendorRejectedError extends HubError {
+  constructor(status: number, message: string, providerMessage: string, providerCode?: string | number) {
+    super(status, message, { providerMessage, providerCode });
+  }
+}
+
+/** The vendor could not be reached, reset the connection, or answered 5xx. */
+export class VendorUnavailableError extends HubError {
+  constructor(message: string, providerMessage?: string, providerCode?: string | number) {
+    super(502, message, { providerMessage, providerCode });
+  }
+}
+
+/** The vendor did not answer within the configured timeout. */
+export class VendorTimeoutError extends HubError {
+  constructor(message: string) {
+    super(504, message);
+  }
+}
+
+/** The vendor is rate limiting us and retries did not get through in time. */
+export class VendorRateLimitedError extends HubError {
+  constructor(message: string, retryAfterSeconds: number, providerMessage?: string, providerCode?: string | number) {
+    super(429, message, { providerMessage, providerCode, retryAfterSeconds });
+  }
+}

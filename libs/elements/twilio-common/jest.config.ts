@@ -1,0 +1,6 @@
+export default {
+  displayName: 'twilio-common',
+  preset: '../../../jest.preset.js',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+};

@@ -1,0 +1,82 @@
+import type { ElementDefinition } from '@hub/element-sdk';
+import {
+  TWILIO_ACCOUNTS_URL,
+  createTwilioClient,
+  validateAccountSid,
+  validateAccountsUrl,
+  verifyTwilioAccount,
+} from '@hub/elements/twilio-common';
+
+/** The messages poller of the old platform's twiliov2 element (see the seed documents). */
+export const TWILIOV2_DEFAULT_POLLER = JSON.stringify({
+  messages: {
+    url: "/hubs/messaging/messages?where=DateSent='${date:yyyy-MM-dd'T'HH:mm:ssXXX}'",
+    idField: 'sid',
+  },
+});
+
+/** Twilio V2: the whole Twilio REST API for messaging, vendor-native models (id 503 on the old platform). */
+export const twiliov2Element: ElementDefinition = {
+  metadata: {
+    id: 503,
+    key: 'twiliov2',
+    name: 'Twilio V2',
+    hub: 'messaging',
+    description:
+      'Add a Twilio Instance to connect your existing Twilio account to the Messaging Hub, allowing you to send, receive and manage email, MMS, and SMS messages etc. across multiple Messaging elements. You will need your Twilio account information, or use our trial account to add an instance.',
+    image: 'elements/provider_twilio.png',
+    typeOauth: false,
+    trialAccount: false,
+    authenticationType: 'basic',
+    events: { supported: true, methods: ['polling', 'webhook'] },
+  },
+  configuration: [
+    {
+      key: 'username',
+      name: 'Account SID',
+      type: 'string',
+      required: true,
+      validate: validateAccountSid,
+      description: 'Your Twilio Account SID (AC…), from the Twilio console.',
+    },
+    {
+      key: 'password',
+      name: 'Auth Token',
+      type: 'string',
+      required: true,
+      secret: true,
+      description: 'Your Twilio Auth Token, from the Twilio console.',
+    },
+    {
+      key: 'base.url',
+      name: 'Base URL',
+      type: 'url',
+      required: false,
+      default: TWILIO_ACCOUNTS_URL,
+      validate: validateAccountsUrl,
+      description: 'Where the instance’s Twilio API lives. Change it only to point at a Twilio test double.',
+    },
+  ],
+  commonConfiguration: {
+    'pagination.type': 'page',
+    'pagination.max': '100',
+    'pagination.page.startindex': '0',
+    'event.notification.enabled': 'false',
+    'event.vendor.type': 'polling',
+    'event.notification.type': 'webhook',
+    'event.notification.callback.url': null,
+    'event.notification.signature.key': null,
+    'event.poller.refresh_interval': '15',
+    'event.poller.configuration': TWILIOV2_DEFAULT_POLLER,
+  },
+  connect(configuration, options) {
+    const accountSid = configuration['username'] ?? '';
+    const client = createTwilioClient({
+      accountSid,
+      authToken: configuration['password'] ?? '',
+      accountsUrl: configuration['base.url'] ?? TWILIO_ACCOUNTS_URL,
+      timeoutMs: options.timeoutMs,
+    });
+    return { verifyCredentials: () => verifyTwilioAccount(client, accountSid) };
+  },
+};

@@ -1,0 +1,9 @@
+/** Dependency-injection tokens of the platform module. */
+export const HUB_STORE = Symbol('HUB_STORE');
+export const HUB_ELEMENTS = Symbol('HUB_ELEMENTS');
+export const PLATFORM_OPTIONS = Symbol('PLATFORM_OPTIONS');
+
+export interface PlatformOptions {
+  /** Upper bound of one vendor call (credential checks included), in milliseconds. */
+  readonly vendorTimeoutMs: number;
+}

@@ -1,0 +1,105 @@
+
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PrismaClient } from '../generated/prisma/client';
+import { createPGlite } from './pglite';
+import { applyMigrations, pendingMigrations } from '../migrations';
+
+export type StoreKind = 'embedded' | 'postgresql';
+
+export interface HubDatabase {
+  readonly kind: StoreKind;
+  readonly prisma: PrismaClient;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** postgresql://… selects PostgreSQL; absent selects the embedded store in `dataDir`. */
+  readonly databaseUrl?: string;
+  /** Base data folder of the embedded store (its PGlite files live in `<dataDir>/pglite`). */
+  readonly dataDir: string;
+  readonly migrationsDir: string;
+  /** PostgreSQL only: apply pending migrations instead of refusing to start. */
+  readonly migrateOnStart?: boolean;
+  readonly log?: (message: string) => void;
+}
+
+export class StoreStartupError extends Error {}
+
+/**
+ * Opens the hub's one database. The embedded store (PGlite, in-process) migrates itself at
+ * start, since nobody else can reach it; PostgreSQL is migrated by `npm run db:migrate`, and a
+ * hub started on a database that is behind refuses to run rather than fail later.
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDatabase> {
+  const log = options.log ?? (() => undefined);
+  if (options.databaseUrl) {
+    const adapterFactory = new PrismaPg({ connectionString: options.databaseUrl });
+    const pending = await pendingMigrations({ adapterFactory, migrationsDir: options.migrationsDir });
+    if (pending.length > 0) {
+      if (!options.migrateOnStart) {
+        throw new StoreStartupError(
+          `The database is missing ${pending.length} migration(s) (${pending.join(', ')}): run \`npm run db:migrate\` with the same DATABASE_URL, or set HUB_MIGRATE_ON_START=true`,
+        );
+      }
+      const { applied } = await applyMigrations({ adapterFactory, migrationsDir: options.migrationsDir, log });
+      log(`applied ${applied.length} migration(s) to PostgreSQL`);
+    }
+    const prisma = new PrismaClient({ adapter: adapterFactory });
+    await prisma.$connect();
+    return { kind: 'postgresql', prisma, close: () => prisma.$disconnect() };
+  }
+
+  const pgliteDir = path.join(options.dataDir, 'pglite');
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const releaseLock = await lockDataDir(options.dataDir);
+  try {
+    const pglite = await createPGlite({ dataDir: pgliteDir });
+    const adapterFactory = new PrismaPGlite(pglite);
+    const { applied } = await applyMigrations({ adapterFactory, migrationsDir: options.migrationsDir, log });
+    if (applied.length > 0) log(`embedded store at ${pgliteDir}: applied ${applied.join(', ')}`);
+    const prisma = new PrismaClient({ adapter: adapterFactory });
+    return {
+      kind: 'embedded',
+      prisma,
+      close: async () => {
+        await prisma.$disconnect();
+        await pglite.close();
+        await releaseLock();
+      },
+    };
+  } catch (error) {
+    await releaseLock();
+    throw error;
+  }
+}
+
+/**
+ * One PGlite data folder can be opened by one process only; a second opener would corrupt it.
+ * A pid file refuses the second process with a clear message (a stale file from a dead process is taken over).
+ */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const file = path.join(dataDir, 'hub.pid');
+  const holder = await readFile(file, 'utf8').then(Number, () => NaN);
+  if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+    throw new StoreStartupError(
+      `The embedded store in ${dataDir} is in use by process ${holder}. Stop it first (the embedded store serves one process), or use PostgreSQL (DATABASE_URL) to run several.`,
+    );
+  }
+  await writeFile(file, String(process.pid), { mode: 0o600 });
+  return async () => {
+    const current = await readFile(file, 'utf8').then(Number, () => NaN);
+    if (current === process.pid) await rm(file, { force: true });
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,51 @@
+import { openDatabase, type HubDatabase, type OpenDatabaseOptions } from './database';
+import { ElementsRepository } from './elements.repository';
+import { InstancesRepository } from './instances.repository';
+import { SecretBox, loadOrCreateKeyFile, parseEncryptionKeys } from './secret-box';
+import { TenantsRepository } from './tenants.repository';
+
+/** The store as the rest of the hub sees it: repositories, never the raw Prisma client. */
+export interface HubStore {
+  readonly kind: HubDatabase['kind'];
+  readonly tenants: TenantsRepository;
+  readonly instances: InstancesRepository;
+  readonly elements: ElementsRepository;
+  /** Liveness of the database, for /health. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions extends OpenDatabaseOptions {
+  /** HUB_ENCRYPTION_KEY. Required on PostgreSQL; the embedded store generates one into its data folder. */
+  readonly encryptionKey?: string;
+}
+
+export async function openStore(options: OpenStoreOptions): Promise<HubStore> {
+  const keys = options.encryptionKey
+    ? parseEncryptionKeys(options.encryptionKey)
+    : options.databaseUrl
+      ? undefined
+      : await loadOrCreateKeyFile(options.dataDir);
+  if (!keys) {
+    throw new Error(
+      'HUB_ENCRYPTION_KEY is required with DATABASE_URL: generate one with `openssl rand -base64 32` and keep it safe (without it, stored secrets cannot be read)',
+    );
+  }
+  const database = await openDatabase(options);
+  return storeOver(database, new SecretBox(keys));
+}
+
+/** Repositories over an open database (tests build their database with testDatabases()). */
+export function storeOver(database: HubDatabase, secrets: SecretBox): HubStore {
+  const { prisma } = database;
+  return {
+    kind: database.kind,
+    tenants: new TenantsRepository(prisma),
+    instances: new InstancesRepository(prisma, secrets),
+    elements: new ElementsRepository(prisma),
+    ping: async () => {
+      await prisma.$queryRaw`SELECT 1`;
+    },
+    close: () => database.close(),
+  };
+}
