@@ -1,1 +1,1 @@
-export {};
+export * from './lib/twilio-double';

@@ -3,6 +3,7 @@
  * store (PGlite in a data folder, as `npm start` runs it) and PostgreSQL when TEST_DATABASE_URL
  * is set. Vendor calls go to the Twilio test double with the real `twilio` library.
  */
+import { openStore } from '@hub/store';
 import { testDatabases } from '@hub/store/migrations';
 import { TwilioDouble } from '@hub/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -14,6 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { migrationsDir } from './app.module';
 import { createApiApp } from './create-app';
 import { validateHubEnvironment } from './hub-environment';
 
@@ -136,8 +138,6 @@ describe.each(stores.map((s) => [s.name, s] as const))('platform API on the %s s
     account = double.addAccount({ friendlyName: 'Main account' });
     env = await store.env();
     // Organizations are created the way an operator would (the CLI's code path), before the app starts.
-    const { openStore } = await import('@hub/store');
-    const { migrationsDir } = await import('./app.module');
     const hubEnv = validateHubEnvironment(env);
     const direct = await openStore({
       databaseUrl: hubEnv.DATABASE_URL,

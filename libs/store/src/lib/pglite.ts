@@ -1,5 +1,4 @@
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
-import { NodeFS } from '@electric-sql/pglite/nodefs';
 import { readFile } from 'node:fs/promises';
 
 // Webpack rewrites `require.resolve` of external modules into module ids; its
@@ -17,9 +16,8 @@ interface PGliteAssets {
 let assets: Promise<PGliteAssets> | undefined;
 
 /**
- * PGlite's WebAssembly and file bundle, read and compiled once per process. Handing them to
- * PGlite keeps it from loading them through dynamic `import()` (which Jest's CommonJS runtime
- * refuses) and saves the compile on every database after the first.
+ * PGlite's WebAssembly and file bundle, read and compiled once per process and handed to every
+ * PGlite opened after: the compile (about a second) is paid once, not per database.
  */
 function pgliteAssets(): Promise<PGliteAssets> {
   assets ??= (async () => {
@@ -37,7 +35,6 @@ function pgliteAssets(): Promise<PGliteAssets> {
 }
 
 /** Opens PGlite: in memory, or on a data folder on disk (`dataDir`). */
-export async function createPGlite(options: Omit<PGliteOptions, 'fs' | 'dataDir'> & { dataDir?: string } = {}): Promise<PGlite> {
-  const { dataDir, ...rest } = options;
-  return PGlite.create({ ...(await pgliteAssets()), ...rest, ...(dataDir ? { fs: new NodeFS(dataDir) } : {}) });
+export async function createPGlite(options: PGliteOptions = {}): Promise<PGlite> {
+  return PGlite.create({ ...(await pgliteAssets()), ...options });
 }
