@@ -1,3 +1,4 @@
 export * from './lib/errors';
 export * from './lib/descriptors';
 export * from './lib/element';
+export * from './lib/resources';

@@ -3,128 +3,22 @@
  * store (PGlite in a data folder, as `npm start` runs it) and PostgreSQL when TEST_DATABASE_URL
  * is set. Vendor calls go to the Twilio test double with the real `twilio` library.
  */
-import { openStore } from '@hub/store';
-import { testDatabases } from '@hub/store/migrations';
 import { TwilioDouble } from '@hub/testing';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { PGlite } from '@electric-sql/pglite';
-import { Client } from 'pg';
-import pino from 'pino';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
-import { migrationsDir } from './app.module';
-import { createApiApp } from './create-app';
-import { validateHubEnvironment } from './hub-environment';
+import { ApiHarness, type Reply, storesUnderTest } from '../testing/api-harness';
 
 jest.setTimeout(60_000);
 
-interface StoreUnderTest {
-  name: string;
-  env(): Promise<Record<string, string>>;
-  /** Every text value of the hub's tables, read straight from the database (the app closed). */
-  rawRows(env: Record<string, string>): Promise<string>;
-  dispose(): Promise<void>;
-}
-
-const ENCRYPTION_KEY = randomBytes(32).toString('base64');
 const TABLES = ['organizations', 'users', 'instances', 'instance_configuration'];
 
-function embeddedStore(): StoreUnderTest {
-  let dir = '';
-  return {
-    name: 'embedded',
-    env: async () => {
-      dir = await mkdtemp(path.join(tmpdir(), 'hub-api-'));
-      return { HUB_DATA_DIR: dir };
-    },
-    rawRows: async (env) => {
-      const db = await PGlite.create(path.join(env['HUB_DATA_DIR'], 'pglite'));
-      try {
-        const parts: string[] = [];
-        for (const table of TABLES) parts.push(JSON.stringify((await db.query(`SELECT * FROM ${table}`)).rows));
-        return parts.join('\n');
-      } finally {
-        await db.close();
-      }
-    },
-    dispose: () => rm(dir, { recursive: true, force: true }),
-  };
-}
-
-function postgresStore(): StoreUnderTest | undefined {
-  const database = testDatabases().find((d) => d.name === 'postgresql');
-  if (!database) return undefined;
-  let dispose: () => Promise<void> = async () => undefined;
-  return {
-    name: 'postgresql',
-    env: async () => {
-      const handle = await database.create();
-      dispose = () => handle.dispose();
-      return { DATABASE_URL: handle.url ?? '', HUB_ENCRYPTION_KEY: ENCRYPTION_KEY };
-    },
-    rawRows: async (env) => {
-      const client = new Client({ connectionString: env['DATABASE_URL'] });
-      await client.connect();
-      try {
-        const parts: string[] = [];
-        for (const table of TABLES) parts.push(JSON.stringify((await client.query(`SELECT * FROM ${table}`)).rows));
-        return parts.join('\n');
-      } finally {
-        await client.end();
-      }
-    },
-    dispose: () => dispose(),
-  };
-}
-
-const stores = [embeddedStore(), postgresStore()].filter((s): s is StoreUnderTest => s !== undefined);
-
-describe.each(stores.map((s) => [s.name, s] as const))('platform API on the %s store', (_name, store) => {
+describe.each(storesUnderTest())('platform API on the %s store', (_name, store) => {
+  const harness = new ApiHarness(store);
   let double: TwilioDouble;
   let account: { sid: string; authToken: string };
-  let env: Record<string, string>;
-  let app: NestFastifyApplication;
-  let logs: string[];
   let auth: string;
   let otherAuth: string;
 
-  async function startApp(): Promise<void> {
-    logs = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        logs.push(String(chunk));
-        done();
-      },
-    });
-    const hubEnv = validateHubEnvironment({ ...env, HUB_VENDOR_TIMEOUT_MS: '1500', HUB_BOOTSTRAP_ORGANIZATION: 'false' });
-    app = await createApiApp(hubEnv, pino({ level: 'debug' }, sink));
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-  }
-
-  type Reply = { status: number; body: unknown; headers: Record<string, unknown>; text: string };
-  async function call(method: string, url: string, body?: unknown, authorization = auth, rawBody?: string): Promise<Reply> {
-    const response = await app.getHttpAdapter().getInstance().inject({
-      method: method as 'GET',
-      url,
-      headers: {
-        ...(authorization ? { authorization } : {}),
-        ...(body !== undefined || rawBody !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      payload: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
-    });
-    const text = response.body;
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* not JSON */
-    }
-    return { status: response.statusCode, body: parsed, headers: response.headers, text };
-  }
+  const call = (method: string, url: string, body?: unknown, authorization = auth, raw?: string): Promise<Reply> =>
+    harness.call(method, url, { body, auth: authorization, raw });
 
   const seedV2 = () => ({
     element: { key: 'twiliov2' },
@@ -136,28 +30,14 @@ describe.each(stores.map((s) => [s.name, s] as const))('platform API on the %s s
   beforeAll(async () => {
     double = await TwilioDouble.start();
     account = double.addAccount({ friendlyName: 'Main account' });
-    env = await store.env();
-    // Organizations are created the way an operator would (the CLI's code path), before the app starts.
-    const hubEnv = validateHubEnvironment(env);
-    const direct = await openStore({
-      databaseUrl: hubEnv.DATABASE_URL,
-      dataDir: hubEnv.HUB_DATA_DIR,
-      encryptionKey: hubEnv.HUB_ENCRYPTION_KEY,
-      migrationsDir: migrationsDir(hubEnv),
-      migrateOnStart: true,
-    });
-    const a = await direct.tenants.createOrganization({ name: 'Org A', user: { emailAddress: 'a@example.test' } });
-    const b = await direct.tenants.createOrganization({ name: 'Org B', user: { emailAddress: 'b@example.test' } });
-    await direct.close();
-    auth = `User ${a.user.secret}, Organization ${a.organization.secret}`;
-    otherAuth = `User ${b.user.secret}, Organization ${b.organization.secret}`;
-    await startApp();
+    const [a, b] = await harness.start(['Org A', 'Org B']);
+    auth = a.platform;
+    otherAuth = b.platform;
   });
 
   afterAll(async () => {
-    await app?.close();
+    await harness.dispose();
     await double?.stop();
-    await store.dispose();
   });
 
   async function instanceCount(authorization = auth): Promise<number> {
@@ -197,7 +77,7 @@ describe.each(stores.map((s) => [s.name, s] as const))('platform API on the %s s
         eventsEnabled: false,
         traceLoggingEnabled: false,
         externalAuthentication: 'none',
-        user: { emailAddress: 'a@example.test' },
+        user: { emailAddress: 'org-a@example.test' },
         configuration: {
           'base.url': double.accountsUrl,
           username: account.sid,
@@ -490,7 +370,7 @@ describe.each(stores.map((s) => [s.name, s] as const))('platform API on the %s s
     });
 
     it('writes structured JSON logs with request ids and never a secret', async () => {
-      const all = logs.join('');
+      const all = harness.logs.join('');
       expect(all.length).toBeGreaterThan(0);
       const lines = all.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines.some((l) => typeof l['requestId'] === 'string')).toBe(true);
@@ -500,14 +380,14 @@ describe.each(stores.map((s) => [s.name, s] as const))('platform API on the %s s
 
     it('stores no secret in clear, and keeps every instance across a restart', async () => {
       const created = (await call('POST', '/elements/api-v2/instances', { ...seedV2(), name: 'Survivor' })).body as Record<string, unknown>;
-      await app.close();
-      const raw = await store.rawRows(env);
+      await harness.close();
+      const raw = await store.rawRows(harness.env, TABLES);
       expect(raw).toContain('Survivor');
       expect(raw).toContain(account.sid);
       expect(raw).not.toContain(account.authToken);
       expect(raw).not.toContain(String(created['token']));
       expect(raw).not.toContain(auth.split(' ')[1].replace(',', ''));
-      await startApp();
+      await harness.restart();
       const again = await call('GET', `/elements/api-v2/instances/${created['id']}`);
       expect(again.body).toEqual(created);
     });

@@ -1,4 +1,5 @@
 import { ELEMENTS } from '@hub/element-registry';
+import { HubModule } from '@hub/hub';
 import { PlatformModule, StoreModule } from '@hub/platform';
 import { openStore } from '@hub/store';
 import { type DynamicModule, Module } from '@nestjs/common';
@@ -37,6 +38,7 @@ export class AppModule {
             }),
         }),
         PlatformModule.forRoot({ elements: ELEMENTS, vendorTimeoutMs: env.HUB_VENDOR_TIMEOUT_MS }),
+        HubModule,
       ],
       providers: [{ provide: FirstOrganizationBootstrap.ENABLED, useValue: env.HUB_BOOTSTRAP_ORGANIZATION }, FirstOrganizationBootstrap],
     };

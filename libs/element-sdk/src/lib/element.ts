@@ -1,4 +1,12 @@
 import type { CommonConfigurationDefaults, ConfigurationDescriptor, ResolvedConfiguration } from './descriptors';
+import { HubError, MethodNotAllowedError, NotFoundError } from './errors';
+import {
+  type ResourceCall,
+  type ResourceDescriptor,
+  type ResourceResult,
+  type ResourceSpec,
+  describeResource,
+} from './resources';
 
 /** Catalog facts about an element, returned by GET /elements and inside every instance. */
 export interface ElementMetadata {
@@ -32,6 +40,8 @@ export interface CredentialCheck {
 export interface ElementConnection {
   /** Asks the vendor whether the credentials are good (the cheapest authenticated call). */
   verifyCredentials(): Promise<CredentialCheck>;
+  /** Runs one resource operation. The hub has checked the call against the resource's descriptor. */
+  invoke(call: ResourceCall): Promise<ResourceResult>;
 }
 
 /** Everything the hub knows about one element; one of these per adapter library. */
@@ -44,8 +54,79 @@ export interface ElementDefinition {
    * Their descriptors (type, rules, description) live in libs/instance-config, shared by all.
    */
   readonly commonConfiguration: CommonConfigurationDefaults;
+  /** What the element's resources offer (the hub routes, validates and documents from these). */
+  readonly resources: readonly ResourceDescriptor[];
   /** Builds a connection from a validated, decrypted configuration. Must not do I/O. */
   connect(configuration: ResolvedConfiguration, options: ConnectionOptions): ElementConnection;
+}
+
+/** How an adapter writes an element: typed over its own connection (its vendor SDK client). */
+export interface ElementSpec<C> {
+  readonly metadata: ElementMetadata;
+  readonly configuration: readonly ConfigurationDescriptor[];
+  readonly commonConfiguration: CommonConfigurationDefaults;
+  /** Builds the adapter's connection (e.g. a vendor SDK client) once per instance. Must not do I/O. */
+  connect(configuration: ResolvedConfiguration, options: ConnectionOptions): C;
+  verifyCredentials(connection: C): Promise<CredentialCheck>;
+  readonly resources: readonly ResourceSpec<C>[];
+  /** How the vendor's errors become hub errors; applied to everything the handlers throw. */
+  toHubError(error: unknown): Error;
+}
+
+/** Turns an adapter's typed spec into the element the hub runs. */
+export function defineElement<C>(spec: ElementSpec<C>): ElementDefinition {
+  const resources = spec.resources.map(describeResource);
+  return {
+    metadata: spec.metadata,
+    configuration: spec.configuration,
+    commonConfiguration: spec.commonConfiguration,
+    resources,
+    connect(configuration, options) {
+      const connection = spec.connect(configuration, options);
+      const mapped = async <T>(work: () => Promise<T>): Promise<T> => {
+        try {
+          return await work();
+        } catch (error) {
+          throw error instanceof HubError ? error : spec.toHubError(error);
+        }
+      };
+      return {
+        verifyCredentials: () => mapped(() => spec.verifyCredentials(connection)),
+        invoke: (call) => mapped(() => invokeResource(spec.resources, connection, call)),
+      };
+    },
+  };
+}
+
+async function invokeResource<C>(resources: readonly ResourceSpec<C>[], connection: C, call: ResourceCall): Promise<ResourceResult> {
+  let spec: ResourceSpec<C> | undefined;
+  let candidates = resources;
+  for (const name of call.resourcePath) {
+    spec = candidates.find((r) => r.name === name);
+    if (!spec) throw new NotFoundError(`No resource '${call.resourcePath.join('/')}'`);
+    candidates = spec.subresources ?? [];
+  }
+  const handlers = spec?.handlers;
+  const { operation, request } = call;
+  switch (operation) {
+    case 'list':
+      if (handlers?.list) return { operation, page: await handlers.list(connection, request) };
+      break;
+    case 'get':
+    case 'create':
+    case 'update': {
+      const handler = handlers?.[operation];
+      if (handler) return { operation, record: await handler(connection, request) };
+      break;
+    }
+    case 'delete':
+      if (handlers?.delete) {
+        await handlers.delete(connection, request);
+        return { operation };
+      }
+      break;
+  }
+  throw new MethodNotAllowedError(`'${call.resourcePath.join('/')}' does not support ${operation}`, []);
 }
 
 export interface ConnectionOptions {

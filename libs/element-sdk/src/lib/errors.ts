@@ -7,7 +7,13 @@ export class HubError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly details: { providerMessage?: string; providerCode?: string | number; retryAfterSeconds?: number } = {},
+    readonly details: {
+      providerMessage?: string;
+      providerCode?: string | number;
+      retryAfterSeconds?: number;
+      /** For 405: the methods that are allowed (sent as the Allow header). */
+      allow?: readonly string[];
+    } = {},
   ) {
     super(message);
     this.name = new.target.name;
@@ -35,6 +41,12 @@ export class ForbiddenError extends HubError {
 export class NotFoundError extends HubError {
   constructor(message: string) {
     super(404, message);
+  }
+}
+
+export class MethodNotAllowedError extends HubError {
+  constructor(message: string, allow: readonly string[]) {
+    super(405, message, { allow });
   }
 }
 

@@ -1,3 +1,6 @@
 export * from './lib/twilio-client';
+export * from './lib/twilio-connection';
+export * from './lib/twilio-fields';
+export * from './lib/twilio-rest';
 export * from './lib/undici-request-client';
 export * from './lib/verify-account';

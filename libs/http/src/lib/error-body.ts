@@ -32,7 +32,10 @@ const FASTIFY_MESSAGES: Readonly<Record<string, string>> = {
 /** Maps anything thrown while serving a request to the hub's error response. */
 export function toErrorResponse(error: unknown, requestId: string): ErrorResponse {
   if (error instanceof HubError) {
-    const { providerMessage, providerCode, retryAfterSeconds } = error.details;
+    const { providerMessage, providerCode, retryAfterSeconds, allow } = error.details;
+    const headers: Record<string, string> = {};
+    if (retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.ceil(retryAfterSeconds));
+    if (allow && allow.length > 0) headers['allow'] = allow.join(', ');
     return {
       status: error.status,
       body: {
@@ -41,7 +44,7 @@ export function toErrorResponse(error: unknown, requestId: string): ErrorRespons
         ...(providerMessage !== undefined ? { providerMessage } : {}),
         ...(providerCode !== undefined ? { providerCode } : {}),
       },
-      headers: retryAfterSeconds !== undefined ? { 'retry-after': String(Math.ceil(retryAfterSeconds)) } : {},
+      headers,
       unexpected: false,
     };
   }

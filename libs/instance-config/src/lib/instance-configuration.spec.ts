@@ -1,7 +1,7 @@
-import { BadRequestError, type ElementDefinition } from '@hub/element-sdk';
+import { BadRequestError, type ElementDefinition, defineElement } from '@hub/element-sdk';
 import { MASK, descriptorsOf, maskConfiguration, resolveConfiguration, validateConfiguration } from './instance-configuration';
 
-const element: ElementDefinition = {
+const element: ElementDefinition = defineElement<null>({
   metadata: {
     id: 1,
     key: 'demo',
@@ -35,8 +35,11 @@ const element: ElementDefinition = {
     'event.poller.configuration': '{"messages":{}}',
     'pagination.max': '100',
   },
-  connect: () => ({ verifyCredentials: async () => ({ accountId: 'x' }) }),
-};
+  connect: () => null,
+  verifyCredentials: async () => ({ accountId: 'x' }),
+  resources: [],
+  toHubError: (e) => (e instanceof Error ? e : new Error(String(e))),
+});
 
 function problemOf(fn: () => unknown): string {
   try {

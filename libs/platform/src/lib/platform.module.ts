@@ -28,7 +28,7 @@ export class PlatformModule {
         InstancesService,
         PlatformAuthGuard,
       ],
-      exports: [HUB_ELEMENTS, ElementCatalog, PlatformAuthGuard],
+      exports: [HUB_ELEMENTS, PLATFORM_OPTIONS, ElementCatalog, PlatformAuthGuard],
     };
   }
 }

@@ -10,6 +10,13 @@ export interface HubStore {
   readonly tenants: TenantsRepository;
   readonly instances: InstancesRepository;
   readonly elements: ElementsRepository;
+  /**
+   * Seals a value with the hub's encryption key (AES-256-GCM), bound to `context`: for opaque,
+   * tamper-evident tokens that must survive restarts and work on every replica.
+   */
+  seal(value: string, context: string): string;
+  /** Opens what `seal` made with the same context; throws when it was altered or made for another context. */
+  open(envelope: string, context: string): string;
   /** Liveness of the database, for /health. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -43,6 +50,8 @@ export function storeOver(database: HubDatabase, secrets: SecretBox): HubStore {
     tenants: new TenantsRepository(prisma),
     instances: new InstancesRepository(prisma, secrets),
     elements: new ElementsRepository(prisma),
+    seal: (value, context) => secrets.seal(value, `sealed:${context}`),
+    open: (envelope, context) => secrets.open(envelope, `sealed:${context}`),
     ping: async () => {
       await prisma.$queryRaw`SELECT 1`;
     },

@@ -1,4 +1,4 @@
-import { VendorTimeoutError, VendorUnavailableError } from '@hub/element-sdk';
+import { VendorRateLimitedError, VendorTimeoutError, VendorUnavailableError } from '@hub/element-sdk';
 import RequestClient from 'twilio/lib/base/RequestClient';
 import Response from 'twilio/lib/http/response';
 import { Agent, request } from 'undici';
@@ -11,6 +11,30 @@ import { Agent, request } from 'undici';
 const sharedAgent = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 128 });
 
 type Params = Record<string, unknown>;
+
+/** Retries of Twilio 429s (Twilio did not process those requests: any method is safe to retry). */
+export interface RetryPolicy {
+  readonly maxRetries: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, baseDelayMs: 100, maxDelayMs: 2_000 };
+
+/** Full jitter: a random delay up to min(cap, base·2^attempt); never less than what Retry-After asks. */
+export function retryDelayMs(policy: RetryPolicy, attempt: number, retryAfterSeconds?: number, random = Math.random): number {
+  const jitter = random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  return Math.max(jitter, (retryAfterSeconds ?? 0) * 1000);
+}
+
+function retryAfterOf(headers: Record<string, string | string[] | undefined>): number | undefined {
+  const raw = headers['retry-after'];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
+}
 
 function appendParams(target: URLSearchParams, params: Params | undefined): void {
   if (!params) return;
@@ -26,7 +50,10 @@ function appendParams(target: URLSearchParams, params: Params | undefined): void
  * HTTP answers, errors included, go back to the library, which raises its RestException.
  */
 export class UndiciRequestClient extends RequestClient {
-  constructor(private readonly timeoutMs: number) {
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY_POLICY,
+  ) {
     super({ timeout: timeoutMs });
   }
 
@@ -48,24 +75,43 @@ export class UndiciRequestClient extends RequestClient {
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
     const timeout = opts.timeout ?? this.timeoutMs;
+    // One deadline for the call, retries included: a vendor call never outlives the timeout.
     const signal = AbortSignal.timeout(timeout);
-    try {
-      const res = await request(url, {
-        method: opts.method.toUpperCase() as 'GET',
-        headers,
-        body,
-        dispatcher: sharedAgent,
-        signal,
-      });
-      const text = await res.body.text();
-      return new Response(res.statusCode, text as TData, res.headers);
-    } catch (error) {
-      if (signal.aborted) {
-        throw new VendorTimeoutError(`Twilio did not answer within ${timeout} ms (${url.origin})`);
+    const deadline = Date.now() + timeout;
+    for (let attempt = 0; ; attempt++) {
+      let res;
+      let text: string;
+      try {
+        res = await request(url, { method: opts.method.toUpperCase() as 'GET', headers, body, dispatcher: sharedAgent, signal });
+        text = await res.body.text();
+      } catch (error) {
+        if (signal.aborted) throw new VendorTimeoutError(`Twilio did not answer within ${timeout} ms (${url.origin})`);
+        const code = (error as { code?: string }).code;
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new VendorUnavailableError(`Twilio could not be reached at ${url.origin}: ${code ?? reason}`);
       }
-      const code = (error as { code?: string }).code;
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new VendorUnavailableError(`Twilio could not be reached at ${url.origin}: ${code ?? reason}`);
+      if (res.statusCode !== 429) return new Response(res.statusCode, text as TData, res.headers);
+      const retryAfter = retryAfterOf(res.headers);
+      const delay = retryDelayMs(this.retry, attempt, retryAfter);
+      if (attempt >= this.retry.maxRetries || Date.now() + delay >= deadline) {
+        const problem = parseJson(text);
+        throw new VendorRateLimitedError(
+          `Twilio is rate limiting this account (gave up after ${attempt + 1} attempt${attempt ? 's' : ''})`,
+          retryAfter ?? Math.ceil(delay / 1000),
+          typeof problem?.['message'] === 'string' ? problem['message'] : undefined,
+          typeof problem?.['code'] === 'number' ? problem['code'] : undefined,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
+  }
+}
+
+function parseJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -1,11 +1,15 @@
-import type { ElementDefinition } from '@hub/element-sdk';
+import { type ElementDefinition, defineElement } from '@hub/element-sdk';
 import {
   TWILIO_ACCOUNTS_URL,
-  createTwilioClient,
+  type TwilioConnection,
+  connectTwilio,
+  toHubError,
   validateAccountSid,
   validateAccountsUrl,
-  verifyTwilioAccount,
+  verifyTwilioConnection,
 } from '@hub/elements/twilio-common';
+import { smsMessagesResource } from './resources/messages.resource';
+import { smsPingResource } from './resources/ping.resource';
 
 const validateSender = (value: string): string | null =>
   /^\+[1-9]\d{1,14}$/.test(value) || /^MG[0-9a-fA-F]{32}$/.test(value) || /^[A-Za-z0-9 ]{1,11}$/.test(value)
@@ -13,7 +17,7 @@ const validateSender = (value: string): string | null =>
     : 'must be an E.164 phone number (+15005550006), a Messaging Service SID (MG…) or an alphanumeric sender ID';
 
 /** Twilio SMS: send and read SMS from one configured sender (id 7 on the old platform). */
-export const twilioElement: ElementDefinition = {
+export const twilioElement: ElementDefinition = defineElement<TwilioConnection>({
   metadata: {
     id: 7,
     key: 'twilio',
@@ -88,14 +92,16 @@ export const twilioElement: ElementDefinition = {
     'event.notification.callback.url': null,
     'event.notification.signature.key': null,
   },
-  connect(configuration, options) {
-    const accountSid = configuration['messaging.sms.twilio.account'] ?? '';
-    const client = createTwilioClient({
-      accountSid,
-      authToken: configuration['messaging.sms.twilio.token'] ?? '',
-      accountsUrl: configuration['base.url'] ?? TWILIO_ACCOUNTS_URL,
-      timeoutMs: options.timeoutMs,
-    });
-    return { verifyCredentials: () => verifyTwilioAccount(client, accountSid) };
-  },
-};
+  connect: (configuration, options) =>
+    connectTwilio(
+      {
+        accountSid: configuration['messaging.sms.twilio.account'],
+        authToken: configuration['messaging.sms.twilio.token'],
+        accountsUrl: configuration['base.url'],
+      },
+      options,
+    ),
+  verifyCredentials: verifyTwilioConnection,
+  toHubError,
+  resources: [smsMessagesResource, smsPingResource],
+});

@@ -1,11 +1,16 @@
-import type { ElementDefinition } from '@hub/element-sdk';
+import { type ElementDefinition, defineElement } from '@hub/element-sdk';
 import {
   TWILIO_ACCOUNTS_URL,
-  createTwilioClient,
+  type TwilioConnection,
+  connectTwilio,
+  toHubError,
   validateAccountSid,
   validateAccountsUrl,
-  verifyTwilioAccount,
+  verifyTwilioConnection,
 } from '@hub/elements/twilio-common';
+import { accountsResource } from './resources/accounts.resource';
+import { messagesResource } from './resources/messages.resource';
+import { pingResource } from './resources/ping.resource';
 
 /** The messages poller of the old platform's twiliov2 element (see the seed documents). */
 export const TWILIOV2_DEFAULT_POLLER = JSON.stringify({
@@ -16,7 +21,7 @@ export const TWILIOV2_DEFAULT_POLLER = JSON.stringify({
 });
 
 /** Twilio V2: the whole Twilio REST API for messaging, vendor-native models (id 503 on the old platform). */
-export const twiliov2Element: ElementDefinition = {
+export const twiliov2Element: ElementDefinition = defineElement<TwilioConnection>({
   metadata: {
     id: 503,
     key: 'twiliov2',
@@ -69,14 +74,12 @@ export const twiliov2Element: ElementDefinition = {
     'event.poller.refresh_interval': '15',
     'event.poller.configuration': TWILIOV2_DEFAULT_POLLER,
   },
-  connect(configuration, options) {
-    const accountSid = configuration['username'] ?? '';
-    const client = createTwilioClient({
-      accountSid,
-      authToken: configuration['password'] ?? '',
-      accountsUrl: configuration['base.url'] ?? TWILIO_ACCOUNTS_URL,
-      timeoutMs: options.timeoutMs,
-    });
-    return { verifyCredentials: () => verifyTwilioAccount(client, accountSid) };
-  },
-};
+  connect: (configuration, options) =>
+    connectTwilio(
+      { accountSid: configuration['username'], authToken: configuration['password'], accountsUrl: configuration['base.url'] },
+      options,
+    ),
+  verifyCredentials: verifyTwilioConnection,
+  toHubError,
+  resources: [messagesResource, accountsResource, pingResource('twiliov2')],
+});

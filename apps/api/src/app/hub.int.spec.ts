@@ -1,0 +1,310 @@
+/**
+ * The hub API in-process on each store: twiliov2 and twilio instances against the Twilio double,
+ * through the real `twilio` library. Errors before the vendor is called are proven by counting
+ * the double's requests.
+ */
+import { TwilioDouble } from '@hub/testing';
+import { ApiHarness, type Organization, storesUnderTest } from '../testing/api-harness';
+
+jest.setTimeout(90_000);
+
+type Json = Record<string, unknown>;
+
+describe.each(storesUnderTest())('hub API on the %s store', (_name, store) => {
+  const harness = new ApiHarness(store);
+  let double: TwilioDouble;
+  let account: { sid: string; authToken: string };
+  let org: Organization;
+  let other: Organization;
+  let v2: { id: number; token: string };
+  let sms: { id: number; token: string };
+
+  const hub = (method: string, path: string, body?: unknown, instance = v2, who = org) =>
+    harness.call(method, `/elements/api-v2/hubs/messaging${path}`, { body, auth: `${who.user}, Element ${instance.token}` });
+
+  async function provision(body: Json): Promise<{ id: number; token: string }> {
+    const res = await harness.call('POST', '/elements/api-v2/instances', { body, auth: org.platform });
+    expect(res.status).toBe(200);
+    return res.body as { id: number; token: string };
+  }
+
+  beforeAll(async () => {
+    double = await TwilioDouble.start({ clock: 'system' });
+    account = double.addAccount({ friendlyName: 'Main' });
+    [org, other] = await harness.start(['Hub Org', 'Other Org']);
+    v2 = await provision({
+      element: { key: 'twiliov2' },
+      configuration: { username: account.sid, password: account.authToken, 'base.url': double.accountsUrl },
+      name: 'v2',
+    });
+    sms = await provision({
+      element: { key: 'twilio' },
+      configuration: {
+        'messaging.sms.twilio.account': account.sid,
+        'messaging.sms.twilio.token': account.authToken,
+        'messaging.sms.twilio.sender': '+15005550006',
+        'messaging.sms.twilio.callback.url': 'https://app.example.test/status',
+        'base.url': double.accountsUrl,
+      },
+      name: 'sms',
+    });
+  });
+  afterAll(async () => {
+    await harness.dispose();
+    await double?.stop();
+  });
+
+  describe('authorization', () => {
+    it('answers 401 without the Element token, with an unknown one, or a user of another organization', async () => {
+      const noToken = await harness.call('GET', '/elements/api-v2/hubs/messaging/ping', { auth: org.user });
+      expect(noToken.status).toBe(401);
+      expect((await hub('GET', '/ping', undefined, { id: 0, token: 'nope' })).status).toBe(401);
+      expect((await hub('GET', '/ping', undefined, v2, other)).status).toBe(401);
+    });
+
+    it('answers 403 on a disabled instance, and works again once enabled', async () => {
+      await harness.call('DELETE', `/elements/api-v2/instances/${v2.id}/enabled`, { auth: org.platform });
+      const disabled = await hub('GET', '/ping');
+      expect(disabled.status).toBe(403);
+      expect(disabled.body).toMatchObject({ message: expect.stringContaining('disabled') });
+      await harness.call('PUT', `/elements/api-v2/instances/${v2.id}/enabled`, { auth: org.platform });
+      expect((await hub('GET', '/ping')).status).toBe(200);
+    });
+
+    it('accepts Organization beside User and Element, and answers 401 for a deleted instance', async () => {
+      const withOrg = await harness.call('GET', '/elements/api-v2/hubs/messaging/ping', {
+        auth: `${org.platform}, Element ${v2.token}`,
+      });
+      expect(withOrg.status).toBe(200);
+      const doomed = await provision({
+        element: { key: 'twiliov2' },
+        configuration: { username: account.sid, password: account.authToken, 'base.url': double.accountsUrl },
+        name: 'doomed',
+      });
+      await harness.call('DELETE', `/elements/api-v2/instances/${doomed.id}`, { auth: org.platform });
+      expect((await hub('GET', '/ping', undefined, doomed)).status).toBe(401);
+    });
+  });
+
+  describe('twiliov2 messages', () => {
+    it('pings after a real credential check', async () => {
+      const before = double.requestCount;
+      const res = await hub('GET', '/ping');
+      expect(res).toMatchObject({ status: 200, body: { endpoint: 'twiliov2', valid: true } });
+      expect(res.headers['elements-element-instance-id']).toBe(String(v2.id));
+      expect(double.requestCount).toBe(before + 1);
+    });
+
+    it('sends, fetches, lists with DateSent, redacts and deletes a message, in Twilio’s own JSON', async () => {
+      const sent = await hub('POST', '/messages', { To: '+15005550010', From: '+15005550006', Body: 'Hello from the hub' });
+      expect(sent.status).toBe(200);
+      const message = sent.body as Json;
+      expect(message).toMatchObject({ to: '+15005550010', from: '+15005550006', body: 'Hello from the hub', status: 'queued', direction: 'outbound-api' });
+      expect(String(message['sid'])).toMatch(/^SM[0-9a-f]{32}$/);
+      expect(String(message['date_created'])).toMatch(/^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000$/);
+      expect(message).not.toHaveProperty('price'); // null, filtered by filter.response.nulls
+
+      const fetched = await hub('GET', `/messages/${message['sid']}`);
+      expect(fetched.body).toMatchObject({ sid: message['sid'] });
+
+      await new Promise((r) => setTimeout(r, 2_100)); // the double sends after 2 s
+      const today = new Date().toISOString().slice(0, 10);
+      const listed = await hub('GET', `/messages?DateSent=${today}&To=%2B15005550010`);
+      expect(listed.status).toBe(200);
+      expect((listed.body as Json[]).map((m) => m['sid'])).toContain(message['sid']);
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+      expect(await hub('GET', `/messages?DateSent%3E=${tomorrow}&To=%2B15005550010`)).toMatchObject({ status: 200, body: [] });
+
+      const redacted = await hub('PATCH', `/messages/${message['sid']}`, { Body: '' });
+      expect(redacted).toMatchObject({ status: 200, body: { sid: message['sid'] } });
+      expect((redacted.body as Json)['body'] ?? '').toBe('');
+
+      await new Promise((r) => setTimeout(r, 3_000)); // delivered: deletable
+      expect((await hub('DELETE', `/messages/${message['sid']}`)).status).toBe(200);
+      const gone = await hub('GET', `/messages/${message['sid']}`);
+      expect(gone.status).toBe(404);
+      expect(gone.body).toMatchObject({ providerCode: 20404, providerMessage: expect.any(String) });
+    });
+
+    it('lists, fetches and deletes media of an MMS', async () => {
+      const mms = (await hub('POST', '/messages', { To: '+15005550011', From: '+15005550006', MediaUrl: ['https://example.test/a.png'] })).body as Json;
+      const media = await hub('GET', `/messages/${mms['sid']}/media`);
+      expect(media.status).toBe(200);
+      const [item] = media.body as Json[];
+      expect(String(item['sid'])).toMatch(/^ME/);
+      expect((await hub('GET', `/messages/${mms['sid']}/media/${item['sid']}`)).body).toMatchObject({ sid: item['sid'] });
+      expect((await hub('DELETE', `/messages/${mms['sid']}/media/${item['sid']}`)).status).toBe(200);
+      expect(await hub('GET', `/messages/${mms['sid']}/media`)).toMatchObject({ status: 200, body: [] });
+    });
+
+    it('lists and fetches accounts', async () => {
+      const accounts = await hub('GET', '/accounts');
+      expect((accounts.body as Json[]).map((a) => a['sid'])).toContain(account.sid);
+      expect((await hub('GET', `/accounts/${account.sid}`)).body).toMatchObject({ sid: account.sid, friendly_name: 'Main' });
+      expect((await hub('PATCH', `/accounts/${account.sid}`, { FriendlyName: 'Renamed' })).body).toMatchObject({ friendly_name: 'Renamed' });
+    });
+  });
+
+  describe('paging through 250 messages', () => {
+    const to = '+15005550250';
+    beforeAll(() => {
+      double.seedMessages(account.sid, 250, { to, from: '+15005550006' });
+    });
+
+    async function walk(query: string, style: 'page' | 'nextPage', pageSize: number): Promise<string[]> {
+      const sids: string[] = [];
+      let next: string | undefined;
+      for (let page = 0; page < 100; page++) {
+        const paging = style === 'page' ? `&page=${page}` : next ? `&nextPage=${encodeURIComponent(next)}` : '';
+        const res = await hub('GET', `/messages?To=${encodeURIComponent(to)}&pageSize=${pageSize}${paging}${query}`);
+        expect(res.status).toBe(200);
+        const records = res.body as Json[];
+        expect(res.headers['elements-returned-count']).toBe(String(records.length));
+        sids.push(...records.map((r) => String(r['sid'])));
+        next = res.headers['elements-next-page-token'] as string | undefined;
+        if (style === 'page' ? records.length < pageSize : !next) break;
+      }
+      return sids;
+    }
+
+    it('reaches every record exactly once with nextPage tokens, and with page numbers', async () => {
+      const byToken = await walk('', 'nextPage', 40);
+      expect(byToken).toHaveLength(250);
+      expect(new Set(byToken).size).toBe(250);
+      const byPage = await walk('', 'page', 40);
+      expect(byPage).toEqual(byToken);
+    });
+
+    it('page 1 + page 2 of size 2 equal page 1 of size 4 (the old platform’s own check)', async () => {
+      const q = `/messages?To=${encodeURIComponent(to)}`;
+      const first2 = (await hub('GET', `${q}&pageSize=2&page=0`)).body as Json[];
+      const second2 = (await hub('GET', `${q}&pageSize=2&page=1`)).body as Json[];
+      const first4 = (await hub('GET', `${q}&pageSize=4&page=0`)).body as Json[];
+      expect([...first2, ...second2]).toEqual(first4);
+      const p1 = await hub('GET', `${q}&pageSize=2`);
+      const p2 = await hub('GET', `${q}&pageSize=2&nextPage=${encodeURIComponent(String(p1.headers['elements-next-page-token']))}`);
+      expect([...(p1.body as Json[]), ...(p2.body as Json[])]).toEqual(first4);
+    });
+
+    it('sends no next-page token on the last page, and clamps pageSize to pagination.max with Elements-Error', async () => {
+      const last = await hub('GET', `/messages?To=${encodeURIComponent(to)}&pageSize=100&page=2`);
+      expect((last.body as Json[]).length).toBe(50);
+      expect(last.headers['elements-next-page-token']).toBeUndefined();
+      const clamped = await hub('GET', `/messages?To=${encodeURIComponent(to)}&pageSize=500`);
+      expect((clamped.body as Json[]).length).toBe(100);
+      expect(clamped.headers['elements-error']).toContain('maximum of 100');
+    });
+
+    it('refuses a page token from another query or another instance, or tampered with', async () => {
+      const p1 = await hub('GET', `/messages?To=${encodeURIComponent(to)}&pageSize=2`);
+      const token = String(p1.headers['elements-next-page-token']);
+      const otherQuery = await hub('GET', `/messages?To=%2B15005550999&pageSize=2&nextPage=${encodeURIComponent(token)}`);
+      expect(otherQuery.status).toBe(400);
+      expect(otherQuery.body).toMatchObject({ message: expect.stringContaining('nextPage') });
+      const v2b = await provision({
+        element: { key: 'twiliov2' },
+        configuration: { username: account.sid, password: account.authToken, 'base.url': double.accountsUrl },
+        name: 'v2b',
+      });
+      const otherInstance = await hub('GET', `/messages?To=${encodeURIComponent(to)}&pageSize=2&nextPage=${encodeURIComponent(token)}`, undefined, v2b);
+      expect(otherInstance.status).toBe(400);
+      const tampered = token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+      expect((await hub('GET', `/messages?To=${encodeURIComponent(to)}&pageSize=2&nextPage=${encodeURIComponent(tampered)}`)).status).toBe(400);
+    });
+  });
+
+  describe('errors', () => {
+    async function refusedBeforeVendor(method: string, path: string, body: unknown, status: number, message: RegExp) {
+      const before = double.requestCount;
+      const res = await hub(method, path, body);
+      expect(res.status).toBe(status);
+      expect(res.body).toMatchObject({ requestId: expect.any(String), message: expect.stringMatching(message) });
+      expect(double.requestCount).toBe(before);
+      return res;
+    }
+
+    it('names an unknown resource (404), an unsupported method (405 with Allow) and bad parameters (400), without calling Twilio', async () => {
+      await refusedBeforeVendor('GET', '/widgets', undefined, 404, /No resource 'widgets' on element 'twiliov2' \(resources: messages/);
+      await refusedBeforeVendor('GET', '/messages/SM1/widgets', undefined, 404, /sub-resources of messages: media/);
+      const put = await refusedBeforeVendor('PUT', '/messages', {}, 405, /PUT is not supported on \/messages \(allowed: GET, POST\)/);
+      expect(put.headers['allow']).toBe('GET, POST');
+      await refusedBeforeVendor('DELETE', '/accounts/AC1', undefined, 405, /allowed: GET, PUT, PATCH/);
+      await refusedBeforeVendor('GET', '/messages?Colour=red', undefined, 400, /unknown query parameter 'Colour' \(accepted: To, From, DateSent/);
+      await refusedBeforeVendor('GET', '/messages?DateSent=yesterday', undefined, 400, /'DateSent' must be a date/);
+      await refusedBeforeVendor('POST', '/messages', { Body: 'no recipient' }, 400, /body parameter 'To' is required/);
+      await refusedBeforeVendor('POST', '/messages', { To: '+1', Attempt: 'x', Smell: 1 }, 400, /'Attempt' must be an integer; unknown body parameter 'Smell'/);
+      await refusedBeforeVendor('POST', '/messages', ['x'], 400, /must be a JSON object/);
+      await refusedBeforeVendor('PATCH', '/messages/SM1', { Status: 'sent' }, 400, /'Status' must be one of canceled/);
+      await refusedBeforeVendor('GET', '/messages?pageSize=0', undefined, 400, /pageSize must be a positive integer/);
+      await refusedBeforeVendor('GET', '/messages?page=1&nextPage=x', undefined, 400, /either page or nextPage/);
+    });
+
+    it('passes Twilio’s 4xx through with its status, code and message', async () => {
+      const res = await hub('POST', '/messages', { To: 'not-a-number', From: '+15005550006', Body: 'x' });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ providerCode: 21211, providerMessage: expect.stringContaining('not-a-number') });
+    });
+
+    it('answers 502 on a Twilio 5xx or reset, 504 when Twilio is too slow', async () => {
+      double.faults.next({ status: 500 });
+      expect((await hub('GET', '/accounts')).status).toBe(502);
+      double.faults.next({ reset: true });
+      expect((await hub('GET', '/accounts')).status).toBe(502);
+      double.faults.next({ delayMs: 2_500 });
+      const slow = await hub('GET', '/accounts');
+      expect(slow.status).toBe(504);
+    });
+
+    it('retries Twilio 429s honouring Retry-After, then gives up with 429 and Retry-After', async () => {
+      double.faults.next({ status: 429, retryAfter: 0, times: 2 });
+      const before = double.requestCount;
+      const recovered = await hub('GET', '/accounts');
+      expect(recovered.status).toBe(200);
+      expect(double.requestCount - before).toBe(3);
+
+      double.faults.next({ status: 429, retryAfter: 30, times: 10 });
+      const limited = await hub('GET', '/accounts');
+      expect(limited.status).toBe(429);
+      expect(limited.headers['retry-after']).toBe('30');
+      expect(limited.body).toMatchObject({ providerCode: 20429 });
+      double.faults.clear();
+    });
+  });
+
+  describe('twilio (SMS) messages', () => {
+    it('sends from the configured sender with the configured status callback, lists and fetches', async () => {
+      const sent = await hub('POST', '/messages', { To: '+15005550020', Body: 'From the SMS element' }, sms);
+      expect(sent.status).toBe(200);
+      const message = sent.body as Json;
+      expect(message).toMatchObject({ from: '+15005550006', to: '+15005550020' });
+      const create = double.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/Messages.json')).pop();
+      expect(create?.params).toMatchObject({ From: '+15005550006', StatusCallback: 'https://app.example.test/status' });
+      expect((await hub('GET', `/messages/${message['sid']}`, undefined, sms)).body).toMatchObject({ sid: message['sid'] });
+      expect((await hub('GET', '/messages?To=%2B15005550020', undefined, sms)).body).toEqual([expect.objectContaining({ sid: message['sid'] })]);
+      expect((await hub('GET', '/ping', undefined, sms)).body).toEqual({ endpoint: 'twilio', valid: true });
+      expect((await hub('DELETE', `/messages/${message['sid']}`, undefined, sms)).status).toBe(405);
+    });
+  });
+
+  describe('response shaping and docs', () => {
+    it('keeps nulls when filter.response.nulls is false, at once', async () => {
+      await harness.call('PATCH', `/elements/api-v2/instances/${v2.id}`, { auth: org.platform, body: { configuration: { 'filter.response.nulls': 'false' } } });
+      const sent = await hub('POST', '/messages', { To: '+15005550012', From: '+15005550006', Body: 'nulls' });
+      expect(sent.body).toHaveProperty('price', null);
+      await harness.call('PATCH', `/elements/api-v2/instances/${v2.id}`, { auth: org.platform, body: { configuration: { 'filter.response.nulls': 'true' } } });
+      expect((await hub('GET', `/messages/${(sent.body as Json)['sid']}`)).body).not.toHaveProperty('price');
+    });
+
+    it('serves the instance’s OpenAPI, generated from the adapter’s declarations', async () => {
+      const docs = await harness.call('GET', `/elements/api-v2/instances/${v2.id}/docs`, { auth: org.platform });
+      expect(docs.status).toBe(200);
+      const paths = (docs.body as { paths: Record<string, Json> }).paths;
+      expect(Object.keys(paths)).toEqual(
+        expect.arrayContaining(['/hubs/messaging/messages', '/hubs/messaging/messages/{id}', '/hubs/messaging/messages/{id}/media', '/hubs/messaging/ping']),
+      );
+      expect(paths['/hubs/messaging/messages']).toHaveProperty('post');
+      expect(JSON.stringify(paths['/hubs/messaging/messages'])).toContain('DateSent<');
+      expect((await harness.call('GET', `/elements/api-v2/instances/${v2.id}/docs`, { auth: other.platform })).status).toBe(404);
+    });
+  });
+});

@@ -1,0 +1,77 @@
+import type { FieldSpec, ParameterSpec } from '@hub/element-sdk';
+
+/** Parameters and fields of Twilio's Messages, shared by both Twilio elements (from Twilio's OpenAPI description). */
+
+export const E164 = /^\+[1-9]\d{1,14}$/;
+
+export const MESSAGE_LIST_PARAMETERS: readonly ParameterSpec[] = [
+  { name: 'To', type: 'string', description: 'Only messages sent to this number' },
+  { name: 'From', type: 'string', description: 'Only messages sent from this number' },
+  { name: 'DateSent', type: 'date', description: 'Only messages sent on this day (YYYY-MM-DD) or at this time' },
+  { name: 'DateSent<', type: 'date', description: 'Only messages sent on or before this date' },
+  { name: 'DateSent>', type: 'date', description: 'Only messages sent on or after this date' },
+];
+
+export const MESSAGE_CREATE_PARAMETERS: readonly ParameterSpec[] = [
+  { name: 'To', type: 'string', required: true, description: 'The recipient (E.164 number, or a channel address)' },
+  { name: 'From', type: 'string', description: 'The sender: a Twilio number, alphanumeric sender ID or channel address' },
+  { name: 'MessagingServiceSid', type: 'string', pattern: /^MG[0-9a-fA-F]{32}$/, description: 'Send through this Messaging Service' },
+  { name: 'Body', type: 'string', description: 'The text, up to 1600 characters' },
+  { name: 'MediaUrl', type: 'string[]', description: 'Up to 10 media URLs (MMS)' },
+  { name: 'ContentSid', type: 'string', description: 'A Content API template' },
+  { name: 'ContentVariables', type: 'string', description: 'JSON of the template variables' },
+  { name: 'StatusCallback', type: 'url', description: 'Where Twilio posts status changes' },
+  { name: 'ApplicationSid', type: 'string', description: 'The application whose status callback applies' },
+  { name: 'MaxPrice', type: 'string', description: 'The most the message may cost' },
+  { name: 'ProvideFeedback', type: 'boolean', description: 'Track delivery feedback' },
+  { name: 'Attempt', type: 'integer', description: 'Total attempts made (including this one)' },
+  { name: 'ValidityPeriod', type: 'integer', description: 'Seconds the message may wait in the queue (1–36000)' },
+  { name: 'ForceDelivery', type: 'boolean', description: 'Reserved' },
+  { name: 'ContentRetention', type: 'string', allowedValues: ['retain', 'discard'], description: 'Keep or discard the body' },
+  { name: 'AddressRetention', type: 'string', allowedValues: ['retain', 'obfuscate'], description: 'Keep or obfuscate addresses' },
+  { name: 'SmartEncoded', type: 'boolean', description: 'Replace Unicode look-alikes to save segments' },
+  { name: 'PersistentAction', type: 'string[]', description: 'Actions attached to the message' },
+  { name: 'ShortenUrls', type: 'boolean', description: 'Shorten links (needs a Messaging Service)' },
+  { name: 'ScheduleType', type: 'string', allowedValues: ['fixed'], description: 'Schedule the message (with SendAt)' },
+  { name: 'SendAt', type: 'date', description: 'When to send a scheduled message' },
+  { name: 'SendAsMms', type: 'boolean', description: 'Send as MMS even without media' },
+  { name: 'RiskCheck', type: 'string', allowedValues: ['enable', 'disable'], description: 'SMS pumping protection' },
+];
+
+export const MESSAGE_UPDATE_PARAMETERS: readonly ParameterSpec[] = [
+  { name: 'Body', type: 'string', description: 'Send "" to redact the body of a sent message' },
+  { name: 'Status', type: 'string', allowedValues: ['canceled'], description: 'canceled: cancel a scheduled or queued message' },
+];
+
+export const MESSAGE_FIELDS: readonly FieldSpec[] = [
+  { path: 'sid', type: 'string', description: 'SM… or MM…' },
+  { path: 'account_sid', type: 'string' },
+  { path: 'messaging_service_sid', type: 'string' },
+  { path: 'from', type: 'string' },
+  { path: 'to', type: 'string' },
+  { path: 'body', type: 'string' },
+  { path: 'status', type: 'string', description: 'queued, sending, sent, failed, delivered, undelivered, receiving, received, accepted, scheduled, read, partially_delivered, canceled' },
+  { path: 'direction', type: 'string', description: 'inbound, outbound-api, outbound-call, outbound-reply' },
+  { path: 'num_segments', type: 'string' },
+  { path: 'num_media', type: 'string' },
+  { path: 'price', type: 'string' },
+  { path: 'price_unit', type: 'string' },
+  { path: 'error_code', type: 'number' },
+  { path: 'error_message', type: 'string' },
+  { path: 'date_created', type: 'date', description: 'RFC 2822, GMT' },
+  { path: 'date_sent', type: 'date', description: 'RFC 2822, GMT' },
+  { path: 'date_updated', type: 'date', description: 'RFC 2822, GMT' },
+  { path: 'api_version', type: 'string' },
+  { path: 'uri', type: 'string' },
+  { path: 'subresource_uris', type: 'object' },
+];
+
+export const MEDIA_FIELDS: readonly FieldSpec[] = [
+  { path: 'sid', type: 'string', description: 'ME…' },
+  { path: 'account_sid', type: 'string' },
+  { path: 'parent_sid', type: 'string' },
+  { path: 'content_type', type: 'string' },
+  { path: 'date_created', type: 'date' },
+  { path: 'date_updated', type: 'date' },
+  { path: 'uri', type: 'string' },
+];

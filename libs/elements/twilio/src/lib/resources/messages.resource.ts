@@ -1,0 +1,37 @@
+import type { ResourceSpec } from '@hub/element-sdk';
+import {
+  MESSAGE_CREATE_PARAMETERS,
+  MESSAGE_FIELDS,
+  MESSAGE_LIST_PARAMETERS,
+  type TwilioConnection,
+} from '@hub/elements/twilio-common';
+
+const SENDER = 'messaging.sms.twilio.sender';
+const CALLBACK = 'messaging.sms.twilio.callback.url';
+
+/** SMS through one configured sender: From defaults to it, StatusCallback to the configured URL. */
+export const smsMessagesResource: ResourceSpec<TwilioConnection> = {
+  name: 'messages',
+  description: 'Send SMS from the configured sender, list and fetch messages',
+  idField: 'sid',
+  fields: MESSAGE_FIELDS,
+  parameters: {
+    list: MESSAGE_LIST_PARAMETERS,
+    create: MESSAGE_CREATE_PARAMETERS,
+  },
+  handlers: {
+    list: (c, r) => c.rest.list(`${c.rest.accountPath}/Messages.json`, 'messages', r.page, r.query),
+    get: (c, r) => c.rest.get(`${c.rest.accountPath}/Messages/${encodeURIComponent(r.id ?? '')}.json`),
+    create: (c, r) => {
+      const body = { ...(r.body as Record<string, string>) };
+      const sender = r.configuration[SENDER];
+      if (body['From'] === undefined && body['MessagingServiceSid'] === undefined && sender) {
+        if (/^MG[0-9a-fA-F]{32}$/.test(sender)) body['MessagingServiceSid'] = sender;
+        else body['From'] = sender;
+      }
+      const callback = r.configuration[CALLBACK];
+      if (body['StatusCallback'] === undefined && callback) body['StatusCallback'] = callback;
+      return c.rest.post(`${c.rest.accountPath}/Messages.json`, body);
+    },
+  },
+};

@@ -1,0 +1,20 @@
+import type { ResourceSpec } from '@hub/element-sdk';
+import { type TwilioConnection, verifyTwilioConnection } from '@hub/elements/twilio-common';
+
+/** `GET /ping`: checks the instance’s credentials with Twilio. */
+export const smsPingResource: ResourceSpec<TwilioConnection> = {
+  name: 'ping',
+  description: 'Checks the instance’s credentials with Twilio',
+  idField: 'endpoint',
+  kind: 'singleton',
+  fields: [
+    { path: 'endpoint', type: 'string' },
+    { path: 'valid', type: 'boolean' },
+  ],
+  handlers: {
+    get: async (c) => {
+      await verifyTwilioConnection(c);
+      return { endpoint: 'twilio', valid: true };
+    },
+  },
+};

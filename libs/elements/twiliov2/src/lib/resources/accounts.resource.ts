@@ -1,0 +1,34 @@
+import type { ResourceSpec } from '@hub/element-sdk';
+import type { TwilioConnection } from '@hub/elements/twilio-common';
+
+/** The account and its subaccounts. */
+export const accountsResource: ResourceSpec<TwilioConnection> = {
+  name: 'accounts',
+  description: 'The Twilio account and its subaccounts',
+  idField: 'sid',
+  fields: [
+    { path: 'sid', type: 'string' },
+    { path: 'friendly_name', type: 'string' },
+    { path: 'status', type: 'string', description: 'active, suspended, closed' },
+    { path: 'type', type: 'string', description: 'Trial, Full' },
+    { path: 'owner_account_sid', type: 'string' },
+    { path: 'date_created', type: 'date' },
+    { path: 'date_updated', type: 'date' },
+    { path: 'uri', type: 'string' },
+  ],
+  parameters: {
+    list: [
+      { name: 'FriendlyName', type: 'string', description: 'Only accounts with this name' },
+      { name: 'Status', type: 'string', allowedValues: ['active', 'suspended', 'closed'], description: 'Only accounts with this status' },
+    ],
+    update: [
+      { name: 'FriendlyName', type: 'string', description: 'A new name' },
+      { name: 'Status', type: 'string', allowedValues: ['active', 'suspended', 'closed'], description: 'Suspend, reactivate or close a subaccount' },
+    ],
+  },
+  handlers: {
+    list: (c, r) => c.rest.list('/2010-04-01/Accounts.json', 'accounts', r.page, r.query),
+    get: (c, r) => c.rest.get(`/2010-04-01/Accounts/${encodeURIComponent(r.id ?? '')}.json`),
+    update: (c, r) => c.rest.post(`/2010-04-01/Accounts/${encodeURIComponent(r.id ?? '')}.json`, r.body as Record<string, string>),
+  },
+};

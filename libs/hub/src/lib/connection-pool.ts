@@ -1,0 +1,33 @@
+import type { ElementConnection, ElementDefinition, ResolvedConfiguration } from '@hub/element-sdk';
+import type { InstanceRecord } from '@hub/store';
+import { LRUCache } from 'lru-cache';
+
+/**
+ * One vendor connection per instance, built on first use and reused by every call after it
+ * (the vendor SDK client, its keep-alive pool). A change to the instance (its updatedDate)
+ * builds a new one, so configuration changes apply at once.
+ */
+export class ConnectionPool {
+  private readonly connections: LRUCache<string, ElementConnection>;
+
+  constructor(
+    private readonly timeoutMs: number,
+    max = 10_000,
+  ) {
+    this.connections = new LRUCache({ max });
+  }
+
+  connectionFor(instance: InstanceRecord, element: ElementDefinition, configuration: ResolvedConfiguration): ElementConnection {
+    const key = `${instance.id}:${instance.updatedDate.getTime()}`;
+    let connection = this.connections.get(key);
+    if (!connection) {
+      connection = element.connect(configuration, { timeoutMs: this.timeoutMs });
+      this.connections.set(key, connection);
+    }
+    return connection;
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { HubAuthGuard } from './hub-auth.guard';
+import { HubController } from './hub.controller';
+import { HubService } from './hub.service';
+import { InstanceDocsController } from './instance-docs.controller';
+
+/** The hub API: /hubs/{hub}/… calls on an instance. Needs PlatformModule and StoreModule. */
+@Module({
+  controllers: [HubController, InstanceDocsController],
+  providers: [HubService, HubAuthGuard],
+  exports: [HubService],
+})
+export class HubModule {}

@@ -1,0 +1,191 @@
+import {
+  BadRequestError,
+  type ElementDefinition,
+  MethodNotAllowedError,
+  NotFoundError,
+  type Operation,
+  type ResourceDescriptor,
+  type VendorRecord,
+} from '@hub/element-sdk';
+import { ElementCatalog, PLATFORM_OPTIONS, type PlatformOptions, resolvedConfigurationOf } from '@hub/platform';
+import { HUB_STORE } from '@hub/platform';
+import type { HubStore } from '@hub/store';
+import { Inject, Injectable } from '@nestjs/common';
+import { ConnectionPool } from './connection-pool';
+import type { HubCaller } from './hub-auth.guard';
+import { PageTokens } from './page-tokens';
+import { checkParameters } from './request-parameters';
+import { withoutNulls } from './response-shaping';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A hub call as it arrived: the path after `/hubs/{hub}/`, split into segments. */
+export interface HubCall {
+  readonly method: string;
+  readonly segments: readonly string[];
+  readonly query: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: unknown;
+}
+
+export interface HubResponse {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers: Record<string, string>;
+}
+
+/** Query parameters the hub owns (paging); every other one belongs to the resource. */
+const PAGING = new Set(['pageSize', 'page', 'nextPage']);
+/** The default page size when a client names none, capped by the element's pagination.max. */
+export const DEFAULT_PAGE_SIZE = 200;
+
+/**
+ * The hub pipeline: resolve the resource and operation from the path and method, check the
+ * parameters before the vendor is called, run the operation on the instance's connection,
+ * shape the answer (nulls, paging headers).
+ */
+@Injectable()
+export class HubService {
+  private readonly pool: ConnectionPool;
+  private readonly pageTokens: PageTokens;
+
+  constructor(
+    @Inject(HUB_STORE) store: HubStore,
+    @Inject(PLATFORM_OPTIONS) options: PlatformOptions,
+    private readonly catalog: ElementCatalog,
+  ) {
+    this.pool = new ConnectionPool(options.vendorTimeoutMs);
+    this.pageTokens = new PageTokens(store);
+  }
+
+  async call(caller: HubCaller, call: HubCall): Promise<HubResponse> {
+    const { instance } = caller;
+    const element = this.catalog.byId(instance.elementId);
+    const configuration = resolvedConfigurationOf(instance, this.catalog.descriptors(element));
+    const { resource, resourcePath, operation, id, subId } = route(element, call);
+
+    const rawQuery: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(call.query)) if (v !== undefined && !PAGING.has(k)) rawQuery[k] = v;
+    const querySpecs = operation === 'list' || operation === 'get' ? resource.parameters[operation] : undefined;
+    const query = checkParameters(querySpecs ?? [], rawQuery, 'query');
+    const body = operation === 'create' || operation === 'update' ? bodyOf(call.body, resource, operation) : {};
+
+    const headers: Record<string, string> = { 'elements-element-instance-id': String(instance.id) };
+    const paging = operation === 'list' ? this.paging(call.query, configuration, headers) : { pageSize: 0 };
+    const identity = { path: resourcePath.join('/') + (id ? `/${id}` : ''), query, pageSize: paging.pageSize };
+    const cursor = paging.nextPage ? this.pageTokens.redeem(instance.id, identity, paging.nextPage) : undefined;
+
+    const connection = this.pool.connectionFor(instance, element, configuration);
+    const result = await connection.invoke({
+      resourcePath,
+      operation,
+      request: {
+        id,
+        subId,
+        query: query as Record<string, string>,
+        body,
+        page: { pageSize: paging.pageSize, pageIndex: paging.pageIndex, cursor },
+        configuration,
+      },
+    });
+
+    const filterNulls = configuration['filter.response.nulls'] !== 'false';
+    const shape = <T>(value: T): T => (filterNulls ? withoutNulls(value) : value);
+    switch (result.operation) {
+      case 'list': {
+        const { records, cursor: next, totalCount } = result.page;
+        headers['elements-returned-count'] = String(records.length);
+        if (totalCount !== undefined) headers['elements-total-count'] = String(totalCount);
+        if (next && records.length > 0) headers['elements-next-page-token'] = this.pageTokens.issue(instance.id, identity, next);
+        return { status: 200, body: shape(records), headers };
+      }
+      case 'delete':
+        return { status: 200, body: {}, headers };
+      default:
+        return { status: 200, body: shape(result.record), headers };
+    }
+  }
+
+  /** pageSize (capped at pagination.max, reported in Elements-Error), then page or nextPage. */
+  private paging(
+    query: HubCall['query'],
+    configuration: Readonly<Record<string, string | null>>,
+    headers: Record<string, string>,
+  ): { pageSize: number; pageIndex?: number; nextPage?: string } {
+    const max = Number(configuration['pagination.max'] ?? DEFAULT_PAGE_SIZE) || DEFAULT_PAGE_SIZE;
+    const single = (name: string): string | undefined => {
+      const value = query[name];
+      if (Array.isArray(value)) throw new BadRequestError(`query parameter '${name}' was given more than once`);
+      return value;
+    };
+    const sizeText = single('pageSize');
+    let pageSize = Math.min(DEFAULT_PAGE_SIZE, max);
+    if (sizeText !== undefined) {
+      if (!/^\d+$/.test(sizeText) || Number(sizeText) < 1) throw new BadRequestError(`pageSize must be a positive integer, not '${sizeText}'`);
+      pageSize = Number(sizeText);
+      if (pageSize > max) {
+        headers['elements-error'] = `pageSize ${pageSize} is more than this element's maximum of ${max}: ${max} used`;
+        pageSize = max;
+      }
+    }
+    const pageText = single('page');
+    const nextPage = single('nextPage');
+    if (pageText !== undefined && nextPage !== undefined) throw new BadRequestError('send either page or nextPage, not both');
+    if (nextPage !== undefined) return { pageSize, nextPage };
+    if (pageText === undefined) return { pageSize };
+    const start = Number(configuration['pagination.page.startindex'] ?? '0');
+    if (!/^\d+$/.test(pageText) || Number(pageText) < start) {
+      throw new BadRequestError(`page must be an integer of at least ${start} (this instance counts pages from ${start}), not '${pageText}'`);
+    }
+    return { pageSize, pageIndex: Number(pageText) - start };
+  }
+}
+
+const METHODS: Record<'collection' | 'record' | 'singleton', Partial<Record<string, Operation>>> = {
+  collection: { GET: 'list', POST: 'create' },
+  record: { GET: 'get', PUT: 'update', PATCH: 'update', DELETE: 'delete' },
+  singleton: { GET: 'get', PUT: 'update', PATCH: 'update' },
+};
+
+function route(element: ElementDefinition, call: HubCall) {
+  const [name, id, subName, subId, ...rest] = call.segments;
+  const top = element.resources.find((r) => r.name === name);
+  if (!top || rest.length > 0) {
+    throw new NotFoundError(
+      `No resource '${call.segments.join('/')}' on element '${element.metadata.key}' (resources: ${element.resources.map((r) => r.name).join(', ')})`,
+    );
+  }
+  let resource: ResourceDescriptor = top;
+  const resourcePath = [top.name];
+  if (subName !== undefined) {
+    const sub = top.subresources.find((r) => r.name === subName);
+    if (!sub) {
+      const subs = top.subresources.map((r) => r.name).join(', ') || 'none';
+      throw new NotFoundError(`No resource '${name}/{id}/${subName}' on element '${element.metadata.key}' (sub-resources of ${name}: ${subs})`);
+    }
+    resource = sub;
+    resourcePath.push(sub.name);
+  }
+  const shape: 'collection' | 'record' | 'singleton' =
+    resource.kind === 'singleton' ? 'singleton' : (subName === undefined ? id : subId) === undefined ? 'collection' : 'record';
+  if (resource.kind === 'singleton' && id !== undefined) throw new NotFoundError(`'${name}' has no records: call /${name}`);
+  const methods = METHODS[shape];
+  const operation = methods[call.method.toUpperCase()];
+  const allowed = Object.entries(methods)
+    .filter(([, op]) => op !== undefined && resource.operations.includes(op))
+    .map(([method]) => method);
+  if (!operation || !resource.operations.includes(operation)) {
+    throw new MethodNotAllowedError(`${call.method.toUpperCase()} is not supported on ${describePath(resourcePath, shape)} (allowed: ${allowed.join(', ') || 'none'})`, allowed);
+  }
+  return { resource, resourcePath, operation, id, subId };
+}
+
+function describePath(resourcePath: readonly string[], shape: string): string {
+  const path = resourcePath.length === 2 ? `/${resourcePath[0]}/{id}/${resourcePath[1]}` : `/${resourcePath[0]}`;
+  return shape === 'record' ? `${path}/{id}` : path;
+}
+
+function bodyOf(body: unknown, resource: ResourceDescriptor, operation: 'create' | 'update'): VendorRecord {
+  if (body === undefined || body === null) body = {};
+  if (typeof body !== 'object' || Array.isArray(body)) throw new BadRequestError('the request body must be a JSON object');
+  return checkParameters(resource.parameters[operation] ?? [], body as Record<string, unknown>, 'body');
+}
