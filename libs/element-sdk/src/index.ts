@@ -2,3 +2,4 @@ export * from './lib/errors';
 export * from './lib/descriptors';
 export * from './lib/element';
 export * from './lib/resources';
+export * from './lib/ceql';

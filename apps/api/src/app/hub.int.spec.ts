@@ -213,6 +213,63 @@ describe.each(storesUnderTest())('hub API on the %s store', (_name, store) => {
     });
   });
 
+  describe('CEQL where, fields and orderBy', () => {
+    const to = '+15005550333';
+    beforeAll(() => {
+      double.seedMessages(account.sid, 30, { to, from: '+15005550006' });
+      const [first, second] = double.listMessages(account.sid).filter((m) => m.to === to);
+      double.setMessageStatus(String(first.sid), 'failed', { errorCode: 30003 });
+      double.setMessageStatus(String(second.sid), 'failed', { errorCode: 30005 });
+    });
+
+    it('sends what Twilio filters as its parameters and filters the rest itself, across pages', async () => {
+      const before = double.requests.length;
+      const where = encodeURIComponent(`To = '${to}' AND Status = 'failed'`);
+      const sids: string[] = [];
+      let next: string | undefined;
+      for (let i = 0; i < 20; i++) {
+        const res = await hub('GET', `/messages?where=${where}&pageSize=5${next ? `&nextPage=${encodeURIComponent(next)}` : ''}`);
+        expect(res.status).toBe(200);
+        for (const m of res.body as Json[]) {
+          expect(m).toMatchObject({ to, status: 'failed' });
+          sids.push(String(m['sid']));
+        }
+        next = res.headers['elements-next-page-token'] as string | undefined;
+        if (!next) break;
+      }
+      expect(sids).toHaveLength(2);
+      const listCalls = double.requests.slice(before).filter((r) => r.path.endsWith('/Messages.json'));
+      expect(listCalls[0].query).toMatchObject({ To: to });
+      expect(listCalls[0].query).not.toHaveProperty('Status');
+    });
+
+    it('projects fields, honours the natural order and refuses another', async () => {
+      const res = await hub('GET', `/messages?where=${encodeURIComponent(`To = '${to}'`)}&fields=sid,status&pageSize=3&orderBy=DateCreated%20desc`);
+      expect(res.status).toBe(200);
+      for (const m of res.body as Json[]) expect(Object.keys(m).sort()).toEqual(['sid', 'status']);
+      const refused = await hub('GET', '/messages?orderBy=body%20asc');
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ message: expect.stringContaining("orderBy 'body asc' is not supported") });
+    });
+
+    it('answers syntax errors and unqueryable fields with a 400 before calling Twilio', async () => {
+      const before = double.requestCount;
+      const syntax = await hub('GET', `/messages?where=${encodeURIComponent("To = '+1' AND")}`);
+      expect(syntax.status).toBe(400);
+      expect(syntax.body).toMatchObject({ message: 'where: syntax error at position 14: expected a field name, found the end of the expression' });
+      const unknown = await hub('GET', `/messages?where=${encodeURIComponent("Colour = 'red'")}`);
+      expect(unknown.body).toMatchObject({ message: expect.stringContaining("cannot be queried on 'Colour' (queryable: To, From, DateSent") });
+      const both = await hub('GET', `/messages?To=%2B1&where=${encodeURIComponent("To = '+2'")}`);
+      expect(both.status).toBe(400);
+      expect(double.requestCount).toBe(before);
+    });
+
+    it('filters accounts by FriendlyName through Twilio', async () => {
+      const res = await hub('GET', `/accounts?where=${encodeURIComponent("FriendlyName = 'Renamed'")}`);
+      expect((res.body as Json[]).map((a) => a['sid'])).toEqual([account.sid]);
+    });
+  });
+
   describe('errors', () => {
     async function refusedBeforeVendor(method: string, path: string, body: unknown, status: number, message: RegExp) {
       const before = double.requestCount;

@@ -1,3 +1,4 @@
+import type { QueryFieldSpec } from './ceql';
 import type { ResolvedConfiguration } from './descriptors';
 
 /** What a hub call asks of a resource. */
@@ -83,6 +84,10 @@ export interface ResourceSpec<C> {
   /** Accepted query parameters (list, get) and body fields (create, update) per operation. */
   readonly parameters?: Partial<Record<Operation, readonly ParameterSpec[]>>;
   readonly fields?: readonly FieldSpec[];
+  /** Fields a list can be queried on with CEQL (`where`). */
+  readonly queryFields?: readonly QueryFieldSpec[];
+  /** `orderBy` expressions the vendor honours, e.g. its natural order (`DateCreated desc`). */
+  readonly orderBy?: readonly string[];
   /** Resources under a record: `/messages/{id}/media`. */
   readonly subresources?: readonly ResourceSpec<C>[];
 }
@@ -96,6 +101,8 @@ export interface ResourceDescriptor {
   readonly operations: readonly Operation[];
   readonly parameters: Partial<Record<Operation, readonly ParameterSpec[]>>;
   readonly fields: readonly FieldSpec[];
+  readonly queryFields: readonly QueryFieldSpec[];
+  readonly orderBy: readonly string[];
   readonly subresources: readonly ResourceDescriptor[];
 }
 
@@ -122,6 +129,8 @@ export function describeResource<C>(spec: ResourceSpec<C>): ResourceDescriptor {
     operations,
     parameters: spec.parameters ?? {},
     fields: spec.fields ?? [],
+    queryFields: spec.queryFields ?? [],
+    orderBy: spec.orderBy ?? [],
     subresources: (spec.subresources ?? []).map(describeResource),
   };
 }

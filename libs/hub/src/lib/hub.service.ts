@@ -16,6 +16,8 @@ import type { HubCaller } from './hub-auth.guard';
 import { PageTokens } from './page-tokens';
 import { checkParameters } from './request-parameters';
 import { withoutNulls } from './response-shaping';
+import { parseCeql } from './ceql/ceql-parser';
+import { matches, planQuery, project } from './ceql/ceql-plan';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -33,8 +35,8 @@ export interface HubResponse {
   readonly headers: Record<string, string>;
 }
 
-/** Query parameters the hub owns (paging); every other one belongs to the resource. */
-const PAGING = new Set(['pageSize', 'page', 'nextPage']);
+/** Query parameters the hub owns (paging, CEQL); every other one belongs to the resource. */
+const HUB_PARAMETERS = new Set(['pageSize', 'page', 'nextPage', 'where', 'fields', 'orderBy']);
 /** The default page size when a client names none, capped by the element's pagination.max. */
 export const DEFAULT_PAGE_SIZE = 200;
 
@@ -64,14 +66,23 @@ export class HubService {
     const { resource, resourcePath, operation, id, subId } = route(element, call);
 
     const rawQuery: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(call.query)) if (v !== undefined && !PAGING.has(k)) rawQuery[k] = v;
+    for (const [k, v] of Object.entries(call.query)) if (v !== undefined && !HUB_PARAMETERS.has(k)) rawQuery[k] = v;
     const querySpecs = operation === 'list' || operation === 'get' ? resource.parameters[operation] : undefined;
     const query = checkParameters(querySpecs ?? [], rawQuery, 'query');
+    const ceql = queryOf(call.query, resource, operation);
+    for (const [name, value] of Object.entries(ceql.plan?.vendorParameters ?? {})) {
+      if (query[name] !== undefined) throw new BadRequestError(`'${name}' is given both as a query parameter and in where: use one`);
+      query[name] = value;
+    }
     const body = operation === 'create' || operation === 'update' ? bodyOf(call.body, resource, operation) : {};
 
     const headers: Record<string, string> = { 'elements-element-instance-id': String(instance.id) };
     const paging = operation === 'list' ? this.paging(call.query, configuration, headers) : { pageSize: 0 };
-    const identity = { path: resourcePath.join('/') + (id ? `/${id}` : ''), query, pageSize: paging.pageSize };
+    const identity = {
+      path: resourcePath.join('/') + (id ? `/${id}` : ''),
+      query: { ...query, ...(ceql.where ? { where: ceql.where } : {}) },
+      pageSize: paging.pageSize,
+    };
     const cursor = paging.nextPage ? this.pageTokens.redeem(instance.id, identity, paging.nextPage) : undefined;
 
     const connection = this.pool.connectionFor(instance, element, configuration);
@@ -89,14 +100,20 @@ export class HubService {
     });
 
     const filterNulls = configuration['filter.response.nulls'] !== 'false';
-    const shape = <T>(value: T): T => (filterNulls ? withoutNulls(value) : value);
+    const shape = (record: VendorRecord): VendorRecord => {
+      const projected = ceql.fields ? project(record, ceql.fields) : record;
+      return filterNulls ? withoutNulls(projected) : projected;
+    };
     switch (result.operation) {
       case 'list': {
-        const { records, cursor: next, totalCount } = result.page;
+        const { cursor: next, totalCount } = result.page;
+        const residual = ceql.plan?.residual;
+        const records = residual ? result.page.records.filter((r) => matches(residual, r, resource.queryFields)) : result.page.records;
         headers['elements-returned-count'] = String(records.length);
-        if (totalCount !== undefined) headers['elements-total-count'] = String(totalCount);
-        if (next && records.length > 0) headers['elements-next-page-token'] = this.pageTokens.issue(instance.id, identity, next);
-        return { status: 200, body: shape(records), headers };
+        if (totalCount !== undefined && !residual) headers['elements-total-count'] = String(totalCount);
+        // Twilio-style vendors name a next page only when there is one; a filtered page may be empty and still have one.
+        if (next) headers['elements-next-page-token'] = this.pageTokens.issue(instance.id, identity, next);
+        return { status: 200, body: records.map(shape), headers };
       }
       case 'delete':
         return { status: 200, body: {}, headers };
@@ -182,6 +199,33 @@ function route(element: ElementDefinition, call: HubCall) {
 function describePath(resourcePath: readonly string[], shape: string): string {
   const path = resourcePath.length === 2 ? `/${resourcePath[0]}/{id}/${resourcePath[1]}` : `/${resourcePath[0]}`;
   return shape === 'record' ? `${path}/{id}` : path;
+}
+
+/** `where`, `fields` and `orderBy`: parsed and checked against what the resource declares. */
+function queryOf(query: HubCall['query'], resource: ResourceDescriptor, operation: Operation) {
+  const single = (name: string): string | undefined => {
+    const value = query[name];
+    if (Array.isArray(value)) throw new BadRequestError(`query parameter '${name}' was given more than once`);
+    return value;
+  };
+  const where = single('where');
+  const orderBy = single('orderBy');
+  const fieldsText = single('fields');
+  if ((where !== undefined || orderBy !== undefined) && operation !== 'list') {
+    throw new BadRequestError(`where and orderBy apply to lists; ${operation} takes neither`);
+  }
+  if (orderBy !== undefined) {
+    const normalized = orderBy.trim().replace(/\s+/g, ' ').toLowerCase();
+    if (!resource.orderBy.some((o) => o.toLowerCase() === normalized)) {
+      throw new BadRequestError(
+        `orderBy '${orderBy}' is not supported on '${resource.name}': the vendor ${resource.orderBy.length ? `sorts only by ${resource.orderBy.join(', ')}` : 'does not sort'}, and sorting one page would not sort the list`,
+      );
+    }
+  }
+  const fields = fieldsText?.split(',').map((f) => f.trim()).filter(Boolean);
+  if (fieldsText !== undefined && (!fields || fields.length === 0)) throw new BadRequestError('fields must name at least one field, comma separated');
+  const plan = where !== undefined ? planQuery(parseCeql(where), resource.queryFields, resource.name) : undefined;
+  return { where, plan, fields };
 }
 
 function bodyOf(body: unknown, resource: ResourceDescriptor, operation: 'create' | 'update'): VendorRecord {

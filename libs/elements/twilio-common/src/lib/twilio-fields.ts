@@ -1,4 +1,4 @@
-import type { FieldSpec, ParameterSpec } from '@hub/element-sdk';
+import type { FieldSpec, ParameterSpec, QueryFieldSpec } from '@hub/element-sdk';
 
 /** Parameters and fields of Twilio's Messages, shared by both Twilio elements (from Twilio's OpenAPI description). */
 
@@ -75,3 +75,23 @@ export const MEDIA_FIELDS: readonly FieldSpec[] = [
   { path: 'date_updated', type: 'date' },
   { path: 'uri', type: 'string' },
 ];
+
+/**
+ * CEQL on messages: Twilio filters To, From and DateSent (its `DateSent<`/`DateSent>` are inclusive);
+ * the other fields are filtered by the hub on each returned page.
+ */
+export const MESSAGE_QUERY_FIELDS: readonly QueryFieldSpec[] = [
+  { name: 'To', recordPath: 'to', type: 'string', vendorParameters: { '=': 'To' } },
+  { name: 'From', recordPath: 'from', type: 'string', vendorParameters: { '=': 'From' } },
+  { name: 'DateSent', recordPath: 'date_sent', type: 'date', vendorParameters: { '=': 'DateSent', '<=': 'DateSent<', '>=': 'DateSent>' } },
+  { name: 'DateCreated', recordPath: 'date_created', type: 'date' },
+  { name: 'DateUpdated', recordPath: 'date_updated', type: 'date' },
+  { name: 'Status', recordPath: 'status', type: 'string' },
+  { name: 'Direction', recordPath: 'direction', type: 'string' },
+  { name: 'Body', recordPath: 'body', type: 'string' },
+  { name: 'MessagingServiceSid', recordPath: 'messaging_service_sid', type: 'string' },
+  { name: 'ErrorCode', recordPath: 'error_code', type: 'number' },
+];
+
+/** Twilio lists messages newest first; that order is the one `orderBy` can name. */
+export const MESSAGE_ORDER_BY: readonly string[] = ['DateCreated desc', 'DateSent desc'];

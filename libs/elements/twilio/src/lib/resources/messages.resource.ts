@@ -3,6 +3,8 @@ import {
   MESSAGE_CREATE_PARAMETERS,
   MESSAGE_FIELDS,
   MESSAGE_LIST_PARAMETERS,
+  MESSAGE_ORDER_BY,
+  MESSAGE_QUERY_FIELDS,
   type TwilioConnection,
 } from '@hub/elements/twilio-common';
 
@@ -15,6 +17,8 @@ export const smsMessagesResource: ResourceSpec<TwilioConnection> = {
   description: 'Send SMS from the configured sender, list and fetch messages',
   idField: 'sid',
   fields: MESSAGE_FIELDS,
+  queryFields: MESSAGE_QUERY_FIELDS,
+  orderBy: MESSAGE_ORDER_BY,
   parameters: {
     list: MESSAGE_LIST_PARAMETERS,
     create: MESSAGE_CREATE_PARAMETERS,

@@ -16,6 +16,11 @@ export const accountsResource: ResourceSpec<TwilioConnection> = {
     { path: 'date_updated', type: 'date' },
     { path: 'uri', type: 'string' },
   ],
+  queryFields: [
+    { name: 'FriendlyName', recordPath: 'friendly_name', type: 'string', vendorParameters: { '=': 'FriendlyName' } },
+    { name: 'Status', recordPath: 'status', type: 'string', vendorParameters: { '=': 'Status' } },
+    { name: 'Type', recordPath: 'type', type: 'string' },
+  ],
   parameters: {
     list: [
       { name: 'FriendlyName', type: 'string', description: 'Only accounts with this name' },

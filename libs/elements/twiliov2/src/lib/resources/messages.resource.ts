@@ -4,6 +4,8 @@ import {
   MESSAGE_CREATE_PARAMETERS,
   MESSAGE_FIELDS,
   MESSAGE_LIST_PARAMETERS,
+  MESSAGE_ORDER_BY,
+  MESSAGE_QUERY_FIELDS,
   MESSAGE_UPDATE_PARAMETERS,
   type TwilioConnection,
 } from '@hub/elements/twilio-common';
@@ -40,6 +42,8 @@ export const messagesResource: ResourceSpec<TwilioConnection> = {
   description: 'Send, list, fetch, redact, cancel and delete messages',
   idField: 'sid',
   fields: MESSAGE_FIELDS,
+  queryFields: MESSAGE_QUERY_FIELDS,
+  orderBy: MESSAGE_ORDER_BY,
   parameters: {
     list: MESSAGE_LIST_PARAMETERS,
     create: MESSAGE_CREATE_PARAMETERS,

@@ -1,0 +1,27 @@
+/**
+ * CEQL, the hub's query language (`?where=…`), as a parsed tree. The hub parses it; an
+ * adapter declares which fields its vendor can filter and how (`QueryFieldSpec`), and the hub
+ * translates what it can to vendor parameters and applies the rest to the returned records
+ * when that is correct across pages; anything else is a 400 naming the field.
+ */
+export type CeqlValue = string | number | boolean;
+
+export type ComparisonOperator = '=' | '!=' | '<' | '>' | '<=' | '>=';
+
+export type CeqlExpression =
+  | { readonly kind: 'and' | 'or'; readonly operands: readonly CeqlExpression[] }
+  | { readonly kind: 'comparison'; readonly field: string; readonly operator: ComparisonOperator; readonly value: CeqlValue }
+  | { readonly kind: 'like'; readonly field: string; readonly pattern: string }
+  | { readonly kind: 'in'; readonly field: string; readonly values: readonly CeqlValue[] }
+  | { readonly kind: 'isNull'; readonly field: string; readonly negated: boolean };
+
+/** A field a resource can be queried on with CEQL. */
+export interface QueryFieldSpec {
+  /** The name clients use in `where` (the old platform used Twilio's parameter names: To, DateSent). */
+  readonly name: string;
+  /** Where the value sits in a returned record, for filtering by the hub (`date_sent`). */
+  readonly recordPath: string;
+  readonly type: 'string' | 'number' | 'boolean' | 'date';
+  /** The vendor list parameter per operator, where the vendor filters (Twilio: `=` → DateSent, `<=` → DateSent<). */
+  readonly vendorParameters?: Partial<Record<ComparisonOperator, string>>;
+}

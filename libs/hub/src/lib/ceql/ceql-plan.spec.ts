@@ -1,0 +1,70 @@
+import { BadRequestError, type QueryFieldSpec } from '@hub/element-sdk';
+import { parseCeql } from './ceql-parser';
+import { matches, planQuery, project } from './ceql-plan';
+
+const FIELDS: QueryFieldSpec[] = [
+  { name: 'To', recordPath: 'to', type: 'string', vendorParameters: { '=': 'To' } },
+  { name: 'DateSent', recordPath: 'date_sent', type: 'date', vendorParameters: { '=': 'DateSent', '<=': 'DateSent<', '>=': 'DateSent>' } },
+  { name: 'Status', recordPath: 'status', type: 'string' },
+  { name: 'ErrorCode', recordPath: 'error_code', type: 'number' },
+];
+const plan = (where: string) => planQuery(parseCeql(where), FIELDS, 'messages');
+
+describe('planQuery', () => {
+  it('sends what the vendor filters as its parameters, with nothing left for the hub', () => {
+    expect(plan("To = '+1' AND DateSent >= '2026-01-01' AND DateSent <= '2026-01-31'")).toEqual({
+      vendorParameters: { To: '+1', 'DateSent>': '2026-01-01', 'DateSent<': '2026-01-31' },
+    });
+  });
+
+  it('serves strict bounds with the vendor’s inclusive ones and keeps them for the hub to finish', () => {
+    expect(plan("DateSent > '2026-01-01'")).toEqual({
+      vendorParameters: { 'DateSent>': '2026-01-01' },
+      residual: { kind: 'comparison', field: 'DateSent', operator: '>', value: '2026-01-01' },
+    });
+  });
+
+  it('leaves fields and operators the vendor cannot filter, ORs, and repeated parameters to the hub', () => {
+    const p = plan("To = '+1' AND (Status = 'sent' OR Status = 'delivered') AND To != '+2' AND To = '+3'");
+    expect(p.vendorParameters).toEqual({ To: '+1' });
+    expect(p.residual).toMatchObject({ kind: 'and', operands: [{ kind: 'or' }, { operator: '!=' }, { value: '+3' }] });
+  });
+
+  it('refuses unknown fields and values of the wrong type with a 400 naming them', () => {
+    expect(() => plan("Colour = 'red'")).toThrow(new BadRequestError("where: 'messages' cannot be queried on 'Colour' (queryable: To, DateSent, Status, ErrorCode)"));
+    expect(() => plan('DateSent = 5')).toThrow(/'DateSent' is compared with a date/);
+    expect(() => plan("DateSent = 'yesterday'")).toThrow(/'DateSent' is compared with a date/);
+    expect(() => plan("ErrorCode = '30003'")).toThrow(/'ErrorCode' is compared with a number/);
+    expect(() => plan("ErrorCode LIKE '3%'")).toThrow(/LIKE needs a text field/);
+  });
+});
+
+describe('matches', () => {
+  const record = { to: '+1', status: 'delivered', date_sent: 'Thu, 15 Jan 2026 10:00:00 +0000', error_code: null, body: 'Hello there' };
+  const m = (where: string) => matches(parseCeql(where), record, [...FIELDS, { name: 'Body', recordPath: 'body', type: 'string' }]);
+
+  it('compares dates by day for a date and by instant for a date-time, across Twilio’s RFC 2822 format', () => {
+    expect(m("DateSent = '2026-01-15'")).toBe(true);
+    expect(m("DateSent > '2026-01-15'")).toBe(false);
+    expect(m("DateSent >= '2026-01-15T09:59:59Z'")).toBe(true);
+    expect(m("DateSent < '2026-01-15T10:00:00Z'")).toBe(false);
+  });
+
+  it('evaluates OR, IN, LIKE and IS NULL', () => {
+    expect(m("Status = 'sent' OR Status = 'delivered'")).toBe(true);
+    expect(m("Status IN ('queued', 'sent')")).toBe(false);
+    expect(m("Body LIKE 'Hello%'")).toBe(true);
+    expect(m("Body LIKE 'hello%'")).toBe(false);
+    expect(m('ErrorCode IS NULL')).toBe(true);
+    expect(m('ErrorCode IS NOT NULL')).toBe(false);
+  });
+});
+
+describe('project', () => {
+  it('keeps only the named paths', () => {
+    expect(project({ sid: 'SM1', to: '+1', subresource_uris: { media: '/m', feedback: '/f' } }, ['sid', 'subresource_uris.media', 'missing'])).toEqual({
+      sid: 'SM1',
+      subresource_uris: { media: '/m' },
+    });
+  });
+});

@@ -1,0 +1,190 @@
+import { BadRequestError, type CeqlExpression, type CeqlValue, type QueryFieldSpec, type VendorRecord } from '@hub/element-sdk';
+
+/**
+ * How a `where` runs: vendor parameters for what the vendor filters, and a residual expression
+ * the hub applies to each returned page. Filtering pages of a vendor result that is a superset
+ * of the answer is correct across pages (walking every page yields every match once), so the
+ * hub only refuses fields the resource cannot be queried on at all.
+ */
+export interface QueryPlan {
+  readonly vendorParameters: Record<string, string>;
+  readonly residual?: CeqlExpression;
+}
+
+export function planQuery(expression: CeqlExpression, fields: readonly QueryFieldSpec[], resource: string): QueryPlan {
+  const fieldOf = (name: string): QueryFieldSpec => {
+    const field = fields.find((f) => f.name === name) ?? fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+    if (!field) {
+      const queryable = fields.map((f) => f.name).join(', ');
+      throw new BadRequestError(`where: '${resource}' cannot be queried on '${name}' (${queryable ? `queryable: ${queryable}` : 'it takes no where'})`);
+    }
+    return field;
+  };
+  const conjuncts = expression.kind === 'and' ? expression.operands : [expression];
+  const vendorParameters: Record<string, string> = {};
+  const residual: CeqlExpression[] = [];
+  for (const conjunct of conjuncts) {
+    checkTypes(conjunct, fieldOf);
+    if (conjunct.kind === 'comparison') {
+      const field = fieldOf(conjunct.field);
+      // The vendor's inclusive bounds serve strict ones too, with the hub removing the equal records.
+      const pushdown = conjunct.operator === '<' ? '<=' : conjunct.operator === '>' ? '>=' : conjunct.operator;
+      const parameter = field.vendorParameters?.[pushdown];
+      if (parameter && vendorParameters[parameter] === undefined) {
+        vendorParameters[parameter] = String(conjunct.value);
+        if (pushdown !== conjunct.operator) residual.push(conjunct);
+        continue;
+      }
+    }
+    residual.push(conjunct);
+  }
+  return {
+    vendorParameters,
+    ...(residual.length === 0 ? {} : { residual: residual.length === 1 ? residual[0] : { kind: 'and', operands: residual } }),
+  };
+}
+
+function checkTypes(expression: CeqlExpression, fieldOf: (name: string) => QueryFieldSpec): void {
+  switch (expression.kind) {
+    case 'and':
+    case 'or':
+      expression.operands.forEach((operand) => checkTypes(operand, fieldOf));
+      return;
+    case 'comparison':
+      checkValue(fieldOf(expression.field), expression.value);
+      return;
+    case 'in':
+      expression.values.forEach((value) => checkValue(fieldOf(expression.field), value));
+      return;
+    case 'like':
+      if (fieldOf(expression.field).type !== 'string') throw new BadRequestError(`where: LIKE needs a text field; '${expression.field}' is not one`);
+      return;
+    case 'isNull':
+      fieldOf(expression.field);
+  }
+}
+
+function checkValue(field: QueryFieldSpec, value: CeqlValue): void {
+  const ok =
+    field.type === 'date'
+      ? typeof value === 'string' && dateRange(value) !== undefined
+      : field.type === 'number'
+        ? typeof value === 'number'
+        : field.type === 'boolean'
+          ? typeof value === 'boolean'
+          : typeof value === 'string';
+  if (!ok) {
+    const example = field.type === 'date' ? "a date such as '2026-01-31' or '2026-01-31T10:00:00Z'" : field.type === 'string' ? "a 'quoted string'" : `a ${field.type}`;
+    throw new BadRequestError(`where: '${field.name}' is compared with ${example}, not ${JSON.stringify(value)}`);
+  }
+}
+
+/** A date value as a range of instants: a day for YYYY-MM-DD, one instant for a date-time. */
+function dateRange(value: string): { from: number; to: number } | undefined {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const from = Date.parse(`${value}T00:00:00Z`);
+    return Number.isNaN(from) ? undefined : { from, to: from + 86_400_000 - 1 };
+  }
+  const at = /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : NaN;
+  return Number.isNaN(at) ? undefined : { from: at, to: at };
+}
+
+function valueAt(record: VendorRecord, path: string): unknown {
+  let current: unknown = record;
+  for (const part of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+function compare(field: QueryFieldSpec, actual: unknown, operator: string, expected: CeqlValue): boolean {
+  if (actual === null || actual === undefined) return operator === '!=';
+  if (field.type === 'date') {
+    const at = Date.parse(String(actual));
+    const range = dateRange(String(expected));
+    if (Number.isNaN(at) || !range) return false;
+    switch (operator) {
+      case '=':
+        return at >= range.from && at <= range.to;
+      case '!=':
+        return at < range.from || at > range.to;
+      case '<':
+        return at < range.from;
+      case '<=':
+        return at <= range.to;
+      case '>':
+        return at > range.to;
+      default:
+        return at >= range.from;
+    }
+  }
+  const a = field.type === 'number' ? Number(actual) : field.type === 'boolean' ? String(actual) === 'true' : String(actual);
+  const b = expected;
+  switch (operator) {
+    case '=':
+      return a === b;
+    case '!=':
+      return a !== b;
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    case '>':
+      return a > b;
+    default:
+      return a >= b;
+  }
+}
+
+function likeToRegExp(pattern: string): RegExp {
+  const body = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+  return new RegExp(`^${body}$`, 's');
+}
+
+/** Does a record satisfy the expression? (Used for the residual part of a plan.) */
+export function matches(expression: CeqlExpression, record: VendorRecord, fields: readonly QueryFieldSpec[]): boolean {
+  const field = (name: string) => fields.find((f) => f.name === name) ?? fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+  switch (expression.kind) {
+    case 'and':
+      return expression.operands.every((operand) => matches(operand, record, fields));
+    case 'or':
+      return expression.operands.some((operand) => matches(operand, record, fields));
+    case 'comparison': {
+      const spec = field(expression.field);
+      return !!spec && compare(spec, valueAt(record, spec.recordPath), expression.operator, expression.value);
+    }
+    case 'in': {
+      const spec = field(expression.field);
+      return !!spec && expression.values.some((value) => compare(spec, valueAt(record, spec.recordPath), '=', value));
+    }
+    case 'like': {
+      const spec = field(expression.field);
+      const actual = spec ? valueAt(record, spec.recordPath) : undefined;
+      return typeof actual === 'string' && likeToRegExp(expression.pattern).test(actual);
+    }
+    case 'isNull': {
+      const spec = field(expression.field);
+      const actual = spec ? valueAt(record, spec.recordPath) : undefined;
+      const isNull = actual === null || actual === undefined;
+      return expression.negated ? !isNull : isNull;
+    }
+  }
+}
+
+/** `fields=a,b.c`: keeps only these paths of each record. */
+export function project(record: VendorRecord, paths: readonly string[]): VendorRecord {
+  const out: Record<string, unknown> = {};
+  for (const path of paths) {
+    const value = valueAt(record, path);
+    if (value === undefined) continue;
+    const parts = path.split('.');
+    let target = out;
+    for (const part of parts.slice(0, -1)) {
+      target[part] = (target[part] as Record<string, unknown> | undefined) ?? {};
+      target = target[part] as Record<string, unknown>;
+    }
+    target[parts[parts.length - 1]] = value;
+  }
+  return out;
+}
