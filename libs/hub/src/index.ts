@@ -6,3 +6,4 @@ export * from './lib/instance-openapi';
 export * from './lib/page-tokens';
 export * from './lib/request-parameters';
 export * from './lib/response-shaping';
+export * from './lib/response-cache';

@@ -270,6 +270,47 @@ describe.each(storesUnderTest())('hub API on the %s store', (_name, store) => {
     });
   });
 
+  describe('response caching', () => {
+    it('answers a repeated GET from the cache without calling Twilio, until a write to the resource', async () => {
+      const settings = { cachingEnabled: true, maxCacheSize: 10, cacheTimeToLive: 60 };
+      await harness.call('PATCH', `/elements/api-v2/instances/${v2.id}`, { auth: org.platform, body: settings });
+      const first = await hub('GET', '/messages?To=%2B15005550444');
+      expect(first.headers['elements-cache']).toBe('MISS');
+      const before = double.requestCount;
+      const second = await hub('GET', '/messages?To=%2B15005550444');
+      expect(second.headers['elements-cache']).toBe('HIT');
+      expect(second.body).toEqual(first.body);
+      expect(double.requestCount).toBe(before);
+      // the same query in another order is the same entry; another query is not
+      expect((await hub('GET', '/messages?pageSize=200&To=%2B15005550444')).headers['elements-cache']).toBe('MISS');
+
+      await hub('POST', '/messages', { To: '+15005550444', From: '+15005550006', Body: 'invalidate' });
+      const third = await hub('GET', '/messages?To=%2B15005550444');
+      expect(third.headers['elements-cache']).toBe('MISS');
+      expect((third.body as Json[]).length).toBe((first.body as Json[]).length + 1);
+
+      // never shared between instances: the same call on another instance misses
+      const sibling = await provision({
+        element: { key: 'twiliov2' },
+        configuration: { username: account.sid, password: account.authToken, 'base.url': double.accountsUrl },
+        name: 'sibling',
+        cachingEnabled: true,
+      });
+      expect((await hub('GET', '/messages?To=%2B15005550444', undefined, sibling)).headers['elements-cache']).toBe('MISS');
+
+      await harness.call('PATCH', `/elements/api-v2/instances/${v2.id}`, { auth: org.platform, body: { cachingEnabled: false } });
+      expect((await hub('GET', '/messages?To=%2B15005550444')).headers['elements-cache']).toBeUndefined();
+    });
+
+    it('bounds entries by maxCacheSize', async () => {
+      await harness.call('PATCH', `/elements/api-v2/instances/${v2.id}`, { auth: org.platform, body: { cachingEnabled: true, maxCacheSize: 1 } });
+      await hub('GET', '/messages?To=%2B15005550445');
+      await hub('GET', '/messages?To=%2B15005550446');
+      expect((await hub('GET', '/messages?To=%2B15005550445')).headers['elements-cache']).toBe('MISS');
+      await harness.call('PATCH', `/elements/api-v2/instances/${v2.id}`, { auth: org.platform, body: { cachingEnabled: false } });
+    });
+  });
+
   describe('errors', () => {
     async function refusedBeforeVendor(method: string, path: string, body: unknown, status: number, message: RegExp) {
       const before = double.requestCount;

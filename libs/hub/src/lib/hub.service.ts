@@ -5,6 +5,7 @@ import {
   NotFoundError,
   type Operation,
   type ResourceDescriptor,
+  type ResourceResult,
   type VendorRecord,
 } from '@hub/element-sdk';
 import { ElementCatalog, PLATFORM_OPTIONS, type PlatformOptions, resolvedConfigurationOf } from '@hub/platform';
@@ -13,11 +14,12 @@ import type { HubStore } from '@hub/store';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConnectionPool } from './connection-pool';
 import type { HubCaller } from './hub-auth.guard';
-import { PageTokens } from './page-tokens';
+import { PageTokens, type QueryIdentity } from './page-tokens';
+import { ResponseCache } from './response-cache';
 import { checkParameters } from './request-parameters';
 import { withoutNulls } from './response-shaping';
 import { parseCeql } from './ceql/ceql-parser';
-import { matches, planQuery, project } from './ceql/ceql-plan';
+import { checkFieldPaths, matches, planQuery, project } from './ceql/ceql-plan';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -49,6 +51,7 @@ export const DEFAULT_PAGE_SIZE = 200;
 export class HubService {
   private readonly pool: ConnectionPool;
   private readonly pageTokens: PageTokens;
+  private readonly cache = new ResponseCache();
 
   constructor(
     @Inject(HUB_STORE) store: HubStore,
@@ -85,6 +88,15 @@ export class HubService {
     };
     const cursor = paging.nextPage ? this.pageTokens.redeem(instance.id, identity, paging.nextPage) : undefined;
 
+    // Reads are cached; a singleton such as ping must always reach the vendor.
+    const cacheable = call.method.toUpperCase() === 'GET' && resource.kind !== 'singleton';
+    const cacheKey = cacheable ? ResponseCache.key(resourcePath, id, subId, call.query) : undefined;
+    if (cacheKey && instance.cachingEnabled) {
+      const hit = this.cache.get(instance, cacheKey);
+      if (hit) return { status: hit.status, body: hit.body, headers: { ...hit.headers, 'elements-cache': 'HIT' } };
+      headers['elements-cache'] = 'MISS';
+    }
+
     const connection = this.pool.connectionFor(instance, element, configuration);
     const result = await connection.invoke({
       resourcePath,
@@ -99,6 +111,24 @@ export class HubService {
       },
     });
 
+    if (operation !== 'list' && operation !== 'get') this.cache.invalidate(instance, resourcePath[0]);
+    const response = this.shape(result, configuration, ceql, resource, identity, instance.id, headers);
+    if (cacheKey && instance.cachingEnabled) {
+      const { 'elements-cache': _marker, ...cachedHeaders } = response.headers;
+      this.cache.set(instance, cacheKey, { status: response.status, body: response.body, headers: cachedHeaders });
+    }
+    return response;
+  }
+
+  private shape(
+    result: ResourceResult,
+    configuration: Readonly<Record<string, string | null>>,
+    ceql: ReturnType<typeof queryOf>,
+    resource: ResourceDescriptor,
+    identity: QueryIdentity,
+    instanceId: number,
+    headers: Record<string, string>,
+  ): HubResponse {
     const filterNulls = configuration['filter.response.nulls'] !== 'false';
     const shape = (record: VendorRecord): VendorRecord => {
       const projected = ceql.fields ? project(record, ceql.fields) : record;
@@ -112,7 +142,7 @@ export class HubService {
         headers['elements-returned-count'] = String(records.length);
         if (totalCount !== undefined && !residual) headers['elements-total-count'] = String(totalCount);
         // Twilio-style vendors name a next page only when there is one; a filtered page may be empty and still have one.
-        if (next) headers['elements-next-page-token'] = this.pageTokens.issue(instance.id, identity, next);
+        if (next) headers['elements-next-page-token'] = this.pageTokens.issue(instanceId, identity, next);
         return { status: 200, body: records.map(shape), headers };
       }
       case 'delete':
@@ -224,6 +254,7 @@ function queryOf(query: HubCall['query'], resource: ResourceDescriptor, operatio
   }
   const fields = fieldsText?.split(',').map((f) => f.trim()).filter(Boolean);
   if (fieldsText !== undefined && (!fields || fields.length === 0)) throw new BadRequestError('fields must name at least one field, comma separated');
+  if (fields) checkFieldPaths(fields);
   const plan = where !== undefined ? planQuery(parseCeql(where), resource.queryFields, resource.name) : undefined;
   return { where, plan, fields };
 }

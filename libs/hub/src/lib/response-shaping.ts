@@ -2,11 +2,12 @@
 export function withoutNulls<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item) => withoutNulls(item)) as T;
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
-      if (field !== null) out[key] = withoutNulls(field);
-    }
-    return out as T;
+    // fromEntries defines own properties: a vendor field named __proto__ stays a field.
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, field]) => field !== null)
+        .map(([key, field]) => [key, withoutNulls(field)]),
+    ) as T;
   }
   return value;
 }

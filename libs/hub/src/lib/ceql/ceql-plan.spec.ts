@@ -1,6 +1,6 @@
 import { BadRequestError, type QueryFieldSpec } from '@hub/element-sdk';
 import { parseCeql } from './ceql-parser';
-import { matches, planQuery, project } from './ceql-plan';
+import { checkFieldPaths, matches, planQuery, project } from './ceql-plan';
 
 const FIELDS: QueryFieldSpec[] = [
   { name: 'To', recordPath: 'to', type: 'string', vendorParameters: { '=': 'To' } },
@@ -61,6 +61,14 @@ describe('matches', () => {
 });
 
 describe('project', () => {
+  it('never walks into or writes prototypes', () => {
+    expect(() => checkFieldPaths(['__proto__.polluted'])).toThrow(/not a field path/);
+    expect(() => checkFieldPaths(['a..b'])).toThrow(/not a field path/);
+    const record = JSON.parse('{"__proto__": {"x": 1}, "sid": "SM1"}') as Record<string, unknown>;
+    expect(project(record, ['sid', 'constructor', 'toString'])).toEqual({ sid: 'SM1' });
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
   it('keeps only the named paths', () => {
     expect(project({ sid: 'SM1', to: '+1', subresource_uris: { media: '/m', feedback: '/f' } }, ['sid', 'subresource_uris.media', 'missing'])).toEqual({
       sid: 'SM1',

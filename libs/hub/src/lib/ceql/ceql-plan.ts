@@ -89,14 +89,17 @@ function dateRange(value: string): { from: number; to: number } | undefined {
   return Number.isNaN(at) ? undefined : { from: at, to: at };
 }
 
+/** Reads own properties only: a path never walks into prototypes. */
 function valueAt(record: VendorRecord, path: string): unknown {
   let current: unknown = record;
   for (const part of path.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, part)) return undefined;
     current = (current as Record<string, unknown>)[part];
   }
   return current;
 }
+
+const UNSAFE_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function compare(field: QueryFieldSpec, actual: unknown, operator: string, expected: CeqlValue): boolean {
   if (actual === null || actual === undefined) return operator === '!=';
@@ -172,7 +175,16 @@ export function matches(expression: CeqlExpression, record: VendorRecord, fields
   }
 }
 
-/** `fields=a,b.c`: keeps only these paths of each record. */
+/** Checks `fields` paths before use: dotted names, none that could reach a prototype. */
+export function checkFieldPaths(paths: readonly string[]): void {
+  for (const path of paths) {
+    if (path.split('.').some((part) => part === '' || UNSAFE_SEGMENTS.has(part))) {
+      throw new BadRequestError(`fields: '${path}' is not a field path (dotted names; __proto__, constructor and prototype are refused)`);
+    }
+  }
+}
+
+/** `fields=a,b.c`: keeps only these paths of each record (paths checked by checkFieldPaths). */
 export function project(record: VendorRecord, paths: readonly string[]): VendorRecord {
   const out: Record<string, unknown> = {};
   for (const path of paths) {
@@ -181,10 +193,10 @@ export function project(record: VendorRecord, paths: readonly string[]): VendorR
     const parts = path.split('.');
     let target = out;
     for (const part of parts.slice(0, -1)) {
-      target[part] = (target[part] as Record<string, unknown> | undefined) ?? {};
+      if (!Object.hasOwn(target, part)) Object.defineProperty(target, part, { value: {}, enumerable: true, writable: true, configurable: true });
       target = target[part] as Record<string, unknown>;
     }
-    target[parts[parts.length - 1]] = value;
+    Object.defineProperty(target, parts[parts.length - 1], { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
