@@ -1,2 +1,4 @@
 export * from './lib/common-descriptors';
 export * from './lib/instance-configuration';
+export * from './lib/date-macros';
+export * from './lib/poller-configuration';

@@ -37,7 +37,7 @@ const element: ElementDefinition = defineElement<null>({
   },
   connect: () => null,
   verifyCredentials: async () => ({ accountId: 'x' }),
-  resources: [],
+  resources: [{ name: 'messages', description: 'm', idField: 'sid', handlers: { list: async () => ({ records: [] }) } }],
   toHubError: (e) => (e instanceof Error ? e : new Error(String(e))),
 });
 
@@ -108,8 +108,8 @@ describe('validateConfiguration', () => {
   });
 
   it('accepts the poller configuration as a JSON object and stores it as a string', () => {
-    const values = validateConfiguration(element, { 'event.poller.configuration': { messages: { url: '/x', idField: 'sid' } } }, { mode: 'partial' });
-    expect(values['event.poller.configuration']).toBe('{"messages":{"url":"/x","idField":"sid"}}');
+    const values = validateConfiguration(element, { 'event.poller.configuration': { messages: { url: '/hubs/messaging/messages', idField: 'sid' } } }, { mode: 'partial' });
+    expect(values['event.poller.configuration']).toBe('{"messages":{"url":"/hubs/messaging/messages","idField":"sid"}}');
   });
 
   it('keeps the stored secret when a client sends it back masked', () => {

@@ -7,6 +7,7 @@ import {
   type ResolvedConfiguration,
 } from '@hub/element-sdk';
 import { COMMON_DESCRIPTORS } from './common-descriptors';
+import { pollerConfigurationProblems } from './poller-configuration';
 
 export const MASK = '********';
 
@@ -104,11 +105,13 @@ function normalizeValue(
   let text: string;
   switch (descriptor.type) {
     case 'json':
-      if (typeof raw === 'object') text = JSON.stringify(raw);
-      else if (typeof raw === 'string') {
+      if (typeof raw === 'object') {
+        if (Array.isArray(raw)) return { problem: 'must be a JSON object, not a list' };
+        text = JSON.stringify(raw);
+      } else if (typeof raw === 'string') {
         try {
           const parsed: unknown = JSON.parse(raw);
-          if (parsed === null || typeof parsed !== 'object') return { problem: 'must be a JSON object' };
+          if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { problem: 'must be a JSON object' };
         } catch {
           return { problem: 'must be valid JSON' };
         }
@@ -160,6 +163,12 @@ function crossKeyProblems(
       key: 'event.vendor.type',
       problem: `'${vendorType}' is not supported by element '${element.metadata.key}' (supported: ${methods.join(', ') || 'none'})`,
     });
+  }
+  const poller = given['event.poller.configuration'];
+  if (poller) {
+    for (const problem of pollerConfigurationProblems(poller, element)) {
+      problems.push({ key: 'event.poller.configuration', problem: `is invalid: ${problem}` });
+    }
   }
   if (merged['event.notification.enabled'] === 'true' && !merged['event.notification.callback.url']) {
     problems.push({
