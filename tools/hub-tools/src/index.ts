@@ -1,0 +1,1 @@
+export { elementGenerator, type ElementGeneratorSchema } from './generators/element/generator';
