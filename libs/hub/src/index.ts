@@ -7,3 +7,4 @@ export * from './lib/page-tokens';
 export * from './lib/request-parameters';
 export * from './lib/response-shaping';
 export * from './lib/response-cache';
+export * from './lib/trace-recorder';

@@ -5,3 +5,4 @@ export * from './lib/instances.repository';
 export * from './lib/secret-box';
 export type { Tenant } from './lib/tenant';
 export * from './lib/tenants.repository';
+export * from './lib/traces.repository';

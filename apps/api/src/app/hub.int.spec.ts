@@ -311,6 +311,36 @@ describe.each(storesUnderTest())('hub API on the %s store', (_name, store) => {
     });
   });
 
+  describe('trace logging', () => {
+    it('records vendor requests while traceLoggingEnabled is on, with no secret, readable page by page', async () => {
+      await harness.call('PATCH', `/elements/api-v2/instances/${v2.id}`, { auth: org.platform, body: { traceLoggingEnabled: true } });
+      await hub('GET', `/accounts/${account.sid}`); // Twilio's account JSON carries the auth token
+      await hub('POST', '/messages', { To: '+15005550777', From: '+15005550006', Body: 'traced' });
+      double.faults.next({ status: 500 });
+      await hub('GET', '/accounts');
+      await new Promise((r) => setTimeout(r, 300)); // trace writes do not hold up the call
+      const res = await harness.call('GET', `/elements/api-v2/instances/${v2.id}/traces?pageSize=2`, { auth: org.platform });
+      expect(res.status).toBe(200);
+      expect(res.headers['elements-total-count']).toBe('3');
+      expect(res.headers['elements-next-page-token']).toBe('2');
+      const [failed, sent] = res.body as Json[];
+      expect(failed).toMatchObject({ method: 'GET', status: 500, url: expect.stringContaining('/2010-04-01/Accounts.json') });
+      expect(sent).toMatchObject({ method: 'POST', status: 201, requestBody: expect.stringContaining('Body=traced') });
+      expect(typeof sent['durationMs']).toBe('number');
+      const all = await harness.call('GET', `/elements/api-v2/instances/${v2.id}/traces?pageSize=10`, { auth: org.platform });
+      expect(all.text).toContain('[redacted]');
+      expect(all.text).not.toContain(account.authToken);
+      expect(all.text).not.toMatch(/authorization/i);
+
+      await harness.call('PATCH', `/elements/api-v2/instances/${v2.id}`, { auth: org.platform, body: { traceLoggingEnabled: false } });
+      await hub('GET', '/accounts');
+      await new Promise((r) => setTimeout(r, 200));
+      const after = await harness.call('GET', `/elements/api-v2/instances/${v2.id}/traces`, { auth: org.platform });
+      expect(after.headers['elements-total-count']).toBe('3');
+      expect((await harness.call('GET', `/elements/api-v2/instances/${v2.id}/traces`, { auth: other.platform })).status).toBe(404);
+    });
+  });
+
   describe('errors', () => {
     async function refusedBeforeVendor(method: string, path: string, body: unknown, status: number, message: RegExp) {
       const before = double.requestCount;

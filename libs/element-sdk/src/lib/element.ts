@@ -132,6 +132,24 @@ async function invokeResource<C>(resources: readonly ResourceSpec<C>[], connecti
 export interface ConnectionOptions {
   /** Upper bound for one vendor call, in milliseconds. */
   readonly timeoutMs: number;
+  /**
+   * Called after each request to the vendor (each attempt) when the instance records traces.
+   * The adapter's transport reports what went over the wire, never credentials or auth headers.
+   */
+  readonly onVendorExchange?: (exchange: VendorExchange) => void;
+}
+
+/** One request to the vendor and what came back. */
+export interface VendorExchange {
+  readonly method: string;
+  /** The full URL, query included. */
+  readonly url: string;
+  /** Absent when no answer came (timeout, connection failure). */
+  readonly status?: number;
+  readonly durationMs: number;
+  readonly requestBody?: string;
+  readonly responseBody?: string;
+  readonly error?: string;
 }
 
 /** Looks an element up by key or numeric id (both as the client sent them). */

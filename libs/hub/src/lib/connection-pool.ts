@@ -1,4 +1,4 @@
-import type { ElementConnection, ElementDefinition, ResolvedConfiguration } from '@hub/element-sdk';
+import type { ElementConnection, ElementDefinition, ResolvedConfiguration, VendorExchange } from '@hub/element-sdk';
 import type { InstanceRecord } from '@hub/store';
 import { LRUCache } from 'lru-cache';
 
@@ -17,11 +17,18 @@ export class ConnectionPool {
     this.connections = new LRUCache({ max });
   }
 
-  connectionFor(instance: InstanceRecord, element: ElementDefinition, configuration: ResolvedConfiguration): ElementConnection {
+  /** `trace` is used when the connection is built; toggling trace logging changes the instance, so builds anew. */
+  connectionFor(
+    instance: InstanceRecord,
+    element: ElementDefinition,
+    configuration: ResolvedConfiguration,
+    trace?: () => (exchange: VendorExchange) => void,
+  ): ElementConnection {
     const key = `${instance.id}:${instance.updatedDate.getTime()}`;
     let connection = this.connections.get(key);
     if (!connection) {
-      connection = element.connect(configuration, { timeoutMs: this.timeoutMs });
+      const onVendorExchange = instance.traceLoggingEnabled ? trace?.() : undefined;
+      connection = element.connect(configuration, { timeoutMs: this.timeoutMs, onVendorExchange });
       this.connections.set(key, connection);
     }
     return connection;

@@ -3,10 +3,11 @@ import { HubAuthGuard } from './hub-auth.guard';
 import { HubController } from './hub.controller';
 import { HubService } from './hub.service';
 import { InstanceDocsController } from './instance-docs.controller';
+import { InstanceTracesController } from './instance-traces.controller';
 
 /** The hub API: /hubs/{hub}/… calls on an instance. Needs PlatformModule and StoreModule. */
 @Module({
-  controllers: [HubController, InstanceDocsController],
+  controllers: [HubController, InstanceDocsController, InstanceTracesController],
   providers: [HubService, HubAuthGuard],
   exports: [HubService],
 })

@@ -16,6 +16,7 @@ import { ConnectionPool } from './connection-pool';
 import type { HubCaller } from './hub-auth.guard';
 import { PageTokens, type QueryIdentity } from './page-tokens';
 import { ResponseCache } from './response-cache';
+import { TraceRecorder } from './trace-recorder';
 import { checkParameters } from './request-parameters';
 import { withoutNulls } from './response-shaping';
 import { parseCeql } from './ceql/ceql-parser';
@@ -52,6 +53,7 @@ export class HubService {
   private readonly pool: ConnectionPool;
   private readonly pageTokens: PageTokens;
   private readonly cache = new ResponseCache();
+  private readonly traces: TraceRecorder;
 
   constructor(
     @Inject(HUB_STORE) store: HubStore,
@@ -60,6 +62,7 @@ export class HubService {
   ) {
     this.pool = new ConnectionPool(options.vendorTimeoutMs);
     this.pageTokens = new PageTokens(store);
+    this.traces = new TraceRecorder(store);
   }
 
   async call(caller: HubCaller, call: HubCall): Promise<HubResponse> {
@@ -97,7 +100,9 @@ export class HubService {
       headers['elements-cache'] = 'MISS';
     }
 
-    const connection = this.pool.connectionFor(instance, element, configuration);
+    const connection = this.pool.connectionFor(instance, element, configuration, () =>
+      this.traces.hookFor(caller.tenant, instance.id, secretValues(instance)),
+    );
     const result = await connection.invoke({
       resourcePath,
       operation,
@@ -257,6 +262,11 @@ function queryOf(query: HubCall['query'], resource: ResourceDescriptor, operatio
   if (fields) checkFieldPaths(fields);
   const plan = where !== undefined ? planQuery(parseCeql(where), resource.queryFields, resource.name) : undefined;
   return { where, plan, fields };
+}
+
+/** The instance's secret configuration values, to redact from anything recorded. */
+function secretValues(instance: HubCaller['instance']): string[] {
+  return instance.configuration.filter((c) => c.secret && c.value).map((c) => String(c.value));
 }
 
 function bodyOf(body: unknown, resource: ResourceDescriptor, operation: 'create' | 'update'): VendorRecord {

@@ -3,6 +3,7 @@ import { ElementsRepository } from './elements.repository';
 import { InstancesRepository } from './instances.repository';
 import { SecretBox, loadOrCreateKeyFile, parseEncryptionKeys } from './secret-box';
 import { TenantsRepository } from './tenants.repository';
+import { TracesRepository } from './traces.repository';
 
 /** The store as the rest of the hub sees it: repositories, never the raw Prisma client. */
 export interface HubStore {
@@ -10,6 +11,7 @@ export interface HubStore {
   readonly tenants: TenantsRepository;
   readonly instances: InstancesRepository;
   readonly elements: ElementsRepository;
+  readonly traces: TracesRepository;
   /**
    * Seals a value with the hub's encryption key (AES-256-GCM), bound to `context`: for opaque,
    * tamper-evident tokens that must survive restarts and work on every replica.
@@ -50,6 +52,7 @@ export function storeOver(database: HubDatabase, secrets: SecretBox): HubStore {
     tenants: new TenantsRepository(prisma),
     instances: new InstancesRepository(prisma, secrets),
     elements: new ElementsRepository(prisma),
+    traces: new TracesRepository(prisma),
     seal: (value, context) => secrets.seal(value, `sealed:${context}`),
     open: (envelope, context) => secrets.open(envelope, `sealed:${context}`),
     ping: async () => {

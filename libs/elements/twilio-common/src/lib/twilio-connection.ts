@@ -21,6 +21,7 @@ export function connectTwilio(
     authToken: credentials.authToken ?? '',
     accountsUrl: credentials.accountsUrl ?? TWILIO_ACCOUNTS_URL,
     timeoutMs: options.timeoutMs,
+    onVendorExchange: options.onVendorExchange,
   });
   return { accountSid, client, rest: new TwilioRest(client, accountSid) };
 }

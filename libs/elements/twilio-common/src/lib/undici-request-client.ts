@@ -1,4 +1,4 @@
-import { VendorRateLimitedError, VendorTimeoutError, VendorUnavailableError } from '@hub/element-sdk';
+import { type VendorExchange, VendorRateLimitedError, VendorTimeoutError, VendorUnavailableError } from '@hub/element-sdk';
 import RequestClient from 'twilio/lib/base/RequestClient';
 import Response from 'twilio/lib/http/response';
 import { Agent, request } from 'undici';
@@ -53,6 +53,7 @@ export class UndiciRequestClient extends RequestClient {
   constructor(
     private readonly timeoutMs: number,
     private readonly retry: RetryPolicy = DEFAULT_RETRY_POLICY,
+    private readonly onExchange?: (exchange: VendorExchange) => void,
   ) {
     super({ timeout: timeoutMs });
   }
@@ -81,15 +82,28 @@ export class UndiciRequestClient extends RequestClient {
     for (let attempt = 0; ; attempt++) {
       let res;
       let text: string;
+      const started = performance.now();
+      const method = opts.method.toUpperCase();
       try {
-        res = await request(url, { method: opts.method.toUpperCase() as 'GET', headers, body, dispatcher: sharedAgent, signal });
+        res = await request(url, { method: method as 'GET', headers, body, dispatcher: sharedAgent, signal });
         text = await res.body.text();
       } catch (error) {
-        if (signal.aborted) throw new VendorTimeoutError(`Twilio did not answer within ${timeout} ms (${url.origin})`);
-        const code = (error as { code?: string }).code;
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new VendorUnavailableError(`Twilio could not be reached at ${url.origin}: ${code ?? reason}`);
+        const failure = signal.aborted
+          ? new VendorTimeoutError(`Twilio did not answer within ${timeout} ms (${url.origin})`)
+          : new VendorUnavailableError(
+              `Twilio could not be reached at ${url.origin}: ${(error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error))}`,
+            );
+        this.onExchange?.({ method, url: url.toString(), durationMs: Math.round(performance.now() - started), requestBody: body, error: failure.message });
+        throw failure;
       }
+      this.onExchange?.({
+        method,
+        url: url.toString(),
+        status: res.statusCode,
+        durationMs: Math.round(performance.now() - started),
+        requestBody: body,
+        responseBody: text,
+      });
       if (res.statusCode !== 429) return new Response(res.statusCode, text as TData, res.headers);
       const retryAfter = retryAfterOf(res.headers);
       const delay = retryDelayMs(this.retry, attempt, retryAfter);

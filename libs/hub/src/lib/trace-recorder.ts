@@ -1,0 +1,90 @@
+import type { VendorExchange } from '@hub/element-sdk';
+import type { HubStore, Tenant, TraceEntry } from '@hub/store';
+import { Logger } from '@nestjs/common';
+
+export const TRACE_BODY_LIMIT = 4_096;
+const REDACTED = '[redacted]';
+/** Field names that hold credentials in vendor JSON and forms (Twilio's account JSON carries auth_token). */
+const SECRET_FIELD = /^(auth_?token|password|secret|client_?secret|api_?key|access_?token|refresh_?token|token)$/i;
+
+function redactJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactJson);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_FIELD.test(k) && v !== null ? REDACTED : redactJson(v)]),
+    );
+  }
+  return value;
+}
+
+/** Removes secrets from a body: secret-looking fields, then any configured secret value wherever it appears. */
+export function redactBody(body: string | undefined, secrets: readonly string[]): string | undefined {
+  if (body === undefined || body === '') return body;
+  try {
+    return truncate(redactValues(JSON.stringify(redactJson(JSON.parse(body))), secrets));
+  } catch {
+    // not JSON
+  }
+  if (body.includes('=') && !/\s/.test(body)) {
+    // A form: judge each field by its name and its decoded value (spaces may be '+' or '%20').
+    const form = new URLSearchParams(body);
+    const redacted = new URLSearchParams();
+    for (const [key, value] of form) redacted.append(key, SECRET_FIELD.test(key) ? REDACTED : redactValues(value, secrets));
+    return truncate(redacted.toString());
+  }
+  return truncate(redactValues(body, secrets));
+}
+
+function redactValues(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length < 4) continue;
+    out = out.split(secret).join(REDACTED).split(encodeURIComponent(secret)).join(REDACTED);
+  }
+  return out;
+}
+
+function truncate(text: string): string {
+  return text.length <= TRACE_BODY_LIMIT ? text : `${text.slice(0, TRACE_BODY_LIMIT)}…[${text.length - TRACE_BODY_LIMIT} more characters]`;
+}
+
+/**
+ * traceLoggingEnabled: records each vendor exchange of an instance, secrets redacted, bodies
+ * truncated, without slowing the call down (writes are not awaited by the request), and keeps
+ * the instance's traces within their retention.
+ */
+export class TraceRecorder {
+  private readonly logger = new Logger('TraceRecorder');
+  private readonly writes = new Map<number, number>();
+
+  constructor(
+    private readonly store: HubStore,
+    private readonly pruneEvery = 50,
+  ) {}
+
+  hookFor(tenant: Tenant, instanceId: number, secrets: readonly string[]): (exchange: VendorExchange) => void {
+    return (exchange) => {
+      const entry: TraceEntry = {
+        method: exchange.method,
+        url: redactValues(exchange.url, secrets),
+        status: exchange.status,
+        durationMs: exchange.durationMs,
+        requestBody: redactBody(exchange.requestBody, secrets),
+        responseBody: redactBody(exchange.responseBody, secrets),
+        error: exchange.error === undefined ? undefined : redactValues(exchange.error, secrets),
+      };
+      void this.write(tenant, instanceId, entry);
+    };
+  }
+
+  private async write(tenant: Tenant, instanceId: number, entry: TraceEntry): Promise<void> {
+    try {
+      await this.store.traces.record(tenant, instanceId, entry);
+      const count = (this.writes.get(instanceId) ?? 0) + 1;
+      this.writes.set(instanceId, count % this.pruneEvery);
+      if (count % this.pruneEvery === 0) await this.store.traces.prune(tenant, instanceId);
+    } catch (error) {
+      this.logger.warn({ instanceId, err: error }, 'could not record a vendor trace');
+    }
+  }
+}
