@@ -1,4 +1,4 @@
-import { BadRequestError, HubError, VendorRejectedError, VendorUnavailableError } from '@hub/element-sdk';
+import { BadRequestError, HubError, type VendorExchange, VendorRejectedError, VendorUnavailableError } from '@hub/element-sdk';
 import twilio, { type Twilio } from 'twilio';
 import RestException from 'twilio/lib/base/RestException';
 import { UndiciRequestClient } from './undici-request-client';
@@ -39,13 +39,14 @@ export interface TwilioCredentials {
   /** Where the instance's Twilio lives, in `base.url` form (…/2010-04-01/Accounts). */
   readonly accountsUrl: string;
   readonly timeoutMs: number;
+  readonly onVendorExchange?: (exchange: VendorExchange) => void;
 }
 
 /** The official `twilio` client for one instance, pointed at its base URL, over the undici transport. */
 export function createTwilioClient(credentials: TwilioCredentials): Twilio {
   const client = twilio(credentials.accountSid, credentials.authToken, {
     accountSid: credentials.accountSid,
-    httpClient: new UndiciRequestClient(credentials.timeoutMs),
+    httpClient: new UndiciRequestClient(credentials.timeoutMs, undefined, credentials.onVendorExchange),
   });
   client.api.baseUrl = twilioApiBaseUrl(credentials.accountsUrl);
   return client;
@@ -62,6 +63,14 @@ export function toHubError(error: unknown): Error {
     const code = error.code ?? undefined;
     if (error.status >= 500) {
       return new VendorUnavailableError(`Twilio failed with status ${error.status}`, providerMessage, code);
+    }
+    if (error.status === 401 || error.status === 403) {
+      // Not the caller's credentials but the instance's: a 401 here would read as the hub refusing the caller.
+      return new VendorUnavailableError(
+        `Twilio refused the instance's credentials (status ${error.status}): update the instance's configuration`,
+        providerMessage,
+        code,
+      );
     }
     return new VendorRejectedError(
       error.status,

@@ -1,5 +1,16 @@
-import type { ResourceSpec } from '@hub/element-sdk';
+import type { ListPage, ResourceSpec, VendorRecord } from '@hub/element-sdk';
 import type { TwilioConnection } from '@hub/elements/twilio-common';
+
+/**
+ * Twilio's account JSON carries the account's auth token: the instance's own secret. The hub
+ * never returns it (found by the conformance kit's secrets check).
+ */
+function withoutAuthToken(record: VendorRecord): VendorRecord {
+  const { auth_token: _secret, ...rest } = record;
+  return rest;
+}
+
+const pageWithoutAuthTokens = (page: ListPage): ListPage => ({ ...page, records: page.records.map(withoutAuthToken) });
 
 /** The account and its subaccounts. */
 export const accountsResource: ResourceSpec<TwilioConnection> = {
@@ -32,8 +43,9 @@ export const accountsResource: ResourceSpec<TwilioConnection> = {
     ],
   },
   handlers: {
-    list: (c, r) => c.rest.list('/2010-04-01/Accounts.json', 'accounts', r.page, r.query),
-    get: (c, r) => c.rest.get(`/2010-04-01/Accounts/${encodeURIComponent(r.id ?? '')}.json`),
-    update: (c, r) => c.rest.post(`/2010-04-01/Accounts/${encodeURIComponent(r.id ?? '')}.json`, r.body as Record<string, string>),
+    list: async (c, r) => pageWithoutAuthTokens(await c.rest.list('/2010-04-01/Accounts.json', 'accounts', r.page, r.query)),
+    get: async (c, r) => withoutAuthToken(await c.rest.get(`/2010-04-01/Accounts/${encodeURIComponent(r.id ?? '')}.json`)),
+    update: async (c, r) =>
+      withoutAuthToken(await c.rest.post(`/2010-04-01/Accounts/${encodeURIComponent(r.id ?? '')}.json`, r.body as Record<string, string>)),
   },
 };
