@@ -140,7 +140,10 @@ describe.each(storesUnderTest())('hub API on the %s store', (_name, store) => {
     it('lists and fetches accounts', async () => {
       const accounts = await hub('GET', '/accounts');
       expect((accounts.body as Json[]).map((a) => a['sid'])).toContain(account.sid);
-      expect((await hub('GET', `/accounts/${account.sid}`)).body).toMatchObject({ sid: account.sid, friendly_name: 'Main' });
+      const fetched = await hub('GET', `/accounts/${account.sid}`);
+      expect(fetched.body).toMatchObject({ sid: account.sid, friendly_name: 'Main' });
+      // Twilio's account JSON carries the auth token: the instance's own secret never comes back.
+      for (const res of [accounts, fetched]) expect(res.text).not.toContain(account.authToken);
       expect((await hub('PATCH', `/accounts/${account.sid}`, { FriendlyName: 'Renamed' })).body).toMatchObject({ friendly_name: 'Renamed' });
     });
   });
