@@ -314,6 +314,7 @@ function describeCollection<E extends ConformanceEnvironment>(
   if (has('delete')) {
     it('delete: removes the record; get of it then answers 404', async () => {
       const wanted = await recordId();
+      await scenario.beforeDelete?.(run().env, wanted);
       const result = await run().connection.invoke({ resourcePath: [name], operation: 'delete', request: request({ id: wanted }) });
       expect(result.operation).toBe('delete');
       deleted = true;

@@ -92,6 +92,11 @@ export interface ResourceScenario<E extends ConformanceEnvironment> {
   readonly missingId?: string;
   /** For a collection without `create`: the id of an existing record (default: the first one listed). */
   existingId?(env: E): Awaitable<string>;
+  /**
+   * Runs before the delete check, for vendors that refuse to delete a record still in flight
+   * (Twilio refuses a message until its delivery is final): e.g. advance the double's clock.
+   */
+  beforeDelete?(env: E, id: string): Awaitable<void>;
 }
 
 /** What `seed` made. */

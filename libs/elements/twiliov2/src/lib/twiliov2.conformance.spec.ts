@@ -1,0 +1,66 @@
+import { type ConformanceEnvironment, describeConformance } from '@hub/element-sdk/testing';
+import { TwilioDouble } from '@hub/testing';
+import { twiliov2Element } from './twiliov2.element';
+
+const SENDER = '+15005550006';
+const RECIPIENT = '+15005550011';
+
+interface TwilioEnvironment extends ConformanceEnvironment {
+  readonly double: TwilioDouble;
+  readonly accountSid: string;
+}
+
+function configurationOf(double: TwilioDouble, accountSid: string, authToken: string) {
+  return { username: accountSid, password: authToken, 'base.url': double.accountsUrl };
+}
+
+describeConformance<TwilioEnvironment>({
+  element: twiliov2Element,
+  async setup() {
+    const double = await TwilioDouble.start();
+    const account = double.addAccount({ friendlyName: 'Conformance' });
+    return {
+      double,
+      accountSid: account.sid,
+      configuration: configurationOf(double, account.sid, account.authToken),
+      rejectedConfiguration: configurationOf(double, account.sid, 'f'.repeat(32)),
+      teardown: () => double.stop(),
+    };
+  },
+  faults: {
+    clientError: ({ double }, { status, message }) => void double.faults.next({ status, message, times: Infinity }),
+    serverError: ({ double }, status) => void double.faults.next({ status, times: Infinity }),
+    slow: ({ double }, delayMs) => void double.faults.next({ delayMs, times: Infinity }),
+    reset: ({ double }) => void double.faults.next({ reset: true, times: Infinity }),
+    clear: ({ double }) => double.faults.clear(),
+  },
+  resources: [
+    {
+      resource: 'messages',
+      operations: ['create', 'get', 'list', 'update', 'delete'],
+      create: { body: { To: RECIPIENT, From: SENDER, Body: 'Conformance check' }, expect: { to: RECIPIENT, from: SENDER, body: 'Conformance check' } },
+      // Redaction: Twilio keeps the message and empties its body.
+      update: { body: { Body: '' }, expect: { body: '' } },
+      missingId: `SM${'0'.repeat(32)}`,
+      // Twilio refuses to delete a message whose delivery is not final: let the double's clock run.
+      beforeDelete: ({ double }) => void double.advance(60_000),
+    },
+    {
+      resource: 'accounts',
+      operations: ['get', 'list', 'update'],
+      existingId: ({ accountSid }) => accountSid,
+      update: { body: { FriendlyName: 'Renamed by the kit' }, expect: { friendly_name: 'Renamed by the kit' } },
+      // No missingId: an account SID the credentials do not own is refused (401), not "not found".
+    },
+    { resource: 'ping', operations: ['get'] },
+  ],
+  pagination: {
+    resource: 'messages',
+    byPageIndex: true,
+    seed({ double }, count) {
+      const account = double.addAccount();
+      const ids = double.seedMessages(account.sid, count).map((m) => m.sid);
+      return { ids, configuration: configurationOf(double, account.sid, account.authToken) };
+    },
+  },
+});
