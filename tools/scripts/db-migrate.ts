@@ -8,10 +8,10 @@
 //     preparing a folder beforehand. A PGlite folder serves one process: stop the hub first.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { createPGlite, lockDataDir } from '@hub/store';
 import { applyMigrations, embeddedDataDir, redactDatabaseUrl, redactPassword, resolveDataDir } from '@hub/store/migrations';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -43,9 +43,9 @@ async function openTarget(databaseUrl: string | undefined): Promise<Target> {
   const dataDir = path.resolve(embeddedDataDir());
   const created = !fs.existsSync(dataDir);
   await fs.promises.mkdir(dataDir, { recursive: true });
-  const unlock = await lockEmbeddedStore(path.resolve(resolveDataDir()));
+  const unlock = await lockDataDir(path.resolve(resolveDataDir()));
   try {
-    const pglite = await PGlite.create(dataDir);
+    const pglite = await createPGlite({ dataDir });
     return {
       description: `embedded PGlite ${display(dataDir)}${created ? ' (new)' : ''}`,
       adapterFactory: new PrismaPGlite(pglite),
@@ -63,31 +63,7 @@ async function openTarget(databaseUrl: string | undefined): Promise<Target> {
   }
 }
 
-/**
- * A PGlite folder serves one process: the hub holds `<data dir>/hub.pid` while it runs
- * (libs/store's openDatabase). Refuse while a live process holds it; hold it meanwhile.
- */
-async function lockEmbeddedStore(baseDir: string): Promise<() => Promise<void>> {
-  const file = path.join(baseDir, 'hub.pid');
-  const holder = Number(await fs.promises.readFile(file, 'utf8').catch(() => ''));
-  if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-    throw new Error(`the embedded store in ${baseDir} is in use by process ${holder}: stop the hub first`);
-  }
-  await fs.promises.writeFile(file, String(process.pid), { mode: 0o600 });
-  return async () => {
-    const current = Number(await fs.promises.readFile(file, 'utf8').catch(() => ''));
-    if (current === process.pid) await fs.promises.rm(file, { force: true });
-  };
-}
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function main(args: string[]): Promise<void> {
   const verbose = args.includes('--verbose') || args.includes('-v');

@@ -4,3 +4,4 @@ export * from './lib/twilio-fields';
 export * from './lib/twilio-rest';
 export * from './lib/undici-request-client';
 export * from './lib/verify-account';
+export * from './lib/ping.resource';

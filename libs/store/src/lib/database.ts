@@ -79,8 +79,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
 /**
  * One PGlite data folder can be opened by one process only; a second opener would corrupt it.
  * A pid file refuses the second process with a clear message (a stale file from a dead process is taken over).
+ * Returns the release function.
  */
-async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   const file = path.join(dataDir, 'hub.pid');
   const holder = await readFile(file, 'utf8').then(Number, () => NaN);
   if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {

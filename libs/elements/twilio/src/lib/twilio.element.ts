@@ -4,12 +4,12 @@ import {
   type TwilioConnection,
   connectTwilio,
   toHubError,
+  twilioPingResource,
   validateAccountSid,
   validateAccountsUrl,
   verifyTwilioConnection,
 } from '@hub/elements/twilio-common';
 import { smsMessagesResource } from './resources/messages.resource';
-import { smsPingResource } from './resources/ping.resource';
 
 const validateSender = (value: string): string | null =>
   /^\+[1-9]\d{1,14}$/.test(value) || /^MG[0-9a-fA-F]{32}$/.test(value) || /^[A-Za-z0-9 ]{1,11}$/.test(value)
@@ -103,5 +103,5 @@ export const twilioElement: ElementDefinition = defineElement<TwilioConnection>(
     ),
   verifyCredentials: verifyTwilioConnection,
   toHubError,
-  resources: [smsMessagesResource, smsPingResource],
+  resources: [smsMessagesResource, twilioPingResource('twilio')],
 });

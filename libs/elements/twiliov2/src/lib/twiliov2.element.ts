@@ -4,13 +4,13 @@ import {
   type TwilioConnection,
   connectTwilio,
   toHubError,
+  twilioPingResource,
   validateAccountSid,
   validateAccountsUrl,
   verifyTwilioConnection,
 } from '@hub/elements/twilio-common';
 import { accountsResource } from './resources/accounts.resource';
 import { messagesResource } from './resources/messages.resource';
-import { pingResource } from './resources/ping.resource';
 
 /** The messages poller of the old platform's twiliov2 element (see the seed documents). */
 export const TWILIOV2_DEFAULT_POLLER = JSON.stringify({
@@ -81,5 +81,5 @@ export const twiliov2Element: ElementDefinition = defineElement<TwilioConnection
     ),
   verifyCredentials: verifyTwilioConnection,
   toHubError,
-  resources: [messagesResource, accountsResource, pingResource('twiliov2')],
+  resources: [messagesResource, accountsResource, twilioPingResource('twiliov2')],
 });

@@ -10,7 +10,10 @@ function withoutAuthToken(record: VendorRecord): VendorRecord {
   return rest;
 }
 
-const pageWithoutAuthTokens = (page: ListPage): ListPage => ({ ...page, records: page.records.map(withoutAuthToken) });
+const pageWithoutAuthTokens = (page: ListPage): ListPage => ({
+  ...page,
+  records: page.records.map(withoutAuthToken),
+});
 
 /** The account and its subaccounts. */
 export const accountsResource: ResourceSpec<TwilioConnection> = {
@@ -28,24 +31,46 @@ export const accountsResource: ResourceSpec<TwilioConnection> = {
     { path: 'uri', type: 'string' },
   ],
   queryFields: [
-    { name: 'FriendlyName', recordPath: 'friendly_name', type: 'string', vendorParameters: { '=': 'FriendlyName' } },
+    {
+      name: 'FriendlyName',
+      recordPath: 'friendly_name',
+      type: 'string',
+      vendorParameters: { '=': 'FriendlyName' },
+    },
     { name: 'Status', recordPath: 'status', type: 'string', vendorParameters: { '=': 'Status' } },
     { name: 'Type', recordPath: 'type', type: 'string' },
   ],
   parameters: {
     list: [
       { name: 'FriendlyName', type: 'string', description: 'Only accounts with this name' },
-      { name: 'Status', type: 'string', allowedValues: ['active', 'suspended', 'closed'], description: 'Only accounts with this status' },
+      {
+        name: 'Status',
+        type: 'string',
+        allowedValues: ['active', 'suspended', 'closed'],
+        description: 'Only accounts with this status',
+      },
     ],
     update: [
       { name: 'FriendlyName', type: 'string', description: 'A new name' },
-      { name: 'Status', type: 'string', allowedValues: ['active', 'suspended', 'closed'], description: 'Suspend, reactivate or close a subaccount' },
+      {
+        name: 'Status',
+        type: 'string',
+        allowedValues: ['active', 'suspended', 'closed'],
+        description: 'Suspend, reactivate or close a subaccount',
+      },
     ],
   },
   handlers: {
-    list: async (c, r) => pageWithoutAuthTokens(await c.rest.list('/2010-04-01/Accounts.json', 'accounts', r.page, r.query)),
-    get: async (c, r) => withoutAuthToken(await c.rest.get(`/2010-04-01/Accounts/${encodeURIComponent(r.id ?? '')}.json`)),
+    list: async (c, r) =>
+      pageWithoutAuthTokens(await c.rest.list('/2010-04-01/Accounts.json', 'accounts', r.page, r.query)),
+    get: async (c, r) =>
+      withoutAuthToken(await c.rest.get(`/2010-04-01/Accounts/${encodeURIComponent(r.id ?? '')}.json`)),
     update: async (c, r) =>
-      withoutAuthToken(await c.rest.post(`/2010-04-01/Accounts/${encodeURIComponent(r.id ?? '')}.json`, r.body as Record<string, string>)),
+      withoutAuthToken(
+        await c.rest.post(
+          `/2010-04-01/Accounts/${encodeURIComponent(r.id ?? '')}.json`,
+          r.body as Record<string, string>,
+        ),
+      ),
   },
 };

@@ -11,7 +11,9 @@ import {
 } from '@hub/elements/twilio-common';
 
 const messagePath = (c: TwilioConnection, sid?: string) =>
-  sid === undefined ? `${c.rest.accountPath}/Messages.json` : `${c.rest.accountPath}/Messages/${encodeURIComponent(sid)}.json`;
+  sid === undefined
+    ? `${c.rest.accountPath}/Messages.json`
+    : `${c.rest.accountPath}/Messages/${encodeURIComponent(sid)}.json`;
 
 /** `messages/{sid}/media`: the media of an MMS. */
 const media: ResourceSpec<TwilioConnection> = {
@@ -28,11 +30,20 @@ const media: ResourceSpec<TwilioConnection> = {
   },
   handlers: {
     list: (c, r) =>
-      c.rest.list(`${c.rest.accountPath}/Messages/${encodeURIComponent(r.id ?? '')}/Media.json`, 'media_list', r.page, r.query),
+      c.rest.list(
+        `${c.rest.accountPath}/Messages/${encodeURIComponent(r.id ?? '')}/Media.json`,
+        'media_list',
+        r.page,
+        r.query,
+      ),
     get: (c, r) =>
-      c.rest.get(`${c.rest.accountPath}/Messages/${encodeURIComponent(r.id ?? '')}/Media/${encodeURIComponent(r.subId ?? '')}.json`),
+      c.rest.get(
+        `${c.rest.accountPath}/Messages/${encodeURIComponent(r.id ?? '')}/Media/${encodeURIComponent(r.subId ?? '')}.json`,
+      ),
     delete: (c, r) =>
-      c.rest.delete(`${c.rest.accountPath}/Messages/${encodeURIComponent(r.id ?? '')}/Media/${encodeURIComponent(r.subId ?? '')}.json`),
+      c.rest.delete(
+        `${c.rest.accountPath}/Messages/${encodeURIComponent(r.id ?? '')}/Media/${encodeURIComponent(r.subId ?? '')}.json`,
+      ),
   },
 };
 

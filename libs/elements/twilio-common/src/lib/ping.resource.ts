@@ -1,8 +1,8 @@
 import type { ResourceSpec } from '@hub/element-sdk';
-import { type TwilioConnection, verifyTwilioConnection } from '@hub/elements/twilio-common';
+import { type TwilioConnection, verifyTwilioConnection } from './twilio-connection';
 
-/** `GET /ping`: checks the credentials with Twilio, as the old platform's ping did. */
-export function pingResource(endpoint: string): ResourceSpec<TwilioConnection> {
+/** `GET /ping`: checks the instance's credentials with Twilio, as the old platform's ping did. */
+export function twilioPingResource(endpoint: string): ResourceSpec<TwilioConnection> {
   return {
     name: 'ping',
     description: 'Checks the instance’s credentials with Twilio',
