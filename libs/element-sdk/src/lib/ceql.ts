@@ -25,3 +25,12 @@ export interface QueryFieldSpec {
   /** The vendor list parameter per operator, where the vendor filters (Twilio: `=` → DateSent, `<=` → DateSent<). */
   readonly vendorParameters?: Partial<Record<ComparisonOperator, string>>;
 }
+
+/**
+ * How a `where` runs for one resource: vendor parameters for what the vendor filters, and the
+ * rest (the residual) for the hub to apply to each returned page.
+ */
+export interface QueryPlan {
+  readonly vendorParameters: Readonly<Record<string, string>>;
+  readonly residual?: CeqlExpression;
+}

@@ -1,4 +1,4 @@
-import type { QueryFieldSpec } from './ceql';
+import type { CeqlExpression, QueryFieldSpec, QueryPlan } from './ceql';
 import type { ResolvedConfiguration } from './descriptors';
 
 /** What a hub call asks of a resource. */
@@ -35,6 +35,8 @@ export interface ResourceRequest {
   /** The request body (create/update), checked against the declared parameters. */
   readonly body: Readonly<Record<string, unknown>>;
   readonly page: PageRequest;
+  /** The parsed `where` of a list, as the client wrote it (its vendor part is already in `query`). */
+  readonly where?: CeqlExpression;
   /** The instance's configuration (decrypted), e.g. a default sender. */
   readonly configuration: ResolvedConfiguration;
 }
@@ -88,6 +90,12 @@ export interface ResourceSpec<C> {
   readonly queryFields?: readonly QueryFieldSpec[];
   /** `orderBy` expressions the vendor honours, e.g. its natural order (`DateCreated desc`). */
   readonly orderBy?: readonly string[];
+  /**
+   * Translates a parsed `where` for this vendor, for vendors whose query language goes beyond
+   * field-and-operator parameters. Without it the hub plans from `queryFields`. Whatever it leaves
+   * in the residual the hub applies to each page, so it must keep every predicate it does not send.
+   */
+  readonly translateQuery?: (where: CeqlExpression) => QueryPlan;
   /** Resources under a record: `/messages/{id}/media`. */
   readonly subresources?: readonly ResourceSpec<C>[];
 }
@@ -103,6 +111,7 @@ export interface ResourceDescriptor {
   readonly fields: readonly FieldSpec[];
   readonly queryFields: readonly QueryFieldSpec[];
   readonly orderBy: readonly string[];
+  readonly translateQuery?: (where: CeqlExpression) => QueryPlan;
   readonly subresources: readonly ResourceDescriptor[];
 }
 
@@ -131,6 +140,7 @@ export function describeResource<C>(spec: ResourceSpec<C>): ResourceDescriptor {
     fields: spec.fields ?? [],
     queryFields: spec.queryFields ?? [],
     orderBy: spec.orderBy ?? [],
+    ...(spec.translateQuery ? { translateQuery: spec.translateQuery } : {}),
     subresources: (spec.subresources ?? []).map(describeResource),
   };
 }

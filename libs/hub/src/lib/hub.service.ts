@@ -112,6 +112,7 @@ export class HubService {
         query: query as Record<string, string>,
         body,
         page: { pageSize: paging.pageSize, pageIndex: paging.pageIndex, cursor },
+        ...(ceql.tree ? { where: ceql.tree } : {}),
         configuration,
       },
     });
@@ -237,7 +238,7 @@ function describePath(resourcePath: readonly string[], shape: string): string {
 }
 
 /** `where`, `fields` and `orderBy`: parsed and checked against what the resource declares. */
-function queryOf(query: HubCall['query'], resource: ResourceDescriptor, operation: Operation) {
+export function queryOf(query: HubCall['query'], resource: ResourceDescriptor, operation: Operation) {
   const single = (name: string): string | undefined => {
     const value = query[name];
     if (Array.isArray(value)) throw new BadRequestError(`query parameter '${name}' was given more than once`);
@@ -260,8 +261,9 @@ function queryOf(query: HubCall['query'], resource: ResourceDescriptor, operatio
   const fields = fieldsText?.split(',').map((f) => f.trim()).filter(Boolean);
   if (fieldsText !== undefined && (!fields || fields.length === 0)) throw new BadRequestError('fields must name at least one field, comma separated');
   if (fields) checkFieldPaths(fields);
-  const plan = where !== undefined ? planQuery(parseCeql(where), resource.queryFields, resource.name) : undefined;
-  return { where, plan, fields };
+  const tree = where !== undefined ? parseCeql(where) : undefined;
+  const plan = tree ? (resource.translateQuery ? resource.translateQuery(tree) : planQuery(tree, resource.queryFields, resource.name)) : undefined;
+  return { where, tree, plan, fields };
 }
 
 /** The instance's secret configuration values, to redact from anything recorded. */

@@ -1,4 +1,4 @@
-import { BadRequestError, type CeqlExpression, type CeqlValue, type QueryFieldSpec, type VendorRecord } from '@hub/element-sdk';
+import { BadRequestError, type CeqlExpression, type CeqlValue, type QueryFieldSpec, type QueryPlan, type VendorRecord } from '@hub/element-sdk';
 
 /**
  * How a `where` runs: vendor parameters for what the vendor filters, and a residual expression
@@ -6,11 +6,6 @@ import { BadRequestError, type CeqlExpression, type CeqlValue, type QueryFieldSp
  * of the answer is correct across pages (walking every page yields every match once), so the
  * hub only refuses fields the resource cannot be queried on at all.
  */
-export interface QueryPlan {
-  readonly vendorParameters: Record<string, string>;
-  readonly residual?: CeqlExpression;
-}
-
 export function planQuery(expression: CeqlExpression, fields: readonly QueryFieldSpec[], resource: string): QueryPlan {
   const fieldOf = (name: string): QueryFieldSpec => {
     const field = fields.find((f) => f.name === name) ?? fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
