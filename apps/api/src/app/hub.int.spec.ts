@@ -62,7 +62,8 @@ describe.each(storesUnderTest())('hub API on the %s store', (_name, store) => {
       expect((await hub('GET', '/ping', undefined, v2, other)).status).toBe(401);
     });
 
-    it('answers 403 on a disabled instance, and works again once enabled', async () => {
+    it('answers 403 on a disabled instance at once, although its credentials were just resolved, and works again once enabled', async () => {
+      expect((await hub('GET', '/ping')).status).toBe(200); // resolved credentials are now cached
       await harness.call('DELETE', `/elements/api-v2/instances/${v2.id}/enabled`, { auth: org.platform });
       const disabled = await hub('GET', '/ping');
       expect(disabled.status).toBe(403);

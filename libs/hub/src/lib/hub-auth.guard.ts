@@ -1,6 +1,8 @@
 import { ForbiddenError, UnauthorizedError } from '@hub/element-sdk';
 import { parseAuthorization } from '@hub/http';
-import { HUB_STORE } from '@hub/platform';
+import { HUB_STORE, InstanceChanges } from '@hub/platform';
+import { LRUCache } from 'lru-cache';
+import { createHash } from 'node:crypto';
 import type { HubStore, InstanceRecord, Tenant } from '@hub/store';
 import { type CanActivate, type ExecutionContext, Inject, Injectable, createParamDecorator } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
@@ -19,7 +21,23 @@ type HubRequest = FastifyRequest & { hubCaller?: HubCaller };
  */
 @Injectable()
 export class HubAuthGuard implements CanActivate {
-  constructor(@Inject(HUB_STORE) private readonly store: HubStore) {}
+  /**
+   * Resolved credentials, for a short time: resolving them takes several database round trips,
+   * more than the rest of a hub call. Keyed by a hash of the credentials (never the secrets);
+   * dropped at once when this process changes the instance; other replicas see a change within the TTL.
+   */
+  private readonly resolved = new LRUCache<string, HubCaller>({ max: 10_000, ttl: CREDENTIALS_TTL_MS });
+  private readonly keysByInstance = new Map<number, Set<string>>();
+
+  constructor(
+    @Inject(HUB_STORE) private readonly store: HubStore,
+    changes: InstanceChanges,
+  ) {
+    changes.subscribe((instanceId) => {
+      for (const key of this.keysByInstance.get(instanceId) ?? []) this.resolved.delete(key);
+      this.keysByInstance.delete(instanceId);
+    });
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<HubRequest>();
@@ -29,6 +47,24 @@ export class HubAuthGuard implements CanActivate {
         "Authorization header is missing or incomplete: send 'Authorization: User <user secret>, Element <instance token>'",
       );
     }
+    const key = createHash('sha256')
+      .update(`${credentials.user}\u0000${credentials.organization ?? ''}\u0000${credentials.element}`)
+      .digest('base64url');
+    const cached = this.resolved.get(key);
+    if (cached) {
+      request.hubCaller = cached;
+      return true;
+    }
+    request.hubCaller = await this.resolve(credentials.user, credentials.organization, credentials.element);
+    this.resolved.set(key, request.hubCaller);
+    const keys = this.keysByInstance.get(request.hubCaller.instance.id) ?? new Set<string>();
+    keys.add(key);
+    this.keysByInstance.set(request.hubCaller.instance.id, keys);
+    return true;
+  }
+
+  private async resolve(user: string, organization: string | undefined, element: string): Promise<HubCaller> {
+    const credentials = { user, organization, element };
     const [tenant, resolved] = await Promise.all([
       credentials.organization
         ? this.store.tenants.authenticate(credentials.user, credentials.organization)
@@ -41,10 +77,12 @@ export class HubAuthGuard implements CanActivate {
     if (resolved.instance.disabled) {
       throw new ForbiddenError(`Instance ${resolved.instance.id} is disabled: enable it with PUT /instances/${resolved.instance.id}/enabled`);
     }
-    request.hubCaller = { tenant, instance: resolved.instance };
-    return true;
+    return { tenant, instance: resolved.instance };
   }
 }
+
+/** How long resolved hub credentials are reused, in this process. */
+export const CREDENTIALS_TTL_MS = 2_000;
 
 export const CurrentHubCaller = createParamDecorator((_: unknown, context: ExecutionContext): HubCaller => {
   const caller = context.switchToHttp().getRequest<HubRequest>().hubCaller;

@@ -8,6 +8,7 @@ import { resolveConfiguration, secretKeysOf, validateConfiguration } from '@hub/
 import type { HubStore, InstanceRecord, InstanceSettings, Tenant } from '@hub/store';
 import { Inject, Injectable } from '@nestjs/common';
 import { ElementCatalog } from './element-catalog.service';
+import { InstanceChanges } from './instance-changes';
 import type { ConfigurationEntryPatchDto, InstanceInputDto } from './instance.dto';
 import { configurationEntriesView, instanceView, resolvedConfigurationOf } from './views';
 import { HUB_STORE, PLATFORM_OPTIONS, type PlatformOptions } from './tokens';
@@ -25,6 +26,7 @@ export class InstancesService {
     @Inject(HUB_STORE) private readonly store: HubStore,
     @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
     private readonly catalog: ElementCatalog,
+    private readonly changes: InstanceChanges,
   ) {}
 
   async provision(tenant: Tenant, input: InstanceInputDto, pathElement?: string): Promise<InstanceView> {
@@ -93,16 +95,19 @@ export class InstancesService {
       ...changes,
     });
     if (!record) throw instanceNotFound(id);
+    this.changes.changed(id);
     return this.view(record, element);
   }
 
   async delete(tenant: Tenant, id: number): Promise<void> {
     if (!(await this.store.instances.delete(tenant, id))) throw instanceNotFound(id);
+    this.changes.changed(id);
   }
 
   async setEnabled(tenant: Tenant, id: number, enabled: boolean): Promise<InstanceView> {
     const record = await this.store.instances.update(tenant, id, { disabled: !enabled });
     if (!record) throw instanceNotFound(id);
+    this.changes.changed(id);
     return this.view(record, this.catalog.byId(record.elementId));
   }
 
@@ -127,6 +132,7 @@ export class InstancesService {
     const changes = await this.configurationChanges(current, element, { [descriptor.key]: input.propertyValue });
     const record = await this.store.instances.update(tenant, id, changes);
     if (!record) throw instanceNotFound(id);
+    this.changes.changed(id);
     return configurationEntriesView(record, this.catalog.descriptors(element)).find((e) => e.key === descriptor.key);
   }
 

@@ -2,6 +2,7 @@ import type { ElementDefinition } from '@hub/element-sdk';
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { HubStore } from '@hub/store';
 import { ElementCatalog } from './element-catalog.service';
+import { InstanceChanges } from './instance-changes';
 import { ElementsController } from './elements.controller';
 import { HealthController } from './health.controller';
 import { InstancesController } from './instances.controller';
@@ -25,10 +26,11 @@ export class PlatformModule {
         { provide: HUB_ELEMENTS, useValue: options.elements },
         { provide: PLATFORM_OPTIONS, useValue: { vendorTimeoutMs: options.vendorTimeoutMs } satisfies PlatformOptions },
         ElementCatalog,
+        InstanceChanges,
         InstancesService,
         PlatformAuthGuard,
       ],
-      exports: [HUB_ELEMENTS, PLATFORM_OPTIONS, ElementCatalog, PlatformAuthGuard],
+      exports: [HUB_ELEMENTS, PLATFORM_OPTIONS, ElementCatalog, InstanceChanges, PlatformAuthGuard],
     };
   }
 }
