@@ -59,6 +59,24 @@ const SAMPLES: Record<string, Sample> = {
   'twiliov2/accounts/get': { id: ACCOUNT },
   'twiliov2/accounts/update': { id: ACCOUNT, body: { FriendlyName: 'contract' } },
   'twiliov2/ping/get': {},
+  'twiliov2/addresses/list': { query: { CustomerName: 'Ada' } },
+  'twiliov2/addresses/get': { id: `AD${'d'.repeat(32)}` },
+  'twiliov2/addresses/create': {
+    body: { CustomerName: 'Ada', Street: '1 Main St', City: 'Oakland', Region: 'CA', PostalCode: '94607', IsoCountry: 'US' },
+  },
+  'twiliov2/addresses/update': { id: `AD${'d'.repeat(32)}`, body: { FriendlyName: 'Office' } },
+  'twiliov2/addresses/delete': { id: `AD${'d'.repeat(32)}` },
+  'twiliov2/numbers/list': { query: { countryCode: 'US', type: 'Local', AreaCode: '510', SmsEnabled: 'true' } },
+  'twiliov2/numbers/get': { id: `PN${'e'.repeat(32)}` },
+  'twiliov2/numbers/create': { body: { AreaCode: '510', FriendlyName: 'Support line' } },
+  'twiliov2/numbers/update': { id: `PN${'e'.repeat(32)}`, body: { SmsUrl: 'https://app.example.test/sms' } },
+  'twiliov2/numbers/delete': { id: `PN${'e'.repeat(32)}` },
+  'twiliov2/countryCodes/list': {},
+  'twiliov2/countryCodes/get': { id: 'US' },
+  'twiliov2/usage/list': { query: { Category: 'sms', StartDate: '2026-01-01' } },
+  'twiliov2/calls/list': { query: { To: '+15005550010', 'StartTime>': '2026-01-01' } },
+  'twiliov2/calls/get': { id: `CA${'f'.repeat(32)}` },
+  'twiliov2/calls/create': { body: { To: '+15005550010', From: '+15005550006', Url: 'https://app.example.test/twiml' } },
 };
 
 function declaredOperations(element: ElementDefinition): string[] {

@@ -149,6 +149,69 @@ describe.each(storesUnderTest())('hub API on the %s store', (_name, store) => {
     });
   });
 
+  describe('twiliov2 addresses, numbers, countryCodes, usage and calls', () => {
+    it('creates, lists (with CEQL), fetches, updates and deletes addresses; refuses a missing field before Twilio', async () => {
+      const before = double.requestCount;
+      const missing = await hub('POST', '/addresses', { CustomerName: 'Ada', Street: '1 Main St', City: 'Oakland', Region: 'CA' });
+      expect(missing).toMatchObject({ status: 400, body: { message: expect.stringContaining("body parameter 'PostalCode' is required") } });
+      expect(double.requestCount).toBe(before);
+      const created = (await hub('POST', '/addresses', { CustomerName: 'Ada', Street: '1 Main St', City: 'Oakland', Region: 'CA', PostalCode: '94607', IsoCountry: 'US' })).body as Json;
+      expect(String(created['sid'])).toMatch(/^AD[0-9a-f]{32}$/);
+      const listed = await hub('GET', `/addresses?where=${encodeURIComponent("CustomerName = 'Ada' AND City = 'Oakland'")}`);
+      expect((listed.body as Json[]).map((a) => a['sid'])).toEqual([created['sid']]);
+      expect((await hub('PATCH', `/addresses/${created['sid']}`, { FriendlyName: 'Office' })).body).toMatchObject({ friendly_name: 'Office' });
+      expect((await hub('DELETE', `/addresses/${created['sid']}`)).status).toBe(200);
+      expect((await hub('GET', `/addresses/${created['sid']}`)).status).toBe(404);
+    });
+
+    it('lists available numbers by country, type and capability, buys one by area code, then manages it', async () => {
+      const available = await hub('GET', '/numbers?countryCode=US&type=Local&AreaCode=510&SmsEnabled=true');
+      const numbers = (available.body as Json[]).map((n) => n['phone_number']);
+      expect(numbers).toEqual(['+15105550101', '+15105550102']);
+      const bought = await hub('POST', '/numbers', { AreaCode: '510', FriendlyName: 'Support' });
+      expect(bought.body).toMatchObject({ phone_number: '+15105550101', friendly_name: 'Support' });
+      const sid = String((bought.body as Json)['sid']);
+      expect(((await hub('GET', '/numbers?countryCode=US&type=Local&AreaCode=510&SmsEnabled=true')).body as Json[]).map((n) => n['phone_number'])).toEqual([
+        '+15105550102',
+      ]);
+      expect(((await hub('GET', '/numbers')).body as Json[]).map((n) => n['sid'])).toContain(sid);
+      expect((await hub('PATCH', `/numbers/${sid}`, { SmsUrl: 'https://app.example.test/sms' })).body).toMatchObject({ sms_url: 'https://app.example.test/sms' });
+      expect((await hub('DELETE', `/numbers/${sid}`)).status).toBe(200);
+      expect((await hub('GET', '/numbers?type=Mobile')).body).toMatchObject({ message: expect.stringContaining('countryCode is required') });
+      expect((await hub('GET', '/numbers?countryCode=ZZ&type=Local')).status).toBe(404);
+      expect((await hub('POST', '/numbers', { FriendlyName: 'x' })).body).toMatchObject({ message: expect.stringContaining('PhoneNumber or AreaCode') });
+    });
+
+    it('lists countries with numbers, and usage by CEQL category', async () => {
+      expect(((await hub('GET', '/countryCodes')).body as Json[]).map((c) => c['country_code'])).toEqual(['US', 'GB', 'CA']);
+      expect((await hub('GET', '/countryCodes/GB')).body).toMatchObject({ country: 'United Kingdom' });
+      const usage = await hub('GET', `/usage?where=${encodeURIComponent("Category = 'sms-outbound'")}`);
+      expect(usage.body).toEqual([expect.objectContaining({ category: 'sms-outbound', count: expect.stringMatching(/^\d+$/) })]);
+    });
+
+    it('places, lists and fetches calls', async () => {
+      const call = await hub('POST', '/calls', { To: '+15005550130', From: '+15005550006', Url: 'https://app.example.test/twiml' });
+      expect(call.body).toMatchObject({ to: '+15005550130', status: 'queued' });
+      expect((await hub('GET', `/calls/${(call.body as Json)['sid']}`)).body).toMatchObject({ sid: (call.body as Json)['sid'] });
+      expect(((await hub('GET', '/calls?To=%2B15005550130')).body as Json[]).length).toBe(1);
+      expect((await hub('POST', '/calls', { To: '+15005550130', From: '+15005550006' })).body).toMatchObject({ providerCode: 21205 });
+    });
+
+    it.each([
+      ['addresses', async (i: number) => hub('POST', '/addresses', { CustomerName: `Pager ${i}`, Street: 's', City: 'c', Region: 'r', PostalCode: 'p', IsoCountry: 'US' })],
+      ['calls', async (i: number) => hub('POST', '/calls', { To: `+1500555014${i}`, From: '+15005550006', Twiml: '<Response/>' })],
+    ])('pages %s like the old platform’s suite: page 1 + page 2 of size 2 equal page 1 of size 4', async (resource, create) => {
+      for (let i = 0; i < 5; i++) await create(i);
+      const first2 = (await hub('GET', `/${resource}?pageSize=2&page=0`)).body as Json[];
+      const second2 = (await hub('GET', `/${resource}?pageSize=2&page=1`)).body as Json[];
+      const first4 = (await hub('GET', `/${resource}?pageSize=4&page=0`)).body as Json[];
+      expect([...first2, ...second2].map((r) => r['sid'])).toEqual(first4.map((r) => r['sid']));
+      const p1 = await hub('GET', `/${resource}?pageSize=2`);
+      const p2 = await hub('GET', `/${resource}?pageSize=2&nextPage=${encodeURIComponent(String(p1.headers['elements-next-page-token']))}`);
+      expect([...(p1.body as Json[]), ...(p2.body as Json[])].map((r) => r['sid'])).toEqual(first4.map((r) => r['sid']));
+    });
+  });
+
   describe('paging through 250 messages', () => {
     const to = '+15005550250';
     beforeAll(() => {

@@ -53,6 +53,31 @@ describeConformance<TwilioEnvironment>({
       // No missingId: an account SID the credentials do not own is refused (401), not "not found".
     },
     { resource: 'ping', operations: ['get'] },
+    {
+      resource: 'addresses',
+      operations: ['create', 'get', 'list', 'update', 'delete'],
+      create: {
+        body: { CustomerName: 'Ada Lovelace', Street: '1 Main St', City: 'Oakland', Region: 'CA', PostalCode: '94607', IsoCountry: 'US' },
+        expect: { customer_name: 'Ada Lovelace', iso_country: 'US' },
+      },
+      update: { body: { FriendlyName: 'Office' }, expect: { friendly_name: 'Office' } },
+      missingId: `AD${'0'.repeat(32)}`,
+    },
+    {
+      resource: 'numbers',
+      operations: ['create', 'get', 'list', 'update', 'delete'],
+      create: { body: { AreaCode: '510' }, expect: { iso_country: 'US' } },
+      update: { body: { FriendlyName: 'Support line' }, expect: { friendly_name: 'Support line' } },
+      missingId: `PN${'0'.repeat(32)}`,
+    },
+    { resource: 'countryCodes', operations: ['get', 'list'], existingId: () => 'US', missingId: 'ZZ' },
+    { resource: 'usage', operations: ['list'] },
+    {
+      resource: 'calls',
+      operations: ['create', 'get', 'list'],
+      create: { body: { To: RECIPIENT, From: SENDER, Url: 'https://app.example.test/twiml' }, expect: { to: RECIPIENT, status: 'queued' } },
+      missingId: `CA${'0'.repeat(32)}`,
+    },
   ],
   pagination: {
     resource: 'messages',

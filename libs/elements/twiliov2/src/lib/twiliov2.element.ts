@@ -10,7 +10,12 @@ import {
   verifyTwilioConnection,
 } from '@hub/elements/twilio-common';
 import { accountsResource } from './resources/accounts.resource';
+import { addressesResource } from './resources/addresses.resource';
+import { callsResource } from './resources/calls.resource';
+import { countryCodesResource } from './resources/country-codes.resource';
 import { messagesResource } from './resources/messages.resource';
+import { numbersResource } from './resources/numbers.resource';
+import { usageResource } from './resources/usage.resource';
 
 /** The messages poller of the old platform's twiliov2 element (see the seed documents). */
 export const TWILIOV2_DEFAULT_POLLER = JSON.stringify({
@@ -81,5 +86,14 @@ export const twiliov2Element: ElementDefinition = defineElement<TwilioConnection
     ),
   verifyCredentials: verifyTwilioConnection,
   toHubError,
-  resources: [messagesResource, accountsResource, twilioPingResource('twiliov2')],
+  resources: [
+    messagesResource,
+    accountsResource,
+    addressesResource,
+    numbersResource,
+    countryCodesResource,
+    usageResource,
+    callsResource,
+    twilioPingResource('twiliov2'),
+  ],
 });

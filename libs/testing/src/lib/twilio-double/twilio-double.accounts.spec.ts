@@ -166,7 +166,7 @@ describe('TwilioDouble: accounts and authentication', () => {
   });
 
   it('answers 404 / 20404 for unknown resources, after authenticating', async () => {
-    const path = `/2010-04-01/Accounts/${account.sid}/Calls.json`;
+    const path = `/2010-04-01/Accounts/${account.sid}/Queues.json`;
     expect((await raw(double, 'GET', path)).status).toBe(401);
     const response = await raw(double, 'GET', path, { auth: account });
     expect(response.status).toBe(404);

@@ -1,5 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CatalogState } from './catalog-state';
 import { type ClockMode, DoubleClock } from './clock';
 import { type FaultSpec, FaultQueue } from './faults';
 import {
@@ -130,6 +131,8 @@ export class TwilioDouble {
   readonly progression: StatusProgression;
 
   private readonly state: DoubleState;
+  /** Addresses, numbers, usage and calls (see catalog-state.ts). */
+  private readonly catalog: CatalogState;
   private readonly sids: SidFactory;
   private readonly log: RequestLogEntry[] = [];
   private readonly maxRequestLog: number;
@@ -154,6 +157,11 @@ export class TwilioDouble {
     this.progression = { ...DEFAULT_PROGRESSION, ...options.progression };
     this.sids = new SidFactory(options.seed ?? 'twilio-double');
     this.state = new DoubleState(clock, this.sids, this.progression);
+    this.catalog = new CatalogState(clock, this.sids, (accountSid) => {
+      const messages = this.state.allMessages(accountSid);
+      const inbound = messages.filter((m) => m.direction === 'inbound').length;
+      return { inbound, outbound: messages.length - inbound };
+    });
     this.maxRequestLog = options.maxRequestLog ?? 10_000;
     this.onRequest = options.onRequest;
     this.onControlRequest = options.onControlRequest;
@@ -466,7 +474,8 @@ export class TwilioDouble {
       }
       throw TwilioErrors.methodNotAllowed(method);
     }
-    return notFound(path);
+    const answer = pathAccount === undefined ? undefined : this.catalog.route(method, path, pathAccount, query, params);
+    return answer ?? notFound(path);
   }
 
   // ---- control endpoints (/__double/*) ------------------------------------------------------------

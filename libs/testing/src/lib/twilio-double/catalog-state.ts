@@ -1,0 +1,519 @@
+import type { DoubleClock } from './clock';
+import { type ListSpec, type PageParams, oldestFirst, pageEnvelope, readPageParams } from './paging';
+import type { SidFactory } from './sids';
+import { API_PREFIX, type Params, single } from './state';
+import { TwilioApiError, TwilioErrors, isE164, rfc2822 } from './twilio-format';
+
+/**
+ * The rest of what the twiliov2 element calls, statefully: addresses, the inventory of numbers to
+ * buy (per country and type), the account's own numbers, usage records and calls. Shapes and list
+ * keys follow Twilio's OpenAPI description (twilio_api_v2010.yaml).
+ */
+
+type Json = Record<string, unknown>;
+interface Row {
+  readonly sid: string;
+  readonly accountSid: string;
+  readonly seq: number;
+  readonly createdAt: number;
+  json: Json;
+}
+
+export type NumberType = 'Local' | 'Mobile' | 'TollFree';
+interface Available {
+  readonly phoneNumber: string;
+  readonly country: string;
+  readonly type: NumberType;
+  readonly locality: string;
+  readonly region: string;
+  readonly capabilities: { voice: boolean; SMS: boolean; MMS: boolean; fax: boolean };
+}
+
+const COUNTRIES: Record<string, { name: string; types: Partial<Record<NumberType, Available[]>> }> = {};
+function inventory(
+  country: string,
+  name: string,
+  type: NumberType,
+  rows: [string, string, string, boolean, boolean, boolean][],
+) {
+  COUNTRIES[country] ??= { name, types: {} };
+  COUNTRIES[country].types[type] = rows.map(([phoneNumber, locality, region, sms, mms, voice]) => ({
+    phoneNumber,
+    country,
+    type,
+    locality,
+    region,
+    capabilities: { voice, SMS: sms, MMS: mms, fax: false },
+  }));
+}
+inventory('US', 'United States', 'Local', [
+  ['+15105550101', 'Oakland', 'CA', true, true, true],
+  ['+15105550102', 'Oakland', 'CA', true, false, true],
+  ['+15105550103', 'Berkeley', 'CA', false, false, true],
+  ['+14155550104', 'San Francisco', 'CA', true, true, true],
+  ['+12125550105', 'New York', 'NY', true, true, false],
+]);
+inventory('US', 'United States', 'TollFree', [
+  ['+18005550106', '', '', true, false, true],
+  ['+18885550107', '', '', true, true, true],
+]);
+inventory('US', 'United States', 'Mobile', []);
+inventory('GB', 'United Kingdom', 'Local', [['+442075550108', 'London', 'ENG', false, false, true]]);
+inventory('GB', 'United Kingdom', 'Mobile', [
+  ['+447700900109', '', '', true, false, true],
+  ['+447700900110', '', '', true, true, true],
+]);
+inventory('CA', 'Canada', 'Local', [['+16045550111', 'Vancouver', 'BC', true, true, true]]);
+
+const boolParam = (value: string | undefined, name: string): boolean | undefined => {
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw TwilioErrors.invalidParameter(`Invalid value for ${name}: ${value}`);
+};
+
+export class CatalogState {
+  private seq = 0;
+  private readonly addresses = new Map<string, Row>();
+  private readonly numbers = new Map<string, Row>();
+  private readonly calls = new Map<string, Row>();
+  private readonly bought = new Set<string>();
+
+  constructor(
+    private readonly clock: DoubleClock,
+    private readonly sids: SidFactory,
+    private readonly messageCounts: (accountSid: string) => { outbound: number; inbound: number },
+  ) {}
+
+  /** Serves a request under /2010-04-01/Accounts/{AccountSid}/…, or answers undefined when the path is not ours. */
+  route(
+    method: string,
+    path: string,
+    accountSid: string,
+    query: Params,
+    params: Params,
+  ): { status: number; body?: unknown } | undefined {
+    const under = path.slice(`${API_PREFIX}/Accounts/${accountSid}`.length);
+    const q = (k: string) => single(query, k);
+    let m: RegExpExecArray | null;
+    if (under === '/Addresses.json') {
+      if (method === 'GET')
+        return {
+          status: 200,
+          body: this.list(
+            'addresses',
+            this.addresses,
+            accountSid,
+            path,
+            query,
+            ['CustomerName', 'FriendlyName', 'IsoCountry'],
+            (r, f) =>
+              (f['CustomerName'] === undefined || r.json['customer_name'] === f['CustomerName']) &&
+              (f['FriendlyName'] === undefined || r.json['friendly_name'] === f['FriendlyName']) &&
+              (f['IsoCountry'] === undefined || r.json['iso_country'] === f['IsoCountry']),
+          ),
+        };
+      if (method === 'POST') return { status: 201, body: this.createAddress(accountSid, params) };
+      throw TwilioErrors.methodNotAllowed(method);
+    }
+    if ((m = /^\/Addresses\/(AD[0-9a-f]{32})\.json$/.exec(under))) {
+      const row = this.owned(this.addresses, accountSid, m[1], path);
+      if (method === 'GET') return { status: 200, body: row.json };
+      if (method === 'POST') return { status: 200, body: this.update(row, params, ADDRESS_FIELDS) };
+      if (method === 'DELETE') return (this.addresses.delete(row.sid), { status: 204 });
+      throw TwilioErrors.methodNotAllowed(method);
+    }
+    if (under === '/AvailablePhoneNumbers.json' && method === 'GET') {
+      const countries = Object.entries(COUNTRIES).map(([code, c], i) => ({ code, c, seq: i }));
+      const spec: ListSpec<(typeof countries)[number]> = {
+        sorted: countries,
+        order: oldestFirst,
+        positionOf: (x) => ({ key: x.seq, seq: x.seq }),
+        sidOf: (x) => x.code,
+        resolveSid: (code) =>
+          countries.find((x) => x.code === code) && {
+            key: countries.findIndex((x) => x.code === code),
+            seq: countries.findIndex((x) => x.code === code),
+          },
+        sidPattern: /^[A-Z]{2}$/,
+      };
+      return {
+        status: 200,
+        body: pageEnvelope('countries', spec, readPageParams(singles(query)), path, [], (x) =>
+          this.countryJson(accountSid, x.code),
+        ),
+      };
+    }
+    if ((m = /^\/AvailablePhoneNumbers\/([A-Z]{2})\.json$/.exec(under)) && method === 'GET') {
+      if (!COUNTRIES[m[1]]) throw TwilioErrors.notFound(path);
+      return { status: 200, body: this.countryJson(accountSid, m[1]) };
+    }
+    if (
+      (m = /^\/AvailablePhoneNumbers\/([A-Z]{2})\/(Local|Mobile|TollFree)\.json$/.exec(under)) &&
+      method === 'GET'
+    ) {
+      const available = COUNTRIES[m[1]]?.types[m[2] as NumberType];
+      if (!available) throw TwilioErrors.notFound(path);
+      const sms = boolParam(q('SmsEnabled'), 'SmsEnabled');
+      const mms = boolParam(q('MmsEnabled'), 'MmsEnabled');
+      const voice = boolParam(q('VoiceEnabled'), 'VoiceEnabled');
+      const areaCode = q('AreaCode');
+      const contains = q('Contains');
+      const matching = available.filter(
+        (n) =>
+          !this.bought.has(n.phoneNumber) &&
+          (sms === undefined || n.capabilities.SMS === sms) &&
+          (mms === undefined || n.capabilities.MMS === mms) &&
+          (voice === undefined || n.capabilities.voice === voice) &&
+          (areaCode === undefined || n.phoneNumber.startsWith(`+1${areaCode}`)) &&
+          (contains === undefined || n.phoneNumber.includes(contains.replace(/\*/g, ''))),
+      );
+      // Twilio answers one page of suggestions: no paging for available numbers.
+      const pageSize = Math.min(Number(q('PageSize') ?? 50) || 50, 1000);
+      return {
+        status: 200,
+        body: {
+          available_phone_numbers: matching.slice(0, pageSize).map((n) => ({
+            friendly_name: `(${n.phoneNumber.slice(2, 5)}) ${n.phoneNumber.slice(5, 8)}-${n.phoneNumber.slice(8)}`,
+            phone_number: n.phoneNumber,
+            locality: n.locality || null,
+            region: n.region || null,
+            iso_country: n.country,
+            postal_code: null,
+            lata: null,
+            rate_center: null,
+            latitude: null,
+            longitude: null,
+            address_requirements: 'none',
+            beta: false,
+            capabilities: n.capabilities,
+          })),
+          uri: `${path}?PageSize=${pageSize}`,
+        },
+      };
+    }
+    if (under === '/IncomingPhoneNumbers.json') {
+      if (method === 'GET')
+        return {
+          status: 200,
+          body: this.list(
+            'incoming_phone_numbers',
+            this.numbers,
+            accountSid,
+            path,
+            query,
+            ['FriendlyName', 'PhoneNumber'],
+            (r, f) =>
+              (f['FriendlyName'] === undefined || r.json['friendly_name'] === f['FriendlyName']) &&
+              (f['PhoneNumber'] === undefined || String(r.json['phone_number']).includes(f['PhoneNumber'])),
+          ),
+        };
+      if (method === 'POST') return { status: 201, body: this.buy(accountSid, params) };
+      throw TwilioErrors.methodNotAllowed(method);
+    }
+    if ((m = /^\/IncomingPhoneNumbers\/(PN[0-9a-f]{32})\.json$/.exec(under))) {
+      const row = this.owned(this.numbers, accountSid, m[1], path);
+      if (method === 'GET') return { status: 200, body: row.json };
+      if (method === 'POST') return { status: 200, body: this.update(row, params, NUMBER_FIELDS) };
+      if (method === 'DELETE') {
+        this.numbers.delete(row.sid);
+        this.bought.delete(String(row.json['phone_number']));
+        return { status: 204 };
+      }
+      throw TwilioErrors.methodNotAllowed(method);
+    }
+    if (under === '/Usage/Records.json' && method === 'GET')
+      return { status: 200, body: this.usage(accountSid, path, query) };
+    if (under === '/Calls.json') {
+      if (method === 'GET')
+        return {
+          status: 200,
+          body: this.list(
+            'calls',
+            this.calls,
+            accountSid,
+            path,
+            query,
+            ['To', 'From', 'Status'],
+            (r, f) =>
+              (f['To'] === undefined || r.json['to'] === f['To']) &&
+              (f['From'] === undefined || r.json['from'] === f['From']) &&
+              (f['Status'] === undefined || this.callJson(r)['status'] === f['Status']),
+            (r) => this.callJson(r),
+          ),
+        };
+      if (method === 'POST') return { status: 201, body: this.placeCall(accountSid, params) };
+      throw TwilioErrors.methodNotAllowed(method);
+    }
+    if ((m = /^\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(under)) && method === 'GET') {
+      return { status: 200, body: this.callJson(this.owned(this.calls, accountSid, m[1], path)) };
+    }
+    return undefined;
+  }
+
+  private next(prefix: string, accountSid: string, json: Json): Row {
+    const now = this.clock.nowMs();
+    const sid = this.sids.next(prefix);
+    return {
+      sid,
+      accountSid,
+      seq: ++this.seq,
+      createdAt: now,
+      json: { sid, account_sid: accountSid, date_created: rfc2822(now), date_updated: rfc2822(now), ...json },
+    };
+  }
+
+  private owned(rows: Map<string, Row>, accountSid: string, sid: string, path: string): Row {
+    const row = rows.get(sid);
+    if (!row || row.accountSid !== accountSid) throw TwilioErrors.notFound(path);
+    return row;
+  }
+
+  private update(row: Row, params: Params, fields: Readonly<Record<string, string>>): Json {
+    for (const [param, field] of Object.entries(fields)) {
+      const value = single(params, param);
+      if (value !== undefined) row.json[field] = value;
+    }
+    row.json['date_updated'] = rfc2822(this.clock.nowMs());
+    return row.json;
+  }
+
+  private list(
+    key: string,
+    rows: Map<string, Row>,
+    accountSid: string,
+    path: string,
+    query: Params,
+    filterNames: readonly string[],
+    keep: (row: Row, filters: Record<string, string | undefined>) => boolean,
+    toJson: (row: Row) => Json = (r) => r.json,
+  ): Json {
+    const filters = singles(query);
+    const sorted = [...rows.values()]
+      .filter((r) => r.accountSid === accountSid && keep(r, filters))
+      .sort((a, b) => a.seq - b.seq);
+    const spec: ListSpec<Row> = {
+      sorted,
+      order: oldestFirst,
+      positionOf: (r) => ({ key: r.createdAt, seq: r.seq }),
+      sidOf: (r) => r.sid,
+      resolveSid: (sid) => {
+        const r = rows.get(sid);
+        return r && { key: r.createdAt, seq: r.seq };
+      },
+      sidPattern: /^[A-Z]{2}[0-9a-f]{32}$/,
+    };
+    const present = filterNames
+      .filter((n) => filters[n] !== undefined)
+      .map((n) => [n, String(filters[n])] as const);
+    return pageEnvelope(key, spec, readPageParams(filters), path, present, toJson);
+  }
+
+  private createAddress(accountSid: string, params: Params): Json {
+    const required: [string, number][] = [
+      ['CustomerName', 21628],
+      ['Street', 21629],
+      ['City', 21627],
+      ['Region', 21630],
+      ['PostalCode', 21631],
+      ['IsoCountry', 21632],
+    ];
+    for (const [name, code] of required) {
+      if (!single(params, name)) throw new TwilioApiError(400, code, `${name} is required.`);
+    }
+    const row = this.next('AD', accountSid, {
+      customer_name: single(params, 'CustomerName'),
+      friendly_name: single(params, 'FriendlyName') ?? null,
+      street: single(params, 'Street'),
+      street_secondary: single(params, 'StreetSecondary') ?? null,
+      city: single(params, 'City'),
+      region: single(params, 'Region'),
+      postal_code: single(params, 'PostalCode'),
+      iso_country: single(params, 'IsoCountry'),
+      emergency_enabled: single(params, 'EmergencyEnabled') === 'true',
+      validated: true,
+      verified: false,
+    });
+    row.json['uri'] = `${API_PREFIX}/Accounts/${accountSid}/Addresses/${row.sid}.json`;
+    this.addresses.set(row.sid, row);
+    return row.json;
+  }
+
+  private countryJson(accountSid: string, code: string): Json {
+    const base = `${API_PREFIX}/Accounts/${accountSid}/AvailablePhoneNumbers/${code}`;
+    const types = Object.keys(COUNTRIES[code].types) as NumberType[];
+    const names: Record<NumberType, string> = { Local: 'local', Mobile: 'mobile', TollFree: 'toll_free' };
+    return {
+      country_code: code,
+      country: COUNTRIES[code].name,
+      beta: false,
+      uri: `${base}.json`,
+      subresource_uris: Object.fromEntries(types.map((t) => [names[t], `${base}/${t}.json`])),
+    };
+  }
+
+  private buy(accountSid: string, params: Params): Json {
+    const phoneNumber = single(params, 'PhoneNumber');
+    const areaCode = single(params, 'AreaCode');
+    if (!phoneNumber && !areaCode)
+      throw new TwilioApiError(400, 21452, 'A PhoneNumber or AreaCode is required.');
+    const all = Object.values(COUNTRIES).flatMap((c) => Object.values(c.types).flat()) as Available[];
+    const candidate = phoneNumber
+      ? all.find((n) => n.phoneNumber === phoneNumber && !this.bought.has(n.phoneNumber))
+      : all.find((n) => n.phoneNumber.startsWith(`+1${areaCode}`) && !this.bought.has(n.phoneNumber));
+    if (!candidate) {
+      throw phoneNumber
+        ? new TwilioApiError(400, 21422, `PhoneNumber ${phoneNumber} is not available.`)
+        : new TwilioApiError(400, 21452, `No phone numbers found in area code ${areaCode}.`);
+    }
+    this.bought.add(candidate.phoneNumber);
+    const row = this.next('PN', accountSid, {
+      phone_number: candidate.phoneNumber,
+      friendly_name: single(params, 'FriendlyName') ?? candidate.phoneNumber,
+      iso_country: candidate.country,
+      capabilities: {
+        voice: candidate.capabilities.voice,
+        sms: candidate.capabilities.SMS,
+        mms: candidate.capabilities.MMS,
+        fax: false,
+      },
+      sms_url: single(params, 'SmsUrl') ?? '',
+      sms_method: single(params, 'SmsMethod') ?? 'POST',
+      voice_url: single(params, 'VoiceUrl') ?? '',
+      status_callback: single(params, 'StatusCallback') ?? '',
+      origin: 'twilio',
+      status: 'in-use',
+    });
+    row.json['uri'] = `${API_PREFIX}/Accounts/${accountSid}/IncomingPhoneNumbers/${row.sid}.json`;
+    this.numbers.set(row.sid, row);
+    return row.json;
+  }
+
+  private usage(accountSid: string, path: string, query: Params): Json {
+    const filters = singles(query);
+    const counts = this.messageCounts(accountSid);
+    const numbers = [...this.numbers.values()].filter((n) => n.accountSid === accountSid).length;
+    const calls = [...this.calls.values()].filter((c) => c.accountSid === accountSid).length;
+    const today = new Date(this.clock.nowMs()).toISOString().slice(0, 10);
+    const records = [
+      ['sms', 'SMS', counts.outbound + counts.inbound, '0.0079'],
+      ['sms-outbound', 'SMS outbound', counts.outbound, '0.0079'],
+      ['sms-inbound', 'SMS inbound', counts.inbound, '0.0079'],
+      ['phonenumbers', 'Phone numbers', numbers, '1.15'],
+      ['calls', 'Voice minutes', calls, '0.013'],
+    ]
+      .filter(([category]) => filters['Category'] === undefined || category === filters['Category'])
+      .map(([category, description, count, unitPrice], i) => ({
+        seq: i,
+        sid: String(category),
+        json: {
+          account_sid: accountSid,
+          api_version: '2010-04-01',
+          category,
+          description,
+          count: String(count),
+          count_unit: category === 'phonenumbers' ? 'numbers' : category === 'calls' ? 'calls' : 'messages',
+          usage: String(count),
+          usage_unit: category === 'phonenumbers' ? 'numbers' : category === 'calls' ? 'minutes' : 'segments',
+          price: (Number(count) * Number(unitPrice)).toFixed(4),
+          price_unit: 'usd',
+          start_date: filters['StartDate'] ?? '2010-01-01',
+          end_date: filters['EndDate'] ?? today,
+          as_of: new Date(this.clock.nowMs()).toISOString(),
+          uri: `${path}?Category=${category}`,
+        },
+      }));
+    const spec: ListSpec<(typeof records)[number]> = {
+      sorted: records,
+      order: oldestFirst,
+      positionOf: (r) => ({ key: r.seq, seq: r.seq }),
+      sidOf: (r) => r.sid,
+      resolveSid: (sid) => {
+        const r = records.find((x) => x.sid === sid);
+        return r && { key: r.seq, seq: r.seq };
+      },
+      sidPattern: /^[a-z-]+$/,
+    };
+    const present = ['Category', 'StartDate', 'EndDate']
+      .filter((n) => filters[n] !== undefined)
+      .map((n) => [n, String(filters[n])] as const);
+    return pageEnvelope('usage_records', spec, readPageParams(filters), path, present, (r) => r.json);
+  }
+
+  private placeCall(accountSid: string, params: Params): Json {
+    const to = single(params, 'To');
+    const from = single(params, 'From');
+    if (!to) throw new TwilioApiError(400, 21201, "A 'To' phone number is required.");
+    if (!from) throw new TwilioApiError(400, 21213, "A 'From' phone number is required.");
+    if (!isE164(to)) throw new TwilioApiError(400, 21217, `Phone number ${to} is not a valid phone number.`);
+    if (!single(params, 'Url') && !single(params, 'Twiml') && !single(params, 'ApplicationSid')) {
+      throw new TwilioApiError(400, 21205, 'Either Url, Twiml or ApplicationSid is required.');
+    }
+    const row = this.next('CA', accountSid, {
+      to,
+      from,
+      direction: 'outbound-api',
+      price: null,
+      price_unit: 'USD',
+      answered_by: null,
+      parent_call_sid: null,
+    });
+    row.json['uri'] = `${API_PREFIX}/Accounts/${accountSid}/Calls/${row.sid}.json`;
+    this.calls.set(row.sid, row);
+    return this.callJson(row);
+  }
+
+  /** Calls progress on the double's clock: queued, ringing (1 s), in-progress (3 s), completed (33 s, 30 s long). */
+  private callJson(row: Row): Json {
+    const elapsed = this.clock.nowMs() - row.createdAt;
+    const status =
+      elapsed < 1_000
+        ? 'queued'
+        : elapsed < 3_000
+          ? 'ringing'
+          : elapsed < 33_000
+            ? 'in-progress'
+            : 'completed';
+    const started = elapsed >= 3_000 ? rfc2822(row.createdAt + 3_000) : null;
+    return {
+      ...row.json,
+      status,
+      start_time: started,
+      end_time: status === 'completed' ? rfc2822(row.createdAt + 33_000) : null,
+      duration: status === 'completed' ? '30' : null,
+      date_updated: rfc2822(
+        row.createdAt +
+          (status === 'completed'
+            ? 33_000
+            : status === 'in-progress'
+              ? 3_000
+              : status === 'ringing'
+                ? 1_000
+                : 0),
+      ),
+    };
+  }
+}
+
+const ADDRESS_FIELDS = {
+  FriendlyName: 'friendly_name',
+  CustomerName: 'customer_name',
+  Street: 'street',
+  StreetSecondary: 'street_secondary',
+  City: 'city',
+  Region: 'region',
+  PostalCode: 'postal_code',
+} as const;
+
+const NUMBER_FIELDS = {
+  FriendlyName: 'friendly_name',
+  SmsUrl: 'sms_url',
+  SmsMethod: 'sms_method',
+  VoiceUrl: 'voice_url',
+  StatusCallback: 'status_callback',
+} as const;
+
+function singles(params: Params): Record<string, string | undefined> {
+  return Object.fromEntries(Object.keys(params).map((k) => [k, single(params, k)]));
+}
+
+export type { PageParams };
