@@ -5,3 +5,4 @@ export * from './lib/twilio-rest';
 export * from './lib/undici-request-client';
 export * from './lib/verify-account';
 export * from './lib/ping.resource';
+export * from './lib/webhook-signature';
