@@ -7,7 +7,7 @@ import { TwilioDouble } from '@hub/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type RunningProcess, startHub } from './support/processes';
+import { type RunningProcess, apiCall, startHub } from './support/processes';
 
 jest.setTimeout(120_000);
 
@@ -21,14 +21,7 @@ let baseUrl: string;
 let platform: string;
 let user: string;
 
-async function http(method: string, url: string, authorization: string, body?: unknown) {
-  const res = await fetch(`${baseUrl}/elements/api-v2${url}`, {
-    method,
-    headers: { authorization, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as unknown };
-}
+const http = (method: string, url: string, authorization: string, body?: unknown) => apiCall(baseUrl, method, url, authorization, body);
 
 beforeAll(async () => {
   double = await TwilioDouble.start({ clock: 'system' });

@@ -6,7 +6,7 @@ import { TwilioDouble } from '@hub/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type RunningProcess, startHub } from './support/processes';
+import { type RunningProcess, apiCall, startHub } from './support/processes';
 
 jest.setTimeout(120_000);
 
@@ -20,14 +20,7 @@ let baseUrl: string;
 let platform: string;
 let v2: { id: number; token: string };
 
-async function http(method: string, url: string, authorization: string, body?: unknown) {
-  const res = await fetch(`${baseUrl}/elements/api-v2${url}`, {
-    method,
-    headers: { authorization, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as unknown };
-}
+const http = (method: string, url: string, authorization: string, body?: unknown) => apiCall(baseUrl, method, url, authorization, body);
 const call = (method: string, url: string, body?: unknown) =>
   http(method, `/hubs/messaging${url}`, `${platform.split(',')[0]}, Element ${v2.token}`, body);
 

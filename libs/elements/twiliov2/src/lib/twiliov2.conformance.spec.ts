@@ -1,5 +1,5 @@
 import { type ConformanceEnvironment, describeConformance } from '@hub/element-sdk/testing';
-import { TwilioDouble } from '@hub/testing';
+import { TwilioDouble, twilioDoubleFaults } from '@hub/testing';
 import { twiliov2Element } from './twiliov2.element';
 
 const SENDER = '+15005550006';
@@ -27,13 +27,7 @@ describeConformance<TwilioEnvironment>({
       teardown: () => double.stop(),
     };
   },
-  faults: {
-    clientError: ({ double }, { status, message }) => void double.faults.next({ status, message, times: Infinity }),
-    serverError: ({ double }, status) => void double.faults.next({ status, times: Infinity }),
-    slow: ({ double }, delayMs) => void double.faults.next({ delayMs, times: Infinity }),
-    reset: ({ double }) => void double.faults.next({ reset: true, times: Infinity }),
-    clear: ({ double }) => double.faults.clear(),
-  },
+  faults: twilioDoubleFaults(),
   resources: [
     {
       resource: 'messages',
