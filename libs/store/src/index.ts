@@ -1,5 +1,6 @@
 export * from './lib/database';
 export * from './lib/elements.repository';
+export * from './lib/events.repository';
 export * from './lib/hub-store';
 export * from './lib/instances.repository';
 export { createPGlite } from './lib/pglite';

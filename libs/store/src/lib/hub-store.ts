@@ -1,5 +1,6 @@
 import { openDatabase, type HubDatabase, type OpenDatabaseOptions } from './database';
 import { ElementsRepository } from './elements.repository';
+import { EventsRepository } from './events.repository';
 import { InstancesRepository } from './instances.repository';
 import { SecretBox, loadOrCreateKeyFile, parseEncryptionKeys } from './secret-box';
 import { TenantsRepository } from './tenants.repository';
@@ -12,6 +13,7 @@ export interface HubStore {
   readonly instances: InstancesRepository;
   readonly elements: ElementsRepository;
   readonly traces: TracesRepository;
+  readonly events: EventsRepository;
   /**
    * Seals a value with the hub's encryption key (AES-256-GCM), bound to `context`: for opaque,
    * tamper-evident tokens that must survive restarts and work on every replica.
@@ -53,6 +55,7 @@ export function storeOver(database: HubDatabase, secrets: SecretBox): HubStore {
     instances: new InstancesRepository(prisma, secrets),
     elements: new ElementsRepository(prisma),
     traces: new TracesRepository(prisma),
+    events: new EventsRepository(prisma),
     seal: (value, context) => secrets.seal(value, `sealed:${context}`),
     open: (envelope, context) => secrets.open(envelope, `sealed:${context}`),
     ping: async () => {

@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { SecretBox, hashSecret, newSecret } from './secret-box';
+import { EventsRepository, type PollingPlan } from './events.repository';
 import { mintTenant, type Tenant } from './tenant';
 
 export interface ConfigurationEntry {
@@ -48,7 +49,14 @@ export interface InstanceSettings {
   readonly providerData?: unknown;
 }
 
+/**
+ * How the instance is to be polled for events, decided from the instance as it is after the
+ * change (null: not polled). The poll state is written in the same transaction as the change.
+ */
+export type PollingOf = (instance: InstanceRecord) => PollingPlan | null;
+
 export interface NewInstance extends InstanceSettings {
+  readonly pollingOf?: PollingOf;
   readonly elementId: number;
   readonly name: string;
   /** Values to store, keyed by configuration key. */
@@ -58,6 +66,7 @@ export interface NewInstance extends InstanceSettings {
 }
 
 export interface InstanceChanges extends InstanceSettings {
+  readonly pollingOf?: PollingOf;
   readonly configuration?: Readonly<Record<string, string | null>>;
   readonly secretKeys?: ReadonlySet<string>;
 }
@@ -90,22 +99,26 @@ export class InstancesRepository {
 
   async create(tenant: Tenant, input: NewInstance): Promise<InstanceRecord> {
     const token = newSecret();
-    const row = await this.prisma.instance.create({
-      data: {
-        ...this.settingsData(input),
-        name: input.name,
-        organizationId: tenant.organizationId,
-        userId: tenant.userId,
-        elementId: input.elementId,
-        tokenHash: hashSecret(token),
-        tokenCiphertext: this.secrets.seal(token, TOKEN_AAD),
-        configuration: {
-          create: Object.entries(input.configuration).map(([key, value]) => this.configurationRow(key, value, input.secretKeys)),
+    return this.prisma.$transaction(async (tx) => {
+      const row = await tx.instance.create({
+        data: {
+          ...this.settingsData(input),
+          name: input.name,
+          organizationId: tenant.organizationId,
+          userId: tenant.userId,
+          elementId: input.elementId,
+          tokenHash: hashSecret(token),
+          tokenCiphertext: this.secrets.seal(token, TOKEN_AAD),
+          configuration: {
+            create: Object.entries(input.configuration).map(([key, value]) => this.configurationRow(key, value, input.secretKeys)),
+          },
         },
-      },
-      include: instanceInclude,
+        include: instanceInclude,
+      });
+      const record = this.toRecord(row);
+      if (input.pollingOf) await EventsRepository.syncPollState(tx, tenant, record.id, input.pollingOf(record));
+      return record;
     });
-    return this.toRecord(row);
   }
 
   async findById(tenant: Tenant, id: number): Promise<InstanceRecord | null> {
@@ -143,7 +156,9 @@ export class InstancesRepository {
         });
       }
       const row = await tx.instance.update({ where: { id }, data: this.settingsData(changes), include: instanceInclude });
-      return this.toRecord(row);
+      const record = this.toRecord(row);
+      if (changes.pollingOf) await EventsRepository.syncPollState(tx, tenant, id, changes.pollingOf(record));
+      return record;
     });
   }
 
@@ -158,6 +173,15 @@ export class InstancesRepository {
    */
   async resolveByToken(token: string): Promise<{ tenant: Tenant; instance: InstanceRecord } | null> {
     const row = await this.prisma.instance.findUnique({ where: { tokenHash: hashSecret(token) }, include: instanceInclude });
+    return row ? { tenant: mintTenant(row.organizationId, row.userId), instance: this.toRecord(row) } : null;
+  }
+
+  /**
+   * A vendor webhook names its instance by id in the URL the hub gave the vendor; it is not
+   * trusted until the vendor's signature, made with this instance's secret, checks out.
+   */
+  async resolveForWebhook(id: number): Promise<{ tenant: Tenant; instance: InstanceRecord } | null> {
+    const row = await this.prisma.instance.findUnique({ where: { id }, include: instanceInclude });
     return row ? { tenant: mintTenant(row.organizationId, row.userId), instance: this.toRecord(row) } : null;
   }
 

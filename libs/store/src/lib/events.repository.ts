@@ -1,0 +1,441 @@
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import { mintTenant, type Tenant } from './tenant';
+
+type Tx = Prisma.TransactionClient;
+
+/** How an instance is polled; null when it is not (events off, or not by polling). */
+export interface PollingPlan {
+  readonly intervalMs: number;
+}
+
+/** A poll a replica holds: it alone polls this instance until `leaseUntil`. */
+export interface ClaimedPoll {
+  readonly tenant: Tenant;
+  readonly instanceId: number;
+  /** Everything changed before this was seen by an earlier poll. */
+  readonly checkpoint: Date;
+  readonly intervalMs: number;
+  /** The database's clock when the claim was made: the checkpoint a successful poll moves to. */
+  readonly claimedAt: Date;
+}
+
+/** A change that may become an event: identified by object and version, deduplicated across polls. */
+export interface EventKeyInput {
+  readonly objectType: string;
+  readonly objectId: string;
+  /** The object's updated date (ISO), or a hash of the record when the vendor tells none. */
+  readonly version: string;
+}
+
+export interface NewNotification {
+  readonly eventId: string;
+  readonly elementKey: string;
+  readonly source: 'polling' | 'webhook';
+  readonly eventCount: number;
+  /** The serialised notification: sent as is on every attempt. */
+  readonly body: string;
+}
+
+/**
+ * Builds the notifications for the changes that are new: `fresh` are the keys not seen before
+ * (in input order), `knownObjects` the `objectType/objectId` pairs seen before under another version.
+ */
+export type NotificationBuilder = (fresh: readonly EventKeyInput[], knownObjects: ReadonlySet<string>) => NewNotification[];
+
+export interface PollStatus {
+  readonly intervalMs: number;
+  readonly checkpoint: Date;
+  readonly nextRunAt: Date;
+  readonly running: boolean;
+  readonly lastRunAt: Date | null;
+  readonly lastSuccessAt: Date | null;
+  readonly lastError: string | null;
+  readonly lastEventsFound: number;
+  readonly eventsFound: number;
+  readonly consecutiveFailures: number;
+}
+
+export type NotificationStatus = 'created' | 'retry' | 'delivered' | 'failed';
+export const NOTIFICATION_STATUSES: readonly NotificationStatus[] = ['created', 'retry', 'delivered', 'failed'];
+
+export interface ClaimedDelivery {
+  readonly id: bigint;
+  readonly eventId: string;
+  readonly tenant: Tenant;
+  readonly instanceId: number;
+  readonly body: string;
+  /** This attempt's number (1 = the first). */
+  readonly attempt: number;
+}
+
+export interface AttemptResult {
+  readonly startedDate: Date;
+  readonly durationMs: number;
+  readonly outcome: 'delivered' | 'retry' | 'failed';
+  readonly statusCode?: number;
+  readonly error?: string;
+  /** The notification's status after this attempt, and when to try again (retry). */
+  readonly status: 'delivered' | 'retry' | 'failed';
+  readonly nextAttemptAt?: Date;
+}
+
+export interface NotificationRecord {
+  readonly eventId: string;
+  readonly instanceId: number;
+  readonly elementKey: string;
+  readonly source: string;
+  readonly eventCount: number;
+  readonly status: NotificationStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: Date | null;
+  readonly lastStatusCode: number | null;
+  readonly lastError: string | null;
+  readonly createdDate: Date;
+  readonly deliveredDate: Date | null;
+  readonly body: string;
+}
+
+export interface AttemptRecord {
+  readonly attempt: number;
+  readonly startedDate: Date;
+  readonly durationMs: number;
+  readonly outcome: string;
+  readonly statusCode: number | null;
+  readonly error: string | null;
+}
+
+const PENDING = ['created', 'retry'];
+
+/**
+ * Events: poll checkpoints, notifications and their delivery log. Coordination between poller
+ * replicas lives here, in PostgreSQL: due work is claimed with FOR UPDATE SKIP LOCKED and leased;
+ * every write that ends a piece of work checks that the lease is still this replica's.
+ *
+ * Claims are the one place that reads across tenants (a poller works for all of them); what they
+ * return carries the owning tenant, and every read a client makes is tenant-scoped.
+ */
+export class EventsRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /**
+   * Starts, changes or stops the polling of an instance, inside the transaction that changed it.
+   * Starting polls from now; a new interval keeps the checkpoint; stopping forgets it (turning
+   * events on again starts from then, as documented).
+   */
+  static async syncPollState(tx: Tx, tenant: Tenant, instanceId: number, plan: PollingPlan | null): Promise<void> {
+    if (!plan) {
+      await tx.eventPollState.deleteMany({ where: { instanceId, organizationId: tenant.organizationId } });
+      return;
+    }
+    const current = await tx.eventPollState.findUnique({ where: { instanceId } });
+    if (!current) {
+      const now = new Date();
+      await tx.eventPollState.create({
+        data: { instanceId, organizationId: tenant.organizationId, intervalMs: plan.intervalMs, checkpoint: now, nextRunAt: new Date(now.getTime() + plan.intervalMs) },
+      });
+    } else if (current.intervalMs !== plan.intervalMs) {
+      const from = current.lastRunAt ?? current.createdDate;
+      await tx.eventPollState.update({
+        where: { instanceId },
+        data: { intervalMs: plan.intervalMs, nextRunAt: new Date(Math.max(Date.now(), from.getTime() + plan.intervalMs)) },
+      });
+    }
+  }
+
+  /** Claims up to `limit` due polls of enabled instances for `owner`, leased for `leaseMs`. */
+  async claimPolls(owner: string, limit: number, leaseMs: number): Promise<ClaimedPoll[]> {
+    const rows = await this.prisma.$queryRaw<
+      { instance_id: number; organization_id: number; user_id: number; checkpoint: Date; interval_ms: number; claimed_at: Date }[]
+    >`
+      UPDATE event_poll_states s
+         SET lease_owner = ${owner}, lease_until = now() + make_interval(secs => ${leaseMs / 1000}::float8)
+        FROM (SELECT p.instance_id, i.user_id
+                FROM event_poll_states p JOIN instances i ON i.id = p.instance_id
+               WHERE p.next_run_at <= now() AND (p.lease_until IS NULL OR p.lease_until < now()) AND NOT i.disabled
+               ORDER BY p.next_run_at
+               LIMIT ${limit}
+                 FOR UPDATE OF p SKIP LOCKED) due
+       WHERE s.instance_id = due.instance_id
+   RETURNING s.instance_id, s.organization_id, due.user_id, s.checkpoint, s.interval_ms, now() AS claimed_at`;
+    return rows.map((r) => ({
+      tenant: mintTenant(r.organization_id, r.user_id),
+      instanceId: r.instance_id,
+      checkpoint: r.checkpoint,
+      intervalMs: r.interval_ms,
+      claimedAt: r.claimed_at,
+    }));
+  }
+
+  /** Keeps a long poll's claim; false when the lease was lost (stop: another replica may have it). */
+  async extendPollLease(owner: string, instanceId: number, leaseMs: number): Promise<boolean> {
+    const count = await this.prisma.$executeRaw`
+      UPDATE event_poll_states SET lease_until = now() + make_interval(secs => ${leaseMs / 1000}::float8)
+       WHERE instance_id = ${instanceId} AND lease_owner = ${owner}`;
+    return count > 0;
+  }
+
+  /**
+   * Ends a successful poll: the new events and the new checkpoint are committed together, or
+   * neither is (when the lease was lost to another replica, nothing is written and false is returned).
+   */
+  async completePoll(
+    owner: string,
+    poll: ClaimedPoll,
+    result: { keys: readonly EventKeyInput[]; build: NotificationBuilder; checkpoint: Date; nextRunAt: Date },
+  ): Promise<{ committed: boolean; events: number }> {
+    return this.prisma.$transaction(async (tx) => {
+      const held = await tx.$queryRaw<{ lease_owner: string | null }[]>`
+        SELECT lease_owner FROM event_poll_states WHERE instance_id = ${poll.instanceId} FOR UPDATE`;
+      if (held.length === 0 || held[0].lease_owner !== owner) return { committed: false, events: 0 };
+      const notifications = await this.insertFresh(tx, poll.tenant, poll.instanceId, result.keys, result.build);
+      const events = notifications.reduce((n, x) => n + x.eventCount, 0);
+      await tx.$executeRaw`
+        UPDATE event_poll_states
+           SET checkpoint = ${result.checkpoint}, next_run_at = ${result.nextRunAt}, lease_owner = NULL, lease_until = NULL,
+               last_run_at = ${poll.claimedAt}, last_success_at = now(), last_error = NULL, consecutive_failures = 0,
+               last_events_found = ${events}, events_found = events_found + ${events}
+         WHERE instance_id = ${poll.instanceId}`;
+      return { committed: true, events };
+    });
+  }
+
+  /** Ends a failed poll: the checkpoint stays, so the next poll asks for the same window again. */
+  async failPoll(owner: string, poll: ClaimedPoll, error: string, nextRunAt: Date): Promise<boolean> {
+    const count = await this.prisma.$executeRaw`
+      UPDATE event_poll_states
+         SET next_run_at = ${nextRunAt}, lease_owner = NULL, lease_until = NULL, last_run_at = ${poll.claimedAt},
+             last_error = ${error.slice(0, 2000)}, consecutive_failures = consecutive_failures + 1, last_events_found = 0
+       WHERE instance_id = ${poll.instanceId} AND lease_owner = ${owner}`;
+    return count > 0;
+  }
+
+  /** Gives back claims without polling (a replica shutting down): they are due again at once. */
+  async releasePolls(owner: string): Promise<void> {
+    await this.prisma.$executeRaw`UPDATE event_poll_states SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ${owner}`;
+  }
+
+  async pollStatus(tenant: Tenant, instanceId: number): Promise<PollStatus | null> {
+    const row = await this.prisma.eventPollState.findFirst({ where: { instanceId, organizationId: tenant.organizationId } });
+    if (!row) return null;
+    return {
+      intervalMs: row.intervalMs,
+      checkpoint: row.checkpoint,
+      nextRunAt: row.nextRunAt,
+      running: row.leaseOwner !== null && row.leaseUntil !== null && row.leaseUntil.getTime() > Date.now(),
+      lastRunAt: row.lastRunAt,
+      lastSuccessAt: row.lastSuccessAt,
+      lastError: row.lastError,
+      lastEventsFound: row.lastEventsFound,
+      eventsFound: Number(row.eventsFound),
+      consecutiveFailures: row.consecutiveFailures,
+    };
+  }
+
+  /** Stores the events a vendor webhook brought (deduplicated like polled ones); returns how many were new. */
+  async recordEvents(tenant: Tenant, instanceId: number, keys: readonly EventKeyInput[], build: NotificationBuilder): Promise<number> {
+    return this.prisma.$transaction(async (tx) => {
+      const notifications = await this.insertFresh(tx, tenant, instanceId, keys, build);
+      return notifications.reduce((n, x) => n + x.eventCount, 0);
+    });
+  }
+
+  private async insertFresh(
+    tx: Tx,
+    tenant: Tenant,
+    instanceId: number,
+    keys: readonly EventKeyInput[],
+    build: NotificationBuilder,
+  ): Promise<NewNotification[]> {
+    if (keys.length === 0) return [];
+    const known = await tx.$queryRaw<{ object_type: string; object_id: string }[]>`
+      SELECT DISTINCT object_type, object_id FROM event_keys
+       WHERE instance_id = ${instanceId} AND object_id = ANY(${keys.map((k) => k.objectId)}::text[])`;
+    const inserted = await tx.$queryRaw<{ object_type: string; object_id: string; version: string }[]>`
+      INSERT INTO event_keys (instance_id, object_type, object_id, version)
+      SELECT ${instanceId}, t, o, v FROM unnest(${keys.map((k) => k.objectType)}::text[], ${keys.map((k) => k.objectId)}::text[], ${keys.map((k) => k.version)}::text[]) AS x(t, o, v)
+      ON CONFLICT DO NOTHING
+      RETURNING object_type, object_id, version`;
+    const isNew = new Set(inserted.map((r) => `${r.object_type}\u0000${r.object_id}\u0000${r.version}`));
+    const fresh: EventKeyInput[] = [];
+    for (const key of keys) {
+      const id = `${key.objectType}\u0000${key.objectId}\u0000${key.version}`;
+      if (isNew.delete(id)) fresh.push(key); // delete: a key given twice in one batch is one event
+    }
+    if (fresh.length === 0) return [];
+    const notifications = build(fresh, new Set(known.map((r) => `${r.object_type}/${r.object_id}`)));
+    if (notifications.length > 0) {
+      await tx.eventNotification.createMany({
+        data: notifications.map((n) => ({ ...n, instanceId, organizationId: tenant.organizationId })),
+      });
+    }
+    return notifications;
+  }
+
+  /**
+   * Claims up to `limit` deliveries that are due, for `owner`, leased for `leaseMs`. Only the oldest
+   * pending notification of an instance is ever claimed, so an instance's notifications arrive in
+   * order (a notification waiting for a retry holds back the ones after it). The claim counts as
+   * an attempt: a replica that dies mid-delivery has used one.
+   */
+  async claimDeliveries(owner: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    const rows = await this.prisma.$queryRaw<
+      { id: bigint; event_id: string; instance_id: number; organization_id: number; user_id: number; body: string; attempts: number }[]
+    >`
+      UPDATE event_notifications n
+         SET lease_owner = ${owner}, lease_until = now() + make_interval(secs => ${leaseMs / 1000}::float8), attempts = n.attempts + 1
+        FROM (SELECT c.id, i.user_id
+                FROM event_notifications c JOIN instances i ON i.id = c.instance_id
+               WHERE c.status IN ('created', 'retry') AND c.next_attempt_at <= now()
+                 AND (c.lease_until IS NULL OR c.lease_until < now())
+                 AND NOT EXISTS (SELECT 1 FROM event_notifications e
+                                  WHERE e.instance_id = c.instance_id AND e.id < c.id AND e.status IN ('created', 'retry'))
+               ORDER BY c.next_attempt_at, c.id
+               LIMIT ${limit}
+                 FOR UPDATE OF c SKIP LOCKED) due
+       WHERE n.id = due.id
+   RETURNING n.id, n.event_id::text AS event_id, n.instance_id, n.organization_id, due.user_id, n.body, n.attempts`;
+    return rows.map((r) => ({
+      id: r.id,
+      eventId: r.event_id,
+      tenant: mintTenant(r.organization_id, r.user_id),
+      instanceId: r.instance_id,
+      body: r.body,
+      attempt: r.attempts,
+    }));
+  }
+
+  /** Logs an attempt and moves the notification on; false (the log is kept) when the lease was lost. */
+  async finishAttempt(owner: string, delivery: ClaimedDelivery, result: AttemptResult): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.eventDeliveryAttempt.create({
+        data: {
+          notificationId: delivery.id,
+          attempt: delivery.attempt,
+          startedDate: result.startedDate,
+          durationMs: result.durationMs,
+          outcome: result.outcome,
+          statusCode: result.statusCode ?? null,
+          error: result.error?.slice(0, 2000) ?? null,
+        },
+      });
+      const { count } = await tx.eventNotification.updateMany({
+        where: { id: delivery.id, leaseOwner: owner },
+        data: {
+          status: result.status,
+          leaseOwner: null,
+          leaseUntil: null,
+          lastStatusCode: result.statusCode ?? null,
+          lastError: result.error?.slice(0, 2000) ?? null,
+          ...(result.status === 'delivered' ? { deliveredDate: new Date() } : {}),
+          ...(result.nextAttemptAt ? { nextAttemptAt: result.nextAttemptAt } : {}),
+        },
+      });
+      return count > 0;
+    });
+  }
+
+  async releaseDeliveries(owner: string): Promise<void> {
+    await this.prisma.$executeRaw`
+      UPDATE event_notifications SET lease_owner = NULL, lease_until = NULL, attempts = GREATEST(attempts - 1, 0)
+       WHERE lease_owner = ${owner} AND status IN ('created', 'retry')`;
+  }
+
+  /** An instance's notifications, newest first. */
+  async listNotifications(
+    tenant: Tenant,
+    instanceId: number,
+    query: { status?: NotificationStatus; skip: number; take: number },
+  ): Promise<{ items: NotificationRecord[]; total: number }> {
+    const where: Prisma.EventNotificationWhereInput = {
+      instanceId,
+      organizationId: tenant.organizationId,
+      ...(query.status ? { status: query.status } : {}),
+    };
+    const [rows, total] = await this.prisma.$transaction([
+      this.prisma.eventNotification.findMany({ where, orderBy: { id: 'desc' }, skip: query.skip, take: query.take }),
+      this.prisma.eventNotification.count({ where }),
+    ]);
+    return { items: rows.map(toNotification), total };
+  }
+
+  async findNotification(tenant: Tenant, eventId: string): Promise<(NotificationRecord & { deliveryLog: AttemptRecord[] }) | null> {
+    if (!isUuid(eventId)) return null;
+    const row = await this.prisma.eventNotification.findFirst({
+      where: { eventId, organizationId: tenant.organizationId },
+      include: { deliveryLog: { orderBy: { id: 'asc' } } },
+    });
+    if (!row) return null;
+    return {
+      ...toNotification(row),
+      deliveryLog: row.deliveryLog.map((a) => ({
+        attempt: a.attempt,
+        startedDate: a.startedDate,
+        durationMs: a.durationMs,
+        outcome: a.outcome,
+        statusCode: a.statusCode,
+        error: a.error,
+      })),
+    };
+  }
+
+  /** Queues one notification again (delivered or failed ones too), with a fresh retry schedule. */
+  async redeliver(tenant: Tenant, eventId: string): Promise<NotificationRecord | null> {
+    if (!isUuid(eventId)) return null;
+    const { count } = await this.prisma.eventNotification.updateMany({
+      where: { eventId, organizationId: tenant.organizationId, status: { notIn: PENDING } },
+      data: { status: 'retry', attempts: 0, nextAttemptAt: new Date(), leaseOwner: null, leaseUntil: null },
+    });
+    const row = await this.prisma.eventNotification.findFirst({ where: { eventId, organizationId: tenant.organizationId } });
+    return row && (count > 0 || PENDING.includes(row.status)) ? toNotification(row) : null;
+  }
+
+  /** Queues every failed notification of an instance again; returns how many. */
+  async redeliverFailed(tenant: Tenant, instanceId: number): Promise<number> {
+    const { count } = await this.prisma.eventNotification.updateMany({
+      where: { instanceId, organizationId: tenant.organizationId, status: 'failed' },
+      data: { status: 'retry', attempts: 0, nextAttemptAt: new Date(), leaseOwner: null, leaseUntil: null },
+    });
+    return count;
+  }
+
+  /** Forgets deduplication keys older than `maxAgeMs` (far older than any poll window). */
+  async pruneEventKeys(maxAgeMs: number): Promise<number> {
+    const { count } = await this.prisma.eventKey.deleteMany({ where: { createdDate: { lt: new Date(Date.now() - maxAgeMs) } } });
+    return count;
+  }
+}
+
+const isUuid = (text: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
+
+function toNotification(row: {
+  eventId: string;
+  instanceId: number;
+  elementKey: string;
+  source: string;
+  eventCount: number;
+  status: string;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdDate: Date;
+  deliveredDate: Date | null;
+  body: string;
+}): NotificationRecord {
+  const pending = PENDING.includes(row.status);
+  return {
+    eventId: row.eventId,
+    instanceId: row.instanceId,
+    elementKey: row.elementKey,
+    source: row.source,
+    eventCount: row.eventCount,
+    status: row.status as NotificationStatus,
+    attempts: row.attempts,
+    nextAttemptAt: pending ? row.nextAttemptAt : null,
+    lastStatusCode: row.lastStatusCode,
+    lastError: row.lastError,
+    createdDate: row.createdDate,
+    deliveredDate: row.deliveredDate,
+    body: row.body,
+  };
+}
