@@ -2,8 +2,7 @@ import 'reflect-metadata';
 import { openStore } from '@hub/store';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { migrationsDir } from './app/app.module';
-import { validateHubEnvironment } from './app/hub-environment';
+import { migrationsDir, validateHubEnvironment } from '@hub/platform';
 
 /**
  * Operator commands, run against the same store as the hub (`npm run hub -- <command>`).
@@ -43,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
     databaseUrl: env.DATABASE_URL,
     dataDir: env.HUB_DATA_DIR,
     encryptionKey: env.HUB_ENCRYPTION_KEY,
-    migrationsDir: migrationsDir(env),
+    migrationsDir: migrationsDir(env, __dirname),
     migrateOnStart: env.HUB_MIGRATE_ON_START,
   });
   try {

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { createApiApp } from './app/create-app';
-import { validateHubEnvironment } from './app/hub-environment';
-import { createHubLogger } from './app/logger';
+import { createHubLogger, validateHubEnvironment } from '@hub/platform';
 
 async function main(): Promise<void> {
   let env;

@@ -3,3 +3,4 @@ export * from './lib/descriptors';
 export * from './lib/element';
 export * from './lib/resources';
 export * from './lib/ceql';
+export * from './lib/events';

@@ -5,3 +5,7 @@ export * from './lib/instances.service';
 export * from './lib/platform.module';
 export * from './lib/tokens';
 export * from './lib/views';
+export * from './lib/event-settings';
+export * from './lib/runtime/hub-environment';
+export * from './lib/runtime/logger';
+export * from './lib/runtime/open-hub-store';

@@ -6,8 +6,7 @@ import { LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
-import type { HubEnvironment } from './hub-environment';
-import { PinoNestLogger } from './logger';
+import { type HubEnvironment, PinoNestLogger } from '@hub/platform';
 
 export const API_PREFIX = 'elements/api-v2';
 /** The old platform's payload limit. */
@@ -25,6 +24,8 @@ export async function createApiApp(env: HubEnvironment, logger: Logger): Promise
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env, (m) => logger.info(m)), adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+    // Vendor webhooks are verified over the exact bytes received (X-Twilio-Signature, bodySHA256).
+    rawBody: true,
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
   app.useGlobalPipes(hubValidationPipe());

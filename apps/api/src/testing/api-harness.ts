@@ -14,9 +14,8 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Client } from 'pg';
 import pino from 'pino';
-import { migrationsDir } from '../app/app.module';
+import { migrationsDir, validateHubEnvironment } from '@hub/platform';
 import { createApiApp } from '../app/create-app';
-import { validateHubEnvironment } from '../app/hub-environment';
 
 export interface StoreUnderTest {
   readonly name: 'embedded' | 'postgresql';
@@ -115,7 +114,7 @@ export class ApiHarness {
       databaseUrl: hubEnv.DATABASE_URL,
       dataDir: hubEnv.HUB_DATA_DIR,
       encryptionKey: hubEnv.HUB_ENCRYPTION_KEY,
-      migrationsDir: migrationsDir(hubEnv),
+      migrationsDir: migrationsDir(hubEnv, path.resolve('apps/api/src/app')),
       migrateOnStart: true,
     });
     const created: Organization[] = [];

@@ -1,5 +1,6 @@
 import type { CommonConfigurationDefaults, ConfigurationDescriptor, ResolvedConfiguration } from './descriptors';
 import { HubError, MethodNotAllowedError, NotFoundError } from './errors';
+import type { WebhookEventSource } from './events';
 import {
   type ResourceCall,
   type ResourceDescriptor,
@@ -58,6 +59,8 @@ export interface ElementDefinition {
   readonly resources: readonly ResourceDescriptor[];
   /** Builds a connection from a validated, decrypted configuration. Must not do I/O. */
   connect(configuration: ResolvedConfiguration, options: ConnectionOptions): ElementConnection;
+  /** Present when metadata.events.methods includes `webhook`: how the vendor's webhooks are read. */
+  readonly webhook?: WebhookEventSource;
 }
 
 /** How an adapter writes an element: typed over its own connection (its vendor SDK client). */
@@ -71,16 +74,22 @@ export interface ElementSpec<C> {
   readonly resources: readonly ResourceSpec<C>[];
   /** How the vendor's errors become hub errors; applied to everything the handlers throw. */
   toHubError(error: unknown): Error;
+  /** Required when metadata.events.methods includes `webhook`. */
+  readonly webhook?: WebhookEventSource;
 }
 
 /** Turns an adapter's typed spec into the element the hub runs. */
 export function defineElement<C>(spec: ElementSpec<C>): ElementDefinition {
+  if (spec.metadata.events.methods.includes('webhook') && !spec.webhook) {
+    throw new TypeError(`element '${spec.metadata.key}' offers webhook events but defines no webhook source`);
+  }
   const resources = spec.resources.map(describeResource);
   return {
     metadata: spec.metadata,
     configuration: spec.configuration,
     commonConfiguration: spec.commonConfiguration,
     resources,
+    ...(spec.webhook ? { webhook: spec.webhook } : {}),
     connect(configuration, options) {
       const connection = spec.connect(configuration, options);
       const mapped = async <T>(work: () => Promise<T>): Promise<T> => {

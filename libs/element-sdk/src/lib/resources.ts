@@ -39,6 +39,11 @@ export interface ResourceRequest {
   readonly where?: CeqlExpression;
   /** The instance's configuration (decrypted), e.g. a default sender. */
   readonly configuration: ResolvedConfiguration;
+  /**
+   * Where the vendor should post its webhooks for this instance, when the instance receives its
+   * events by webhook (e.g. the StatusCallback of a message sent through the hub).
+   */
+  readonly eventsWebhookUrl?: string;
 }
 
 export type ParameterType = 'string' | 'integer' | 'boolean' | 'date' | 'string[]' | 'url';

@@ -6,3 +6,4 @@ export * from './lib/undici-request-client';
 export * from './lib/verify-account';
 export * from './lib/ping.resource';
 export * from './lib/webhook-signature';
+export * from './lib/webhook-source';

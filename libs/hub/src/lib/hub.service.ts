@@ -8,7 +8,7 @@ import {
   type ResourceResult,
   type VendorRecord,
 } from '@hub/element-sdk';
-import { ElementCatalog, PLATFORM_OPTIONS, type PlatformOptions, resolvedConfigurationOf } from '@hub/platform';
+import { ElementCatalog, eventsWebhookUrl, eventVendorTypeOf, PLATFORM_OPTIONS, type PlatformOptions, resolvedConfigurationOf } from '@hub/platform';
 import { HUB_STORE } from '@hub/platform';
 import type { HubStore } from '@hub/store';
 import { Inject, Injectable } from '@nestjs/common';
@@ -57,7 +57,7 @@ export class HubService {
 
   constructor(
     @Inject(HUB_STORE) store: HubStore,
-    @Inject(PLATFORM_OPTIONS) options: PlatformOptions,
+    @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
     private readonly catalog: ElementCatalog,
   ) {
     this.pool = new ConnectionPool(options.vendorTimeoutMs);
@@ -114,6 +114,9 @@ export class HubService {
         page: { pageSize: paging.pageSize, pageIndex: paging.pageIndex, cursor },
         ...(ceql.tree ? { where: ceql.tree } : {}),
         configuration,
+        ...(element.webhook && eventVendorTypeOf(configuration) === 'webhook'
+          ? { eventsWebhookUrl: eventsWebhookUrl(this.options.publicUrl, element.metadata.key, instance.id) }
+          : {}),
       },
     });
 

@@ -8,6 +8,7 @@ import { resolveConfiguration, secretKeysOf, validateConfiguration } from '@hub/
 import type { HubStore, InstanceRecord, InstanceSettings, Tenant } from '@hub/store';
 import { Inject, Injectable } from '@nestjs/common';
 import { ElementCatalog } from './element-catalog.service';
+import { pollingPlanOf } from './event-settings';
 import { InstanceChanges } from './instance-changes';
 import type { ConfigurationEntryPatchDto, InstanceInputDto } from './instance.dto';
 import { configurationEntriesView, instanceView, resolvedConfigurationOf } from './views';
@@ -47,6 +48,7 @@ export class InstancesService {
       secretKeys: secretKeysOf(element),
       eventsEnabled: resolved['event.notification.enabled'] === 'true',
       valid: true,
+      pollingOf: (instance) => pollingPlanOf(instance, descriptors),
     });
     return this.view(record, element);
   }
@@ -152,6 +154,7 @@ export class InstancesService {
       configuration: values,
       secretKeys: secretKeysOf(element),
       eventsEnabled: resolved['event.notification.enabled'] === 'true',
+      pollingOf: (instance: InstanceRecord) => pollingPlanOf(instance, descriptors),
     };
   }
 

@@ -24,7 +24,7 @@ export class PlatformModule {
       controllers: [InstancesController, ElementsController, HealthController],
       providers: [
         { provide: HUB_ELEMENTS, useValue: options.elements },
-        { provide: PLATFORM_OPTIONS, useValue: { vendorTimeoutMs: options.vendorTimeoutMs } satisfies PlatformOptions },
+        { provide: PLATFORM_OPTIONS, useValue: { vendorTimeoutMs: options.vendorTimeoutMs, publicUrl: options.publicUrl } satisfies PlatformOptions },
         ElementCatalog,
         InstanceChanges,
         InstancesService,

@@ -6,4 +6,6 @@ export const PLATFORM_OPTIONS = Symbol('PLATFORM_OPTIONS');
 export interface PlatformOptions {
   /** Upper bound of one vendor call (credential checks included), in milliseconds. */
   readonly vendorTimeoutMs: number;
+  /** The hub's URL as vendors reach it (their webhooks go to `<publicUrl>/elements/api-v2/events/…`). */
+  readonly publicUrl: string;
 }

@@ -209,6 +209,15 @@ export class EventsRepository {
     return count > 0;
   }
 
+  /** Makes an instance's poll due now; false when it is not polled. */
+  async pollNow(tenant: Tenant, instanceId: number): Promise<boolean> {
+    const { count } = await this.prisma.eventPollState.updateMany({
+      where: { instanceId, organizationId: tenant.organizationId },
+      data: { nextRunAt: new Date() },
+    });
+    return count > 0;
+  }
+
   /** Gives back claims without polling (a replica shutting down): they are due again at once. */
   async releasePolls(owner: string): Promise<void> {
     await this.prisma.$executeRaw`UPDATE event_poll_states SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ${owner}`;

@@ -4,6 +4,7 @@ import {
   type TwilioConnection,
   connectTwilio,
   toHubError,
+  twilioWebhookSource,
   twilioPingResource,
   validateAccountSid,
   validateAccountsUrl,
@@ -103,5 +104,6 @@ export const twilioElement: ElementDefinition = defineElement<TwilioConnection>(
     ),
   verifyCredentials: verifyTwilioConnection,
   toHubError,
+  webhook: twilioWebhookSource('messaging.sms.twilio.token'),
   resources: [smsMessagesResource, twilioPingResource('twilio')],
 });

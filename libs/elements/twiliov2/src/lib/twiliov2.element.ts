@@ -4,6 +4,7 @@ import {
   type TwilioConnection,
   connectTwilio,
   toHubError,
+  twilioWebhookSource,
   twilioPingResource,
   validateAccountSid,
   validateAccountsUrl,
@@ -17,11 +18,29 @@ import { messagesResource } from './resources/messages.resource';
 import { numbersResource } from './resources/numbers.resource';
 import { usageResource } from './resources/usage.resource';
 
-/** The messages poller of the old platform's twiliov2 element (see the seed documents). */
+/**
+ * The messages poller: the old platform's twiliov2 poller (see the seed documents), with its dates
+ * configuration, and asking for messages sent *since* the last poll (`DateSent>=`) where the seed's
+ * `DateSent=` asked for the whole day of the last poll, and missed what came after midnight.
+ * Twilio cannot filter on date_updated, so a status change of a message sent before the window is
+ * seen only by webhook (event.vendor.type webhook sets each sent message's StatusCallback).
+ */
 export const TWILIOV2_DEFAULT_POLLER = JSON.stringify({
   messages: {
-    url: "/hubs/messaging/messages?where=DateSent='${date:yyyy-MM-dd'T'HH:mm:ssXXX}'",
+    url: "/hubs/messaging/messages?where=DateSent>='${gmtDate:yyyy-MM-dd'T'HH:mm:ss'Z'}'",
     idField: 'sid',
+    filterByUpdatedDate: true,
+    datesConfiguration: {
+      updatedDateField: 'date_updated',
+      updatedDateFormat: 'EEE, dd MMM yyyy HH:mm:ss Z',
+      updatedDateTimezone: 'GMT',
+      createdDateField: 'date_created',
+      createdDateFormat: 'EEE, dd MMM yyyy HH:mm:ss Z',
+      createdDateTimezone: 'GMT',
+    },
+    createdCheckTolerance: 60,
+    pageSize: 100,
+    pollDelay: 60,
   },
 });
 
@@ -86,6 +105,7 @@ export const twiliov2Element: ElementDefinition = defineElement<TwilioConnection
     ),
   verifyCredentials: verifyTwilioConnection,
   toHubError,
+  webhook: twilioWebhookSource('password'),
   resources: [
     messagesResource,
     accountsResource,

@@ -11,7 +11,10 @@ import {
 const SENDER = 'messaging.sms.twilio.sender';
 const CALLBACK = 'messaging.sms.twilio.callback.url';
 
-/** SMS through one configured sender: From defaults to it, StatusCallback to the configured URL. */
+/**
+ * SMS through one configured sender: From defaults to it, StatusCallback to the hub's webhook URL
+ * when the instance receives events by webhook, else to the configured URL.
+ */
 export const smsMessagesResource: ResourceSpec<TwilioConnection> = {
   name: 'messages',
   description: 'Send SMS from the configured sender, list and fetch messages',
@@ -33,7 +36,8 @@ export const smsMessagesResource: ResourceSpec<TwilioConnection> = {
         if (/^MG[0-9a-fA-F]{32}$/.test(sender)) body['MessagingServiceSid'] = sender;
         else body['From'] = sender;
       }
-      const callback = r.configuration[CALLBACK];
+      // With webhook events on, Twilio reports status changes to the hub, which makes them events.
+      const callback = r.eventsWebhookUrl ?? r.configuration[CALLBACK];
       if (body['StatusCallback'] === undefined && callback) body['StatusCallback'] = callback;
       return c.rest.post(`${c.rest.accountPath}/Messages.json`, body);
     },

@@ -63,7 +63,12 @@ export const messagesResource: ResourceSpec<TwilioConnection> = {
   handlers: {
     list: (c, r) => c.rest.list(messagePath(c), 'messages', r.page, r.query),
     get: (c, r) => c.rest.get(messagePath(c, r.id)),
-    create: (c, r) => c.rest.post(messagePath(c), r.body as Record<string, string>),
+    create: (c, r) => {
+      const body = { ...(r.body as Record<string, string>) };
+      // With webhook events on, Twilio reports the message's status changes to the hub.
+      if (body['StatusCallback'] === undefined && r.eventsWebhookUrl) body['StatusCallback'] = r.eventsWebhookUrl;
+      return c.rest.post(messagePath(c), body);
+    },
     update: (c, r) => c.rest.post(messagePath(c, r.id), r.body as Record<string, string>),
     delete: (c, r) => c.rest.delete(messagePath(c, r.id)),
   },

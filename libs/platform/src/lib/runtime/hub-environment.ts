@@ -54,6 +54,57 @@ export class HubEnvironment {
   @IsString()
   HUB_MIGRATIONS_DIR?: string;
 
+  /**
+   * The hub's URL as vendors reach it: vendor webhooks (Twilio status callbacks, inbound messages)
+   * are sent to <HUB_PUBLIC_URL>/elements/api-v2/events/{elementKey}/{instanceId}. Default http://HOST:PORT.
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^/?#]+(\/[^?#]*)?$/, { message: 'HUB_PUBLIC_URL must be an absolute http(s) URL without query or fragment' })
+  HUB_PUBLIC_URL?: string;
+
+  /** Run the poll scheduler and delivery workers in this process: auto = on the embedded store only (on PostgreSQL, run apps/poller). */
+  @IsIn(['auto', 'true', 'false'], { message: 'HUB_EVENT_WORKERS must be auto, true or false' })
+  HUB_EVENT_WORKERS = 'auto';
+
+  /** Deliver events to loopback/private/link-local callback URLs: auto = on the embedded store only. */
+  @IsIn(['auto', 'true', 'false'], { message: 'HUB_ALLOW_PRIVATE_CALLBACK_URLS must be auto, true or false' })
+  HUB_ALLOW_PRIVATE_CALLBACK_URLS = 'auto';
+
+  /** Delays before each delivery retry, e.g. 30s,2m,5m,15m,1h,3h,8h,24h,48h,72h (the default). */
+  @IsOptional()
+  @Matches(/^\s*\d+(\.\d+)?\s*(ms|s|min|m|h|d)\s*(,\s*\d+(\.\d+)?\s*(ms|s|min|m|h|d)\s*)*$/, {
+    message: 'HUB_EVENT_RETRY_SCHEDULE must list delays with units, e.g. 30s,5m,1h',
+  })
+  HUB_EVENT_RETRY_SCHEDULE?: string;
+
+  /** A poll or delivery claim is lost after this if its process neither finishes nor renews it (a killed replica). */
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'HUB_EVENT_LEASE_MS must be an integer number of milliseconds' })
+  @Min(1_000)
+  HUB_EVENT_LEASE_MS = 120_000;
+
+  /** How often idle event workers look for due work. */
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'HUB_EVENT_IDLE_MS must be an integer number of milliseconds' })
+  @Min(10)
+  HUB_EVENT_IDLE_MS = 500;
+
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'HUB_EVENT_POLL_CONCURRENCY must be a positive integer' })
+  @Min(1)
+  HUB_EVENT_POLL_CONCURRENCY = 16;
+
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'HUB_EVENT_DELIVERY_CONCURRENCY must be a positive integer' })
+  @Min(1)
+  HUB_EVENT_DELIVERY_CONCURRENCY = 32;
+
+  /** How long a failing callback URL's circuit stays open first (doubling after each failed trial). */
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'HUB_EVENT_CIRCUIT_COOLDOWN_MS must be an integer number of milliseconds' })
+  @Min(100)
+  HUB_EVENT_CIRCUIT_COOLDOWN_MS = 60_000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
   })
@@ -63,7 +114,7 @@ export class HubEnvironment {
 /** For @nestjs/config's `validate`, and for main.ts before the app exists. */
 export function validateHubEnvironment(raw: Record<string, unknown>): HubEnvironment {
   const known = Object.keys(new HubEnvironment());
-  const extra = ['DATABASE_URL', 'HUB_ENCRYPTION_KEY', 'HUB_MIGRATIONS_DIR'];
+  const extra = ['DATABASE_URL', 'HUB_ENCRYPTION_KEY', 'HUB_MIGRATIONS_DIR', 'HUB_PUBLIC_URL', 'HUB_EVENT_RETRY_SCHEDULE'];
   const picked = Object.fromEntries(
     [...known, ...extra].filter((k) => raw[k] !== undefined && raw[k] !== '').map((k) => [k, raw[k]]),
   );
@@ -79,4 +130,10 @@ export function validateHubEnvironment(raw: Record<string, unknown>): HubEnviron
     throw new Error(`Invalid environment:\n  - ${problems.join('\n  - ')}`);
   }
   return env;
+}
+
+/** HUB_PUBLIC_URL, or the address the hub listens on. */
+export function publicUrlOf(env: HubEnvironment): string {
+  const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
+  return (env.HUB_PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${env.PORT}`).replace(/\/+$/, '');
 }

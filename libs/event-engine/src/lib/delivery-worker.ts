@@ -1,0 +1,140 @@
+import {
+  type CircuitBreaker,
+  circuitKey,
+  CallbackUrlRefusedError,
+  checkCallbackUrl,
+  deliver,
+  type DeliveryAttempt,
+  InMemoryCircuitBreaker,
+  nextAttemptDelay,
+} from '@hub/events';
+import { ElementCatalog, HUB_STORE, resolvedConfigurationOf } from '@hub/platform';
+import type { AttemptResult, ClaimedDelivery, HubStore } from '@hub/store';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EVENT_ENGINE_OPTIONS, type EventEngineOptions } from './event-engine.options';
+import { eachLimited, WorkLoop } from './work-loop';
+
+/**
+ * Delivers notifications to their instance's callback URL: signed, retried on the schedule with
+ * jitter, never following redirects, connecting only to the addresses the SSRF check vetted on this
+ * very attempt, and holding back a receiver that keeps failing (a circuit breaker per URL).
+ * Each instance's notifications go out in order; what cannot be delivered ends `failed`, visible
+ * and redeliverable, never dropped.
+ */
+@Injectable()
+export class DeliveryWorker {
+  private readonly logger = new Logger('DeliveryWorker');
+  private readonly loop: WorkLoop;
+  private readonly breaker: CircuitBreaker;
+
+  constructor(
+    @Inject(HUB_STORE) private readonly store: HubStore,
+    @Inject(EVENT_ENGINE_OPTIONS) private readonly options: EventEngineOptions,
+    private readonly catalog: ElementCatalog,
+  ) {
+    this.breaker = new InMemoryCircuitBreaker({
+      failureThreshold: options.circuitFailureThreshold,
+      coolDownMs: options.circuitCoolDownMs,
+    });
+    this.loop = new WorkLoop('delivery', () => this.tick(), options.idleMs, (name, error) =>
+      this.logger.error(`${name} loop: ${(error as Error).message}`),
+    );
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  wake(): void {
+    this.loop.wake();
+  }
+
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    await this.store.events.releaseDeliveries(this.options.owner).catch(() => undefined);
+  }
+
+  async tick(): Promise<number> {
+    const { owner, deliveryConcurrency, deliveryTimeoutMs } = this.options;
+    // The lease outlives the slowest attempt (DNS check + timeout) with room to record it.
+    const claimed = await this.store.events.claimDeliveries(owner, deliveryConcurrency, Math.max(this.options.leaseMs, 3 * deliveryTimeoutMs));
+    await eachLimited(claimed, deliveryConcurrency, (delivery) => this.deliverOne(delivery));
+    return claimed.length;
+  }
+
+  private async deliverOne(delivery: ClaimedDelivery): Promise<void> {
+    const startedDate = new Date();
+    let result: AttemptResult;
+    try {
+      result = await this.attempt(delivery, startedDate);
+    } catch (error) {
+      // The hub's own failure (store, configuration): retry like a network error.
+      result = this.resultOf(delivery, startedDate, { outcome: 'retry', error: `hub error: ${(error as Error).message}`, durationMs: Date.now() - startedDate.getTime() });
+    }
+    const kept = await this.store.events.finishAttempt(this.options.owner, delivery, result);
+    if (!kept) this.logger.warn(`delivery ${delivery.eventId}: the lease was lost meanwhile; the attempt is logged, its outcome left to the new holder`);
+    const level = result.status === 'failed' ? 'warn' : 'debug';
+    this.logger[level](
+      `notification ${delivery.eventId} of instance ${delivery.instanceId}, attempt ${delivery.attempt}: ${result.outcome}` +
+        `${result.statusCode ? ` (${result.statusCode})` : ''}${result.error ? `: ${result.error}` : ''} → ${result.status}`,
+    );
+  }
+
+  private async attempt(delivery: ClaimedDelivery, startedDate: Date): Promise<AttemptResult> {
+    const instance = await this.store.instances.findById(delivery.tenant, delivery.instanceId);
+    if (!instance) throw new Error(`instance ${delivery.instanceId} is gone`);
+    const element = this.catalog.byId(instance.elementId);
+    const configuration = resolvedConfigurationOf(instance, this.catalog.descriptors(element));
+    const url = configuration['event.notification.callback.url'];
+    if (!url) return this.resultOf(delivery, startedDate, { outcome: 'failed', error: 'the instance has no event.notification.callback.url', durationMs: 0 });
+
+    const key = circuitKey(url);
+    const permit = await this.breaker.acquire(key);
+    if (!permit.allowed) {
+      return this.resultOf(
+        delivery,
+        startedDate,
+        { outcome: 'retry', error: `circuit open for this callback URL until ${permit.retryAt.toISOString()}: not sent`, durationMs: 0 },
+        permit.retryAt,
+      );
+    }
+    let target;
+    try {
+      target = await checkCallbackUrl(url, { allowPrivate: this.options.allowPrivateCallbackUrls });
+    } catch (error) {
+      if (!(error instanceof CallbackUrlRefusedError)) throw error;
+      await this.breaker.record(key, error.retryable ? 'retry' : 'failed');
+      return this.resultOf(delivery, startedDate, { outcome: error.retryable ? 'retry' : 'failed', error: error.message, durationMs: Date.now() - startedDate.getTime() });
+    }
+    const attempt = await deliver({
+      target,
+      webhookId: delivery.eventId,
+      rawBody: delivery.body,
+      signatureKey: configuration['event.notification.signature.key'] ?? undefined,
+      timeoutMs: this.options.deliveryTimeoutMs,
+    });
+    await this.breaker.record(key, attempt.outcome);
+    return this.resultOf(delivery, startedDate, attempt);
+  }
+
+  /** What an attempt means for the notification: delivered, failed, or retried on the schedule. */
+  private resultOf(
+    delivery: ClaimedDelivery,
+    startedDate: Date,
+    attempt: Pick<DeliveryAttempt, 'outcome' | 'status' | 'error' | 'durationMs' | 'retryAfterMs'>,
+    notBefore?: Date,
+  ): AttemptResult {
+    const base = {
+      startedDate,
+      durationMs: attempt.durationMs,
+      outcome: attempt.outcome,
+      ...(attempt.status !== undefined ? { statusCode: attempt.status } : {}),
+      ...(attempt.error !== undefined ? { error: attempt.error } : {}),
+    };
+    if (attempt.outcome !== 'retry') return { ...base, status: attempt.outcome };
+    const delay = nextAttemptDelay(delivery.attempt, { schedule: this.options.retrySchedule, retryAfterMs: attempt.retryAfterMs });
+    if (delay === null) return { ...base, status: 'failed', error: `${attempt.error ?? `HTTP ${attempt.status}`}; no retries left` };
+    const at = Math.max(Date.now() + delay, notBefore?.getTime() ?? 0);
+    return { ...base, status: 'retry', nextAttemptAt: new Date(at) };
+  }
+}

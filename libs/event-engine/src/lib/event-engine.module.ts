@@ -1,0 +1,63 @@
+import { HubModule } from '@hub/hub';
+import {
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { DeliveryWorker } from './delivery-worker';
+import { EVENT_ENGINE_OPTIONS, type EventEngineOptions } from './event-engine.options';
+import { EventsController, VendorWebhookController } from './events.controller';
+import { EventsService } from './events.service';
+import { PollScheduler } from './poll-scheduler';
+
+/** Starts the scheduler and the delivery workers with the app when this process runs them, and stops them first on shutdown. */
+@Injectable()
+class EventWorkersLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('EventWorkers');
+
+  constructor(
+    @Inject(EVENT_ENGINE_OPTIONS) private readonly options: EventEngineOptions,
+    private readonly poller: PollScheduler,
+    private readonly delivery: DeliveryWorker,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.options.workers) return;
+    this.poller.start();
+    this.delivery.start();
+    this.logger.log(`event workers started (${this.options.owner})`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.options.workers) return;
+    await Promise.all([this.poller.stop(), this.delivery.stop()]);
+    this.logger.log('event workers stopped; their claims were given back');
+  }
+}
+
+/**
+ * Events: vendor webhooks in, the delivery log API, and (when `workers`) the poll scheduler and the
+ * delivery workers. Needs PlatformModule and StoreModule.
+ */
+@Module({})
+export class EventEngineModule {
+  static forRoot(options: EventEngineOptions): DynamicModule {
+    return {
+      module: EventEngineModule,
+      imports: [HubModule],
+      controllers: [EventsController, VendorWebhookController],
+      providers: [
+        { provide: EVENT_ENGINE_OPTIONS, useValue: options },
+        DeliveryWorker,
+        PollScheduler,
+        EventsService,
+        EventWorkersLifecycle,
+      ],
+      exports: [EventsService, PollScheduler, DeliveryWorker],
+    };
+  }
+}

@@ -1,0 +1,70 @@
+import { DEFAULT_CIRCUIT_BREAKER_OPTIONS, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from '@hub/events';
+import { type HubEnvironment, publicUrlOf } from '@hub/platform';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+
+export const EVENT_ENGINE_OPTIONS = Symbol('EVENT_ENGINE_OPTIONS');
+
+/** How this process takes part in event processing. */
+export interface EventEngineOptions {
+  /** Run the poll scheduler and the delivery workers in this process (the poller app; the api on the embedded store). */
+  readonly workers: boolean;
+  /** The hub's URL as vendors reach it: vendor webhooks are sent to `<publicUrl>/elements/api-v2/events/{elementKey}/{instanceId}`. */
+  readonly publicUrl: string;
+  /** Deliver to loopback, private and link-local callback URLs (tests, a single-machine setup). */
+  readonly allowPrivateCallbackUrls: boolean;
+  /** Delay before each retry (its length is the number of retries). */
+  readonly retrySchedule: readonly number[];
+  /** A claim (poll or delivery) is lost after this if its holder neither finishes nor renews it. */
+  readonly leaseMs: number;
+  /** How often an idle worker looks for due work (a process that produced work wakes its workers at once). */
+  readonly idleMs: number;
+  /** Polls run at once by this process. */
+  readonly pollConcurrency: number;
+  /** Deliveries in flight at once in this process. */
+  readonly deliveryConcurrency: number;
+  readonly deliveryTimeoutMs: number;
+  /** Consecutive failures that open a callback URL's circuit, and how long it stays open first. */
+  readonly circuitFailureThreshold: number;
+  readonly circuitCoolDownMs: number;
+  /** This process's name in leases (host, pid and a random part: a restarted process is a new owner). */
+  readonly owner: string;
+}
+
+export const DEFAULT_EVENT_ENGINE_OPTIONS: Omit<EventEngineOptions, 'workers' | 'publicUrl' | 'allowPrivateCallbackUrls' | 'owner'> = {
+  retrySchedule: DEFAULT_RETRY_SCHEDULE_MS,
+  leaseMs: 120_000,
+  idleMs: 500,
+  pollConcurrency: 16,
+  deliveryConcurrency: 32,
+  deliveryTimeoutMs: DEFAULT_DELIVERY_TIMEOUT_MS,
+  circuitFailureThreshold: DEFAULT_CIRCUIT_BREAKER_OPTIONS.failureThreshold,
+  circuitCoolDownMs: DEFAULT_CIRCUIT_BREAKER_OPTIONS.coolDownMs,
+};
+
+export function newOwnerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}
+
+/** The options the environment sets (see HubEnvironment); `storeKind` decides the `auto` settings. */
+export function eventEngineOptionsFrom(
+  env: HubEnvironment,
+  storeKind: 'embedded' | 'postgresql',
+  overrides: Partial<EventEngineOptions> = {},
+): EventEngineOptions {
+  const auto = (value: string) => (value === 'auto' ? storeKind === 'embedded' : value === 'true');
+  return {
+    ...DEFAULT_EVENT_ENGINE_OPTIONS,
+    workers: auto(env.HUB_EVENT_WORKERS),
+    publicUrl: publicUrlOf(env),
+    allowPrivateCallbackUrls: auto(env.HUB_ALLOW_PRIVATE_CALLBACK_URLS),
+    ...(env.HUB_EVENT_RETRY_SCHEDULE ? { retrySchedule: parseRetrySchedule(env.HUB_EVENT_RETRY_SCHEDULE, 'HUB_EVENT_RETRY_SCHEDULE') } : {}),
+    leaseMs: env.HUB_EVENT_LEASE_MS,
+    idleMs: env.HUB_EVENT_IDLE_MS,
+    pollConcurrency: env.HUB_EVENT_POLL_CONCURRENCY,
+    deliveryConcurrency: env.HUB_EVENT_DELIVERY_CONCURRENCY,
+    circuitCoolDownMs: env.HUB_EVENT_CIRCUIT_COOLDOWN_MS,
+    owner: newOwnerId(),
+    ...overrides,
+  };
+}

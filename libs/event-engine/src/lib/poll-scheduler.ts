@@ -1,0 +1,114 @@
+import type { PollerResourceConfiguration } from '@hub/instance-config';
+import { HubService } from '@hub/hub';
+import { ElementCatalog, HUB_STORE, resolvedConfigurationOf } from '@hub/platform';
+import type { ClaimedPoll, HubStore } from '@hub/store';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DeliveryWorker } from './delivery-worker';
+import { EVENT_ENGINE_OPTIONS, type EventEngineOptions } from './event-engine.options';
+import { notificationBuilder, pendingFromPoll, pollResources } from './poll-runner';
+import { eachLimited, WorkLoop } from './work-loop';
+
+/** event.poller.configuration as stored: a JSON object, or (the old platform's clients send it so) a JSON string of one. */
+export function parsePollerConfiguration(text: string | null | undefined): Record<string, PollerResourceConfiguration> {
+  if (!text) return {};
+  let value: unknown = JSON.parse(text);
+  if (typeof value === 'string') value = JSON.parse(value);
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, PollerResourceConfiguration>) : {};
+}
+
+/**
+ * Polls the instances whose events come by polling, when they are due. Any number of processes may
+ * run it against one PostgreSQL: each due instance is claimed by one of them (SKIP LOCKED), leased,
+ * and its events and new checkpoint are committed together only while the lease is held.
+ */
+@Injectable()
+export class PollScheduler {
+  private readonly logger = new Logger('PollScheduler');
+  private readonly loop: WorkLoop;
+
+  constructor(
+    @Inject(HUB_STORE) private readonly store: HubStore,
+    @Inject(EVENT_ENGINE_OPTIONS) private readonly options: EventEngineOptions,
+    private readonly hub: HubService,
+    private readonly catalog: ElementCatalog,
+    private readonly delivery: DeliveryWorker,
+  ) {
+    this.loop = new WorkLoop('poll', () => this.tick(), options.idleMs, (name, error) =>
+      this.logger.error(`${name} loop: ${(error as Error).message}`),
+    );
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  wake(): void {
+    this.loop.wake();
+  }
+
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    await this.store.events.releasePolls(this.options.owner).catch(() => undefined);
+  }
+
+  /** Claims the due polls (as many as run at once here) and runs them; returns how many. */
+  async tick(): Promise<number> {
+    const claimed = await this.store.events.claimPolls(this.options.owner, this.options.pollConcurrency, this.options.leaseMs);
+    await eachLimited(claimed, this.options.pollConcurrency, (poll) => this.poll(poll));
+    return claimed.length;
+  }
+
+  private async poll(poll: ClaimedPoll): Promise<void> {
+    const { owner, leaseMs } = this.options;
+    const started = Date.now();
+    try {
+      const instance = await this.store.instances.findById(poll.tenant, poll.instanceId);
+      if (!instance) return; // deleted meanwhile: its poll state went with it
+      const element = this.catalog.byId(instance.elementId);
+      const configuration = resolvedConfigurationOf(instance, this.catalog.descriptors(element));
+      const resources = parsePollerConfiguration(configuration['event.poller.configuration']);
+      let renewedAt = Date.now();
+      const renewLease = async () => {
+        if (Date.now() - renewedAt < leaseMs / 3) return;
+        if (!(await this.store.events.extendPollLease(owner, poll.instanceId, leaseMs))) throw new LeaseLostError();
+        renewedAt = Date.now();
+      };
+      const outcome = await pollResources(this.hub, { tenant: poll.tenant, instance }, element, resources, poll.checkpoint, renewLease);
+      const context = {
+        instanceId: instance.id,
+        userId: instance.userId,
+        organizationId: instance.organizationId,
+        elementKey: element.metadata.key,
+        hubKey: element.metadata.hub,
+      };
+      const { committed, events } = await this.store.events.completePoll(owner, poll, {
+        keys: outcome.changes.map((c) => c.key),
+        build: notificationBuilder(context, 'polling', pendingFromPoll(outcome.changes)),
+        checkpoint: poll.claimedAt,
+        nextRunAt: new Date(poll.claimedAt.getTime() + poll.intervalMs),
+      });
+      if (!committed) throw new LeaseLostError();
+      this.logger.log(
+        `polled instance ${poll.instanceId}: ${outcome.records} record(s) on ${outcome.pages} page(s), ${events} new event(s) in ${Date.now() - started} ms`,
+      );
+      if (events > 0) this.delivery.wake();
+    } catch (error) {
+      if (error instanceof LeaseLostError) {
+        this.logger.warn(`poll of instance ${poll.instanceId}: the lease was lost to another poller; its results were dropped`);
+        return;
+      }
+      const message = (error as Error).message ?? String(error);
+      this.logger.warn(`poll of instance ${poll.instanceId} failed: ${message}`);
+      // The checkpoint stays: the next poll (within a minute, or the interval if shorter) asks for the same window again.
+      await this.store.events.failPoll(owner, poll, message, new Date(Date.now() + Math.min(poll.intervalMs, 60_000))).catch((e: Error) =>
+        this.logger.error(`recording the failed poll of instance ${poll.instanceId}: ${e.message}`),
+      );
+    }
+  }
+}
+
+class LeaseLostError extends Error {
+  constructor() {
+    super('the poll lease was lost');
+  }
+}
