@@ -55,9 +55,8 @@ export class DeliveryWorker {
   }
 
   async tick(): Promise<number> {
-    const { owner, deliveryConcurrency, deliveryTimeoutMs } = this.options;
-    // The lease outlives the slowest attempt (DNS check + timeout) with room to record it.
-    const claimed = await this.store.events.claimDeliveries(owner, deliveryConcurrency, Math.max(this.options.leaseMs, 3 * deliveryTimeoutMs));
+    const { owner, deliveryConcurrency, leaseMs } = this.options;
+    const claimed = await this.store.events.claimDeliveries(owner, deliveryConcurrency, leaseMs);
     await eachLimited(claimed, deliveryConcurrency, (delivery) => this.deliverOne(delivery));
     return claimed.length;
   }

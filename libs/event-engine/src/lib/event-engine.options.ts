@@ -60,6 +60,8 @@ export function eventEngineOptionsFrom(
     allowPrivateCallbackUrls: auto(env.HUB_ALLOW_PRIVATE_CALLBACK_URLS),
     ...(env.HUB_EVENT_RETRY_SCHEDULE ? { retrySchedule: parseRetrySchedule(env.HUB_EVENT_RETRY_SCHEDULE, 'HUB_EVENT_RETRY_SCHEDULE') } : {}),
     leaseMs: env.HUB_EVENT_LEASE_MS,
+    // An attempt ends well within its claim's lease, so a delivery is never taken over while it is still running.
+    deliveryTimeoutMs: Math.min(DEFAULT_EVENT_ENGINE_OPTIONS.deliveryTimeoutMs, Math.floor((env.HUB_EVENT_LEASE_MS * 2) / 3)),
     idleMs: env.HUB_EVENT_IDLE_MS,
     pollConcurrency: env.HUB_EVENT_POLL_CONCURRENCY,
     deliveryConcurrency: env.HUB_EVENT_DELIVERY_CONCURRENCY,

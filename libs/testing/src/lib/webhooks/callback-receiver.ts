@@ -18,6 +18,8 @@ export class CallbackReceiver {
   readonly received: ReceivedCallback[] = [];
   /** The status to answer, decided per request (default 200). */
   respondWith: (request: { headers: IncomingHttpHeaders; body: string }) => number = () => 200;
+  /** How long the receiver takes to answer (a slow receiver keeps deliveries in flight). */
+  delayMs = 0;
   private waiters: { count: number; resolve: () => void }[] = [];
 
   private constructor(private readonly server: Server) {}
@@ -27,7 +29,8 @@ export class CallbackReceiver {
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
+      req.on('end', async () => {
+        if (receiver?.delayMs) await new Promise((r) => setTimeout(r, receiver?.delayMs));
         const body = Buffer.concat(chunks).toString('utf8');
         const status = receiver?.respondWith({ headers: req.headers, body }) ?? 200;
         receiver?.received.push({ at: Date.now(), headers: req.headers, body, answered: status });

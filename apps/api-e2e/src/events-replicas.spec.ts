@@ -1,0 +1,174 @@
+/**
+ * Event processing as it runs in production: the built api and two built poller replicas as
+ * processes on one PostgreSQL (TEST_DATABASE_URL), the Twilio double, a real HTTP receiver.
+ * One replica is killed with SIGKILL while deliveries are in flight; the receiver is down for a
+ * while. Every event the double produced must arrive; a notification received twice carries the
+ * same Elements-Webhook-Id; no instance is polled by two replicas at once; both replicas work.
+ */
+import { CallbackReceiver, TwilioDouble } from '@hub/testing';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Client } from 'pg';
+import { apiCall, ROOT, type RunningProcess, startHub, startNode } from './support/processes';
+
+jest.setTimeout(180_000);
+
+const POLLER_MAIN = path.join(ROOT, 'dist/apps/poller/main.js');
+const serverUrl = process.env['TEST_DATABASE_URL']?.trim();
+const INSTANCES = 8;
+const MESSAGES_PER_INSTANCE = 15;
+
+type Json = Record<string, unknown>;
+type Delivered = { message: { eventId: string; instanceId: number; events: { objectId: string }[] } };
+
+(serverUrl ? describe : describe.skip)('events with two poller replicas on PostgreSQL', () => {
+  const database = `hub_e2e_events_${randomBytes(4).toString('hex')}`;
+  let databaseUrl: string;
+  let double: TwilioDouble;
+  let receiver: CallbackReceiver;
+  let hub: RunningProcess;
+  let baseUrl: string;
+  let platform: string;
+  const replicas: RunningProcess[] = [];
+  let env: Record<string, string>;
+
+  const admin = async (sql: string) => {
+    const client = new Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  const startReplica = async () => {
+    const replica = startNode(POLLER_MAIN, [], env);
+    await replica.waitFor(/poller running/, 60_000);
+    replicas.push(replica);
+    return replica;
+  };
+  const http = (method: string, url: string, body?: unknown) => apiCall(baseUrl, method, url, platform, body);
+
+  beforeAll(async () => {
+    await admin(`CREATE DATABASE ${database}`);
+    const url = new URL(serverUrl ?? '');
+    url.pathname = `/${database}`;
+    databaseUrl = url.toString();
+    double = await TwilioDouble.start({ clock: 'system' });
+    receiver = await CallbackReceiver.start();
+    env = {
+      DATABASE_URL: databaseUrl,
+      HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      HUB_ALLOW_PRIVATE_CALLBACK_URLS: 'true',
+      HUB_EVENT_LEASE_MS: '3000',
+      HUB_EVENT_IDLE_MS: '100',
+      HUB_EVENT_POLL_CONCURRENCY: '2',
+      HUB_EVENT_DELIVERY_CONCURRENCY: '4',
+      HUB_EVENT_RETRY_SCHEDULE: '200ms,400ms,800ms,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s',
+      HUB_EVENT_CIRCUIT_COOLDOWN_MS: '500',
+    };
+    ({ hub, baseUrl } = await startHub({ ...env, HUB_MIGRATE_ON_START: 'true', HUB_EVENT_WORKERS: 'false' }));
+    platform = (await hub.waitFor(/Authorization: (User \S+, Organization \S+)/))[1];
+  });
+  afterAll(async () => {
+    for (const replica of replicas) await replica.stop('SIGKILL');
+    await hub?.stop();
+    await receiver?.stop();
+    await double?.stop();
+    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+  });
+
+  it('delivers every event through a replica killed mid-delivery and a receiver that was down, in order per instance', async () => {
+    const instances: { id: number; account: string; sids: string[] }[] = [];
+    for (let i = 0; i < INSTANCES; i++) {
+      const account = double.addAccount({ friendlyName: `tenant ${i}` });
+      const created = await http('POST', '/instances', {
+        element: { key: 'twiliov2' },
+        name: `polled ${i}`,
+        configuration: {
+          username: account.sid,
+          password: account.authToken,
+          'base.url': double.accountsUrl,
+          'event.notification.enabled': 'true',
+          'event.vendor.type': 'polling',
+          'event.poller.refresh_interval': '1',
+          'event.notification.callback.url': receiver.url,
+        },
+      });
+      expect(created.status).toBe(200);
+      instances.push({ id: Number((created.body as Json)['id']), account: account.sid, sids: [] });
+    }
+    const produce = () => {
+      for (const instance of instances) {
+        for (let m = 0; m < MESSAGES_PER_INSTANCE; m++) {
+          instance.sids.push(double.addInboundMessage({ accountSid: instance.account, from: '+15005550006', to: '+15005550001', body: `m${m}` }).sid);
+        }
+      }
+    };
+    const pollAll = async () => {
+      for (const instance of instances) expect((await http('POST', `/instances/${instance.id}/events/poller/run`)).status).toBe(200);
+    };
+
+    const [a] = [await startReplica(), await startReplica()];
+
+    // Round 1: a slow receiver keeps deliveries in flight; replica A is killed in the middle of them.
+    receiver.delayMs = 400;
+    produce();
+    await pollAll();
+    await waitUntil('deliveries in flight', () => receiver.received.length >= 2);
+    await a.stop('SIGKILL');
+    receiver.delayMs = 0;
+    await startReplica(); // A comes back as a new process
+
+    // Round 2: the receiver is down for a while, then back.
+    receiver.respondWith = () => 503;
+    produce();
+    await pollAll();
+    await waitUntil('the receiver to be tried while down', () => receiver.received.some((r) => r.answered === 503));
+    await new Promise((r) => setTimeout(r, 1_500));
+    receiver.respondWith = () => 200;
+
+    const expected = instances.flatMap((i) => i.sids).sort();
+    const deliveredIds = () => new Set(receiver.delivered<Delivered>().flatMap((d) => d.message.events.map((e) => e.objectId)));
+    await waitUntil(`all ${expected.length} events to arrive`, () => deliveredIds().size >= expected.length, 90_000);
+    expect([...deliveredIds()].sort()).toEqual(expected);
+
+    // A notification received more than once is the same notification (same id, same bytes).
+    const bodiesById = new Map<string, Set<string>>();
+    for (const r of receiver.received.filter((x) => x.answered < 300)) {
+      const id = String(r.headers['elements-webhook-id']);
+      (bodiesById.get(id) ?? bodiesById.set(id, new Set()).get(id))?.add(r.body);
+    }
+    for (const bodies of bodiesById.values()) expect(bodies.size).toBe(1);
+
+    // In order per instance: the first receipt of each notification follows the order the hub stored them in.
+    for (const instance of instances) {
+      const log = await http('GET', `/instances/${instance.id}/events?pageSize=100`);
+      const stored = (log.body as Json[]).map((e) => String(e['eventId'])).reverse();
+      expect((log.body as Json[]).every((e) => e['status'] === 'delivered')).toBe(true);
+      const firstReceipt = [...new Set(receiver.delivered<Delivered>().filter((d) => d.message.instanceId === instance.id).map((d) => d.message.eventId))];
+      expect(firstReceipt).toEqual(stored);
+    }
+
+    // No instance was polled by two replicas at once: its list requests never overlap in time.
+    for (const instance of instances) {
+      const lists = double.requests
+        .filter((r) => r.accountSid === instance.account && r.method === 'GET' && r.path.endsWith('/Messages.json'))
+        .map((r) => [r.time.getTime(), r.time.getTime() + r.durationMs] as const)
+        .sort((x, y) => x[0] - y[0]);
+      for (let i = 1; i < lists.length; i++) expect(lists[i][0]).toBeGreaterThanOrEqual(lists[i - 1][1]);
+    }
+
+    // Both live replicas did work.
+    const polledBy = replicas.map((r) => (r.stdout.match(/polled instance \d+/g) ?? []).length);
+    expect(polledBy.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+async function waitUntil(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

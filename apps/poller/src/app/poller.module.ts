@@ -1,0 +1,22 @@
+import { ELEMENTS } from '@hub/element-registry';
+import { EventEngineModule, eventEngineOptionsFrom } from '@hub/event-engine';
+import { type HubEnvironment, openHubStore, PlatformModule, publicUrlOf, StoreModule } from '@hub/platform';
+import { type DynamicModule, Module } from '@nestjs/common';
+
+/**
+ * The poller app: the poll scheduler and the delivery workers against PostgreSQL, no HTTP API.
+ * Run as many replicas as needed: they share the work through the store's claims and leases.
+ */
+@Module({})
+export class PollerModule {
+  static register(env: HubEnvironment, log: (message: string) => void): DynamicModule {
+    return {
+      module: PollerModule,
+      imports: [
+        StoreModule.forRootAsync({ inject: [], useFactory: () => openHubStore(env, __dirname, log) }),
+        PlatformModule.forRoot({ elements: ELEMENTS, vendorTimeoutMs: env.HUB_VENDOR_TIMEOUT_MS, publicUrl: publicUrlOf(env) }),
+        EventEngineModule.forRoot(eventEngineOptionsFrom(env, 'postgresql', { workers: true })),
+      ],
+    };
+  }
+}
