@@ -190,6 +190,7 @@ describe.each(storesUnderTest())('events on the %s store', (_name, store) => {
         },
       });
       webhookUrl = `${PUBLIC_URL}/elements/api-v2/events/twilio/${sms.id}`;
+      expect((await api('GET', `/instances/${sms.id}`)).body).toMatchObject({ eventsWebhookUrl: webhookUrl });
     });
 
     it('sets the StatusCallback of a message sent through the hub to the instance’s webhook URL', async () => {

@@ -8,13 +8,13 @@ import { resolveConfiguration, secretKeysOf, validateConfiguration } from '@hub/
 import type { HubStore, InstanceRecord, InstanceSettings, Tenant } from '@hub/store';
 import { Inject, Injectable } from '@nestjs/common';
 import { ElementCatalog } from './element-catalog.service';
-import { pollingPlanOf } from './event-settings';
+import { eventsWebhookUrl, pollingPlanOf } from './event-settings';
 import { InstanceChanges } from './instance-changes';
 import type { ConfigurationEntryPatchDto, InstanceInputDto } from './instance.dto';
 import { configurationEntriesView, instanceView, resolvedConfigurationOf } from './views';
 import { HUB_STORE, PLATFORM_OPTIONS, type PlatformOptions } from './tokens';
 
-export type InstanceView = ReturnType<typeof instanceView>;
+export type InstanceView = ReturnType<typeof instanceView> & { eventsWebhookUrl?: string };
 
 /**
  * Provisioning and management of element instances. A change is validated against the
@@ -67,7 +67,7 @@ export class InstancesService {
     return {
       items: items.map((r) => {
         const element = this.catalog.byId(r.elementId);
-        return instanceView(r, element, active.get(r.elementId) ?? true, this.catalog.descriptors(element));
+        return this.withWebhookUrl(instanceView(r, element, active.get(r.elementId) ?? true, this.catalog.descriptors(element)), r, element);
       }),
       total,
     };
@@ -177,7 +177,12 @@ export class InstancesService {
   }
 
   private async view(record: InstanceRecord, element: ElementDefinition): Promise<InstanceView> {
-    return instanceView(record, element, await this.catalog.isActive(element), this.catalog.descriptors(element));
+    return this.withWebhookUrl(instanceView(record, element, await this.catalog.isActive(element), this.catalog.descriptors(element)), record, element);
+  }
+
+  /** Where the vendor posts this instance's webhooks, for elements that receive them. */
+  private withWebhookUrl(view: ReturnType<typeof instanceView>, record: InstanceRecord, element: ElementDefinition): InstanceView {
+    return element.webhook ? { ...view, eventsWebhookUrl: eventsWebhookUrl(this.options.publicUrl, element.metadata.key, record.id) } : view;
   }
 }
 

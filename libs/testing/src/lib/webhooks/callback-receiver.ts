@@ -22,24 +22,22 @@ export class CallbackReceiver {
   delayMs = 0;
   private waiters: { count: number; resolve: () => void }[] = [];
 
-  private constructor(private readonly server: Server) {}
+  private readonly server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+      const body = Buffer.concat(chunks).toString('utf8');
+      const status = this.respondWith({ headers: req.headers, body });
+      this.received.push({ at: Date.now(), headers: req.headers, body, answered: status });
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'no');
+      this.notify();
+    });
+  });
 
   static async start(): Promise<CallbackReceiver> {
-    let receiver: CallbackReceiver | undefined;
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', async () => {
-        if (receiver?.delayMs) await new Promise((r) => setTimeout(r, receiver?.delayMs));
-        const body = Buffer.concat(chunks).toString('utf8');
-        const status = receiver?.respondWith({ headers: req.headers, body }) ?? 200;
-        receiver?.received.push({ at: Date.now(), headers: req.headers, body, answered: status });
-        res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'no');
-        receiver?.notify();
-      });
-    });
-    receiver = new CallbackReceiver(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const receiver = new CallbackReceiver();
+    await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
     return receiver;
   }
 
