@@ -12,7 +12,7 @@ import { ElementCatalog, HUB_STORE, resolvedConfigurationOf } from '@hub/platfor
 import type { AttemptResult, ClaimedDelivery, HubStore } from '@hub/store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EVENT_ENGINE_OPTIONS, type EventEngineOptions } from './event-engine.options';
-import { eachLimited, WorkLoop } from './work-loop';
+import { ClaimLoop } from './work-loop';
 
 /**
  * Delivers notifications to their instance's callback URL: signed, retried on the schedule with
@@ -24,7 +24,7 @@ import { eachLimited, WorkLoop } from './work-loop';
 @Injectable()
 export class DeliveryWorker {
   private readonly logger = new Logger('DeliveryWorker');
-  private readonly loop: WorkLoop;
+  private readonly loop: ClaimLoop<ClaimedDelivery>;
   private readonly breaker: CircuitBreaker;
 
   constructor(
@@ -36,9 +36,14 @@ export class DeliveryWorker {
       failureThreshold: options.circuitFailureThreshold,
       coolDownMs: options.circuitCoolDownMs,
     });
-    this.loop = new WorkLoop('delivery', () => this.tick(), options.idleMs, (name, error) =>
-      this.logger.error(`${name} loop: ${(error as Error).message}`),
-    );
+    this.loop = new ClaimLoop({
+      name: 'delivery',
+      concurrency: options.deliveryConcurrency,
+      idleMs: options.idleMs,
+      claim: (count) => this.store.events.claimDeliveries(options.owner, count, options.leaseMs),
+      work: (delivery) => this.deliverOne(delivery),
+      onError: (name, error) => this.logger.error(`${name} loop: ${(error as Error).message}`),
+    });
   }
 
   start(): void {
@@ -52,13 +57,6 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     await this.loop.stop();
     await this.store.events.releaseDeliveries(this.options.owner).catch(() => undefined);
-  }
-
-  async tick(): Promise<number> {
-    const { owner, deliveryConcurrency, leaseMs } = this.options;
-    const claimed = await this.store.events.claimDeliveries(owner, deliveryConcurrency, leaseMs);
-    await eachLimited(claimed, deliveryConcurrency, (delivery) => this.deliverOne(delivery));
-    return claimed.length;
   }
 
   private async deliverOne(delivery: ClaimedDelivery): Promise<void> {

@@ -6,7 +6,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DeliveryWorker } from './delivery-worker';
 import { EVENT_ENGINE_OPTIONS, type EventEngineOptions } from './event-engine.options';
 import { notificationBuilder, pendingFromPoll, pollResources } from './poll-runner';
-import { eachLimited, WorkLoop } from './work-loop';
+import { ClaimLoop } from './work-loop';
 
 /** event.poller.configuration as stored: a JSON object, or (the old platform's clients send it so) a JSON string of one. */
 export function parsePollerConfiguration(text: string | null | undefined): Record<string, PollerResourceConfiguration> {
@@ -24,7 +24,7 @@ export function parsePollerConfiguration(text: string | null | undefined): Recor
 @Injectable()
 export class PollScheduler {
   private readonly logger = new Logger('PollScheduler');
-  private readonly loop: WorkLoop;
+  private readonly loop: ClaimLoop<ClaimedPoll>;
 
   constructor(
     @Inject(HUB_STORE) private readonly store: HubStore,
@@ -33,9 +33,14 @@ export class PollScheduler {
     private readonly catalog: ElementCatalog,
     private readonly delivery: DeliveryWorker,
   ) {
-    this.loop = new WorkLoop('poll', () => this.tick(), options.idleMs, (name, error) =>
-      this.logger.error(`${name} loop: ${(error as Error).message}`),
-    );
+    this.loop = new ClaimLoop({
+      name: 'poll',
+      concurrency: options.pollConcurrency,
+      idleMs: options.idleMs,
+      claim: (count) => this.store.events.claimPolls(options.owner, count, options.leaseMs),
+      work: (poll) => this.poll(poll),
+      onError: (name, error) => this.logger.error(`${name} loop: ${(error as Error).message}`),
+    });
   }
 
   start(): void {
@@ -49,13 +54,6 @@ export class PollScheduler {
   async stop(): Promise<void> {
     await this.loop.stop();
     await this.store.events.releasePolls(this.options.owner).catch(() => undefined);
-  }
-
-  /** Claims the due polls (as many as run at once here) and runs them; returns how many. */
-  async tick(): Promise<number> {
-    const claimed = await this.store.events.claimPolls(this.options.owner, this.options.pollConcurrency, this.options.leaseMs);
-    await eachLimited(claimed, this.options.pollConcurrency, (poll) => this.poll(poll));
-    return claimed.length;
   }
 
   private async poll(poll: ClaimedPoll): Promise<void> {

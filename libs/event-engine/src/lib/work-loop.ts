@@ -1,19 +1,30 @@
 /**
- * A worker's loop: run `tick` until it finds nothing to do, then wait `idleMs` (or until `wake`),
- * and again, until `stop`. `tick` returns how much it did; errors are reported and the loop goes on
- * after a pause (a database that is briefly away must not end event processing).
+ * A worker's loop over claimed work: keeps up to `concurrency` items in flight, claiming as many as
+ * there are free slots whenever one frees up, so that one slow item never holds back the others.
+ * When a claim finds less than it asked for, nothing more is due: the loop waits `idleMs`, or
+ * until `wake` (this process stored work) or an item finishes (which may make more work due, e.g.
+ * an instance's next notification). Errors are reported and the loop goes on after a pause: a
+ * database that is briefly away must not end event processing.
  */
-export class WorkLoop {
+export class ClaimLoop<T> {
   private running = false;
+  private inFlight = 0;
+  private readonly pending = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private wakeUp: (() => void) | undefined;
+  /** A wake that came while the loop was not asleep: the next sleep returns at once. */
+  private woken = false;
   private done: Promise<void> | undefined;
 
   constructor(
-    private readonly name: string,
-    private readonly tick: () => Promise<number>,
-    private readonly idleMs: number,
-    private readonly onError: (name: string, error: unknown) => void,
+    private readonly options: {
+      readonly name: string;
+      readonly concurrency: number;
+      readonly idleMs: number;
+      readonly claim: (count: number) => Promise<T[]>;
+      readonly work: (item: T) => Promise<void>;
+      readonly onError: (name: string, error: unknown) => void;
+    },
   ) {}
 
   start(): void {
@@ -22,33 +33,56 @@ export class WorkLoop {
     this.done = this.run();
   }
 
-  /** Look for work now (e.g. this process just stored some). */
+  /** Look for work now. */
   wake(): void {
-    this.wakeUp?.();
+    if (this.wakeUp) this.wakeUp();
+    else this.woken = true;
   }
 
-  /** Stops after the current tick; resolves when it has ended. */
+  /** Stops claiming, and resolves once the items in flight have finished. */
   async stop(): Promise<void> {
     this.running = false;
     this.wake();
     await this.done;
+    await Promise.all(this.pending);
   }
 
   private async run(): Promise<void> {
+    const { concurrency, idleMs, claim, work, onError, name } = this.options;
     while (this.running) {
-      let did = 0;
-      try {
-        did = await this.tick();
-      } catch (error) {
-        this.onError(this.name, error);
-        await this.sleep(Math.max(this.idleMs, 1_000));
+      const free = concurrency - this.inFlight;
+      if (free <= 0) {
+        await this.sleep(idleMs); // an item finishing wakes the loop
         continue;
       }
-      if (did === 0 && this.running) await this.sleep(this.idleMs);
+      let items: T[];
+      try {
+        items = await claim(free);
+      } catch (error) {
+        onError(name, error);
+        await this.sleep(Math.max(idleMs, 1_000));
+        continue;
+      }
+      for (const item of items) {
+        this.inFlight++;
+        const task: Promise<void> = work(item)
+          .catch((error: unknown) => onError(name, error))
+          .finally(() => {
+            this.inFlight--;
+            this.pending.delete(task);
+            this.wake();
+          });
+        this.pending.add(task);
+      }
+      if (items.length < free && this.running) await this.sleep(idleMs);
     }
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       this.wakeUp = () => {
         clearTimeout(this.timer);
@@ -59,13 +93,4 @@ export class WorkLoop {
       this.timer.unref?.();
     });
   }
-}
-
-/** Runs `work` on each item with at most `limit` at once. */
-export async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  });
-  await Promise.all(runners);
 }

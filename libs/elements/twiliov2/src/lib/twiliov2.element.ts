@@ -19,28 +19,17 @@ import { numbersResource } from './resources/numbers.resource';
 import { usageResource } from './resources/usage.resource';
 
 /**
- * The messages poller: the old platform's twiliov2 poller (see the seed documents), with its dates
- * configuration, and asking for messages sent *since* the last poll (`DateSent>=`) where the seed's
- * `DateSent=` asked for the whole day of the last poll, and missed what came after midnight.
- * Twilio cannot filter on date_updated, so a status change of a message sent before the window is
- * seen only by webhook (event.vendor.type webhook sets each sent message's StatusCallback).
+ * The messages poller of the old platform's twiliov2 element, verbatim from the seed documents (the
+ * documented instance shows it). `DateSent='<day of the last poll>'` asks Twilio for that whole GMT
+ * day; the hub's checkpoint, overlap and deduplication make that exact (a poll after midnight still
+ * asks for the day before, the next one for the new day), at the cost of re-reading the day's
+ * messages. A busy account is better served by `DateSent>='${gmtDate:yyyy-MM-dd'T'HH:mm:ss'Z'}'` and
+ * a datesConfiguration on date_created/date_updated (see README, Events).
  */
 export const TWILIOV2_DEFAULT_POLLER = JSON.stringify({
   messages: {
-    url: "/hubs/messaging/messages?where=DateSent>='${gmtDate:yyyy-MM-dd'T'HH:mm:ss'Z'}'",
+    url: "/hubs/messaging/messages?where=DateSent='${date:yyyy-MM-dd'T'HH:mm:ssXXX}'",
     idField: 'sid',
-    filterByUpdatedDate: true,
-    datesConfiguration: {
-      updatedDateField: 'date_updated',
-      updatedDateFormat: 'EEE, dd MMM yyyy HH:mm:ss Z',
-      updatedDateTimezone: 'GMT',
-      createdDateField: 'date_created',
-      createdDateFormat: 'EEE, dd MMM yyyy HH:mm:ss Z',
-      createdDateTimezone: 'GMT',
-    },
-    createdCheckTolerance: 60,
-    pageSize: 100,
-    pollDelay: 60,
   },
 });
 

@@ -101,6 +101,19 @@ const expression: fc.Arbitrary<CeqlExpression> = fc.letrec<{ expr: CeqlExpressio
   ),
 })).expr;
 
+describe('CEQL quoting', () => {
+  it('reads a keyword in backticks as a field (found by the round-trip property: a field named `in`)', () => {
+    expect(parseCeql('`in` IS NULL and `and` = 1')).toEqual({
+      kind: 'and',
+      operands: [
+        { kind: 'isNull', field: 'in', negated: false },
+        { kind: 'comparison', field: 'and', operator: '=', value: 1 },
+      ],
+    });
+    expect(printCeql({ kind: 'isNull', field: 'in', negated: false })).toBe('`in` IS NULL');
+  });
+});
+
 describe('CEQL properties', () => {
   it('parse(print(e)) gives e back', () => {
     fc.assert(fc.property(expression, (e) => expect(parseCeql(printCeql(e))).toEqual(e)), { numRuns: 500 });

@@ -29,7 +29,7 @@ export class CeqlSyntaxError extends BadRequestError {
 }
 
 type Token =
-  | { type: 'name'; text: string; at: number }
+  | { type: 'name'; text: string; at: number; quoted?: true }
   | { type: 'string'; value: string; at: number }
   | { type: 'number'; value: number; text: string; at: number }
   | { type: 'op'; text: ComparisonOperator; at: number }
@@ -81,7 +81,7 @@ function tokenize(input: string): Token[] {
       if (end < 0) throw new CeqlSyntaxError(at, 'a closing backtick (`)', 'the end of the expression');
       const text = input.slice(i + 1, end);
       if (text.trim() === '') throw new CeqlSyntaxError(at, 'a field name inside the backticks', '``');
-      tokens.push({ type: 'name', text, at });
+      tokens.push({ type: 'name', text, at, quoted: true }); // a quoted name is never a keyword
       i = end + 1;
     } else if (/[0-9]/.test(c) || (c === '-' && /[0-9]/.test(input[i + 1] ?? ''))) {
       const match = /^-?\d+(\.\d+)?/.exec(input.slice(i));
@@ -137,7 +137,7 @@ class Parser {
   }
 
   private isKeyword(word: string, token = this.peek()): boolean {
-    return token.type === 'name' && token.text.toLowerCase() === word;
+    return token.type === 'name' && !token.quoted && token.text.toLowerCase() === word;
   }
 
   private expectKeyword(word: string): void {
@@ -181,7 +181,7 @@ class Parser {
 
   private field(): string {
     const first = this.next();
-    if (first.type !== 'name' || KEYWORDS.has(first.text.toLowerCase())) {
+    if (first.type !== 'name' || (!first.quoted && KEYWORDS.has(first.text.toLowerCase()))) {
       throw new CeqlSyntaxError(first.at, 'a field name', describe(first));
     }
     const parts = [first.text];

@@ -1,0 +1,248 @@
+/**
+ * npm run bench:events — how much polling and delivery one and two poller replicas sustain.
+ *
+ * Processes: the Twilio double (its bin), the built api (provisioning only, HUB_EVENT_WORKERS=false)
+ * and the built poller (dist/apps/poller/main.js) replicas, on a fresh PostgreSQL database
+ * (BENCH_DATABASE_URL or TEST_DATABASE_URL). A loopback receiver in this process counts deliveries.
+ *
+ * N twiliov2 instances (each its own Twilio account, polling every minute) are provisioned through
+ * the API. Then, for each replica count: every account gets new inbound messages, every instance's
+ * poll is made due at once, and the bench measures until every message has reached the receiver:
+ *   - polls/s: N polls / time until the last one committed; N / (polls/s) ≤ 60 s means one minute's
+ *     interval is sustained for N instances;
+ *   - events/s delivered: events / time from the first to the last receipt;
+ *   - delay (p50/p99) from the message's creation at the double to its receipt, and from the moment
+ *     the polls were due;
+ *   - the replicas' peak RSS.
+ * A benchmark reports; it does not assert: it exits 0 whether or not the targets are met.
+ *
+ *   npm run bench:events -- [--instances 1000] [--messages 2] [--replicas 1,2] [--large (10,000 instances)]
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+
+const ROOT = path.resolve(__dirname, '../..');
+const { values } = parseArgs({
+  options: {
+    instances: { type: 'string' },
+    large: { type: 'boolean', default: false },
+    messages: { type: 'string', default: '2' },
+    replicas: { type: 'string', default: '1,2' },
+    'timeout-s': { type: 'string', default: '600' },
+  },
+});
+const instances = Number(values.instances ?? (values.large ? 10_000 : 1_000));
+const messagesPerInstance = Number(values.messages);
+const replicaCounts = String(values.replicas).split(',').map(Number);
+const timeoutMs = Number(values['timeout-s']) * 1000;
+const serverUrl = process.env['BENCH_DATABASE_URL'] ?? process.env['TEST_DATABASE_URL'];
+
+const children: ChildProcess[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
+async function cleanup() {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const fn of cleanups.reverse()) await fn();
+}
+process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+
+function start(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-100_000)));
+  child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-20_000)));
+  const line = async (re: RegExp) => {
+    for (let i = 0; i < 2400; i++) {
+      const m = out.match(re);
+      if (m) return m;
+      if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited: ${out}\n${err}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out waiting for ${re} from ${args.join(' ')}`);
+  };
+  return { child, line };
+}
+
+const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
+const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < items.length) await work(items[next++]);
+  }));
+}
+
+async function json(url: string, init: RequestInit = {}) {
+  const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  const body = (await res.json()) as Record<string, unknown>;
+  if (res.status >= 400) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+async function main(): Promise<number> {
+  if (!serverUrl) {
+    console.error('bench:events needs PostgreSQL (poller replicas share it): set BENCH_DATABASE_URL or TEST_DATABASE_URL, e.g. postgresql://postgres@127.0.0.1:5432/test');
+    return 2;
+  }
+  const build = spawnSync(path.join(ROOT, 'node_modules/.bin/nx'), ['run-many', '-t', 'build', '-p', 'api', 'poller', '--outputStyle=static'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NX_DAEMON: 'false' },
+  });
+  if (build.status !== 0) return build.status ?? 1;
+
+  const database = `hub_bench_events_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  cleanups.push(async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+  });
+  const dbUrl = new URL(serverUrl);
+  dbUrl.pathname = `/${database}`;
+  const env = {
+    DATABASE_URL: dbUrl.toString(),
+    HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    HUB_ALLOW_PRIVATE_CALLBACK_URLS: 'true',
+    LOG_LEVEL: 'warn',
+  };
+
+  // The receiver: counts every event, by message sid, with the time it arrived.
+  const receivedAt = new Map<string, number>();
+  let notifications = 0;
+  const receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const now = Date.now();
+      notifications++;
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { message: { events: { objectId: string }[] } };
+      for (const e of body.message.events) if (!receivedAt.has(e.objectId)) receivedAt.set(e.objectId, now);
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  cleanups.push(() => new Promise<void>((r) => receiver.close(() => r())));
+  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/events`;
+
+  const double = start([path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', 'tsconfig.base.json', 'libs/testing/src/bin/twilio-double.ts', '--port', '0', '--quiet']);
+  const doubleInfo = JSON.parse((await double.line(/^\{.*"accountSid".*\}$/m))[0]) as { baseUrl: string; accountsUrl: string };
+  const api = start([path.join(ROOT, 'dist/apps/api/main.js')], { ...env, PORT: '0', HOST: '127.0.0.1', HUB_MIGRATE_ON_START: 'true', HUB_EVENT_WORKERS: 'false' });
+  const baseUrl = (await api.line(/Messaging hub listening on (http:\/\/127\.0\.0\.1:\d+)/))[1];
+  const auth = (await api.line(/Authorization: (User \S+, Organization \S+)/))[1];
+
+  console.log(`\nprovisioning ${instances} twiliov2 instances (one Twilio account each, polling every minute)…`);
+  const accounts: { sid: string }[] = [];
+  const provisionStart = Date.now();
+  await eachLimited(Array.from({ length: instances }, (_, i) => i), 32, async (i) => {
+    const account = (await json(`${doubleInfo.baseUrl}/__double/accounts`, { method: 'POST', body: JSON.stringify({ friendlyName: `bench ${i}` }) })) as { sid: string; authToken: string };
+    accounts.push(account);
+    await json(`${baseUrl}/elements/api-v2/instances`, {
+      method: 'POST',
+      headers: { authorization: auth },
+      body: JSON.stringify({
+        element: { key: 'twiliov2' },
+        name: `bench ${i}`,
+        configuration: {
+          username: account.sid,
+          password: account.authToken,
+          'base.url': doubleInfo.accountsUrl,
+          'event.notification.enabled': 'true',
+          'event.vendor.type': 'polling',
+          'event.poller.refresh_interval': '1',
+          'event.notification.callback.url': receiverUrl,
+        },
+      }),
+    });
+  });
+  const provisionSeconds = (Date.now() - provisionStart) / 1000;
+  console.log(`provisioned in ${provisionSeconds.toFixed(1)} s (${Math.round(instances / provisionSeconds)} instances/s, each with a credential check)`);
+  const db = new Client({ connectionString: env.DATABASE_URL });
+  await db.connect();
+  cleanups.push(() => db.end());
+  await db.query(`UPDATE event_poll_states SET next_run_at = now() + interval '1 hour'`);
+
+  const rows: Record<string, string | number>[] = [];
+  for (const replicas of replicaCounts) {
+    const pollers = Array.from({ length: replicas }, () => start([path.join(ROOT, 'dist/apps/poller/main.js')], env));
+    await Promise.all(pollers.map((p) => p.line(/poller running/)));
+
+    // New messages at every account, then every poll due at once.
+    const createdAt = new Map<string, number>();
+    await eachLimited(accounts, 64, async (account) => {
+      for (let m = 0; m < messagesPerInstance; m++) {
+        const message = (await json(`${doubleInfo.baseUrl}/__double/messages/inbound`, {
+          method: 'POST',
+          body: JSON.stringify({ accountSid: account.sid, from: '+15005550006', to: '+15005550001', body: `bench ${m}` }),
+        })) as { sid: string };
+        createdAt.set(message.sid, Date.now());
+      }
+    });
+    const expected = createdAt.size;
+    const startNotifications = notifications;
+    const due = Date.now();
+    await db.query(`UPDATE event_poll_states SET next_run_at = now()`);
+    let peakRss = 0;
+    while ([...createdAt.keys()].some((sid) => !receivedAt.has(sid))) {
+      if (Date.now() - due > timeoutMs) throw new Error(`timed out: ${[...createdAt.keys()].filter((s) => receivedAt.has(s)).length}/${expected} events arrived`);
+      peakRss = Math.max(peakRss, pollers.reduce((sum, p) => sum + (p.child.pid ? rssOf(p.child.pid) : 0), 0));
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const { rows: [poll] } = await db.query<{ done: string; last: Date }>(
+      `SELECT count(*) FILTER (WHERE last_success_at >= to_timestamp($1 / 1000.0)) AS done, max(last_success_at) AS last FROM event_poll_states`,
+      [due],
+    );
+    const receipts = [...createdAt.keys()].map((sid) => receivedAt.get(sid) ?? 0);
+    const firstReceipt = Math.min(...receipts);
+    const lastReceipt = Math.max(...receipts);
+    const pollSeconds = (poll.last.getTime() - due) / 1000;
+    const fromCreation = [...createdAt].map(([sid, at]) => (receivedAt.get(sid) ?? 0) - at).sort((a, b) => a - b);
+    const fromDue = receipts.map((r) => r - due).sort((a, b) => a - b);
+    const pollsPerSecond = Number(poll.done) / pollSeconds;
+    rows.push({
+      replicas,
+      instances,
+      'polls/s': Math.round(pollsPerSecond),
+      'all polled in': `${pollSeconds.toFixed(1)} s`,
+      'sustains 1-min interval for': `${Math.floor(pollsPerSecond * 60)} instances`,
+      events: expected,
+      notifications: notifications - startNotifications,
+      'events/s delivered': Math.round(expected / Math.max(0.001, (lastReceipt - firstReceipt) / 1000)),
+      'delay p50/p99 from due': `${percentile(fromDue, 50)}/${percentile(fromDue, 99)} ms`,
+      'delay p50/p99 from creation': `${percentile(fromCreation, 50)}/${percentile(fromCreation, 99)} ms`,
+      'pollers peak RSS': mb(peakRss),
+    });
+    console.log(JSON.stringify(rows.at(-1)));
+    for (const p of pollers) p.child.kill('SIGTERM');
+    await Promise.all(pollers.map((p) => new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once('exit', r)))));
+    await db.query(`UPDATE event_poll_states SET next_run_at = now() + interval '1 hour'`);
+  }
+
+  console.log('\nbench:events (one machine, 2 cores: the double, PostgreSQL, the pollers and this receiver share them)');
+  console.table(rows);
+  mkdirSync(path.join(ROOT, 'reports'), { recursive: true });
+  writeFileSync(path.join(ROOT, 'reports/bench-events.json'), JSON.stringify({ instances, messagesPerInstance, rows }, null, 2));
+  console.log('written to reports/bench-events.json');
+  return 0;
+}
+
+main()
+  .then(async (code) => {
+    await cleanup();
+    process.exit(code);
+  })
+  .catch(async (error: unknown) => {
+    console.error(error);
+    await cleanup();
+    process.exit(1);
+  });
