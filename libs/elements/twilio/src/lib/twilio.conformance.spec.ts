@@ -1,5 +1,6 @@
 import { type ConformanceEnvironment, describeConformance } from '@hub/element-sdk/testing';
-import { TwilioDouble, twilioDoubleFaults } from '@hub/testing';
+import { TwilioDouble } from '@hub/testing';
+import { twilioDoubleFaults } from '@hub/testing/conformance';
 import { twilioElement } from './twilio.element';
 
 const SENDER = '+15005550006';
