@@ -6,8 +6,9 @@
  * (BENCH_DATABASE_URL or TEST_DATABASE_URL). A loopback receiver in this process counts deliveries.
  *
  * N twiliov2 instances (each its own Twilio account, polling every minute) are provisioned through
- * the API. Then, for each replica count: every account gets new inbound messages, every instance's
- * poll is made due at once, and the bench measures until every message has reached the receiver:
+ * the API. Then, for each replica count: the replicas start and poll every instance once (warm-up),
+ * every account gets new inbound messages, every instance's poll is made due at once, and the bench
+ * measures until every message has reached the receiver:
  *   - polls/s: N polls / time until the last one committed; N / (polls/s) ≤ 60 s means one minute's
  *     interval is sustained for N instances;
  *   - events/s delivered: events / time from the first to the last receipt;
@@ -46,7 +47,11 @@ const serverUrl = process.env['BENCH_DATABASE_URL'] ?? process.env['TEST_DATABAS
 const children: ChildProcess[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
 async function cleanup() {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  // SIGTERM first: tsx (running the double) passes it on to its child; SIGKILL would leave that child behind.
+  const alive = children.filter((c) => c.exitCode === null);
+  for (const child of alive) child.kill('SIGTERM');
+  await Promise.race([Promise.all(alive.map((c) => new Promise((r) => c.once('exit', r)))), new Promise((r) => setTimeout(r, 5_000))]);
+  for (const child of alive) if (child.exitCode === null) child.kill('SIGKILL');
   for (const fn of cleanups.reverse()) await fn();
 }
 process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
@@ -116,6 +121,9 @@ async function main(): Promise<number> {
     HUB_ALLOW_PRIVATE_CALLBACK_URLS: 'true',
     LOG_LEVEL: 'warn',
   };
+  // BENCH_PROFILE_DIR: the pollers write V8 CPU profiles there (node --cpu-prof) to see where the time goes.
+  const profileDir = process.env['BENCH_PROFILE_DIR'];
+  const pollerArgs = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), path.join(ROOT, 'dist/apps/poller/main.js')];
 
   // The receiver: counts every event, by message sid, with the time it arrived.
   const receivedAt = new Map<string, number>();
@@ -174,8 +182,24 @@ async function main(): Promise<number> {
 
   const rows: Record<string, string | number>[] = [];
   for (const replicas of replicaCounts) {
-    const pollers = Array.from({ length: replicas }, () => start([path.join(ROOT, 'dist/apps/poller/main.js')], env));
+    const pollers = Array.from({ length: replicas }, () => start(pollerArgs, env));
     await Promise.all(pollers.map((p) => p.line(/poller running/)));
+
+    // Warm-up: every instance polled once by these replicas (connections, the instances' clients and
+    // configuration are then in place, as in a poller that has been running).
+    const warm = Date.now();
+    await db.query(`UPDATE event_poll_states SET next_run_at = now()`);
+    for (;;) {
+      const { rows: [w] } = await db.query<{ left: string }>(
+        `SELECT count(*) AS left FROM event_poll_states WHERE last_success_at IS NULL OR last_success_at < to_timestamp($1 / 1000.0)`,
+        [warm],
+      );
+      if (Number(w.left) === 0) break;
+      if (Date.now() - warm > timeoutMs) throw new Error(`warm-up timed out: ${w.left} instances not polled`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await db.query(`UPDATE event_poll_states SET next_run_at = now() + interval '1 hour'`);
+    await new Promise((r) => setTimeout(r, 1_000)); // the deliveries of the warm-up, if any, are done
 
     // New messages at every account, then every poll due at once.
     const createdAt = new Map<string, number>();

@@ -23,8 +23,20 @@ async function main(): Promise<void> {
       logger: new PinoNestLogger(logger),
       abortOnError: false,
     });
-    app.enableShutdownHooks();
     await app.init();
+    // SIGTERM/SIGINT: stop claiming, let the work in flight finish and give back the claims, then exit 0.
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        logger.info({ signal }, 'the poller is stopping');
+        app.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error({ err: error }, 'the poller did not stop cleanly');
+            process.exit(1);
+          },
+        );
+      });
+    }
     process.stdout.write(`Messaging hub poller running (pid ${process.pid})\n`);
   } catch (error) {
     logger.fatal({ err: error }, 'the poller could not start');

@@ -12,6 +12,7 @@ import { ElementCatalog, HUB_STORE, resolvedConfigurationOf } from '@hub/platfor
 import type { AttemptResult, ClaimedDelivery, HubStore } from '@hub/store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EVENT_ENGINE_OPTIONS, type EventEngineOptions } from './event-engine.options';
+import { InstanceLookup } from './instance-lookup';
 import { ClaimLoop } from './work-loop';
 
 /**
@@ -30,6 +31,7 @@ export class DeliveryWorker {
   constructor(
     @Inject(HUB_STORE) private readonly store: HubStore,
     @Inject(EVENT_ENGINE_OPTIONS) private readonly options: EventEngineOptions,
+    private readonly instances: InstanceLookup,
     private readonly catalog: ElementCatalog,
   ) {
     this.breaker = new InMemoryCircuitBreaker({
@@ -78,7 +80,7 @@ export class DeliveryWorker {
   }
 
   private async attempt(delivery: ClaimedDelivery, startedDate: Date): Promise<AttemptResult> {
-    const instance = await this.store.instances.findById(delivery.tenant, delivery.instanceId);
+    const instance = await this.instances.find(delivery.tenant, delivery.instanceId, delivery.instanceUpdatedDate);
     if (!instance) throw new Error(`instance ${delivery.instanceId} is gone`);
     const element = this.catalog.byId(instance.elementId);
     const configuration = resolvedConfigurationOf(instance, this.catalog.descriptors(element));

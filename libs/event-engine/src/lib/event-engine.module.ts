@@ -12,6 +12,7 @@ import { DeliveryWorker } from './delivery-worker';
 import { EVENT_ENGINE_OPTIONS, type EventEngineOptions } from './event-engine.options';
 import { EventsController, VendorWebhookController } from './events.controller';
 import { EventsService } from './events.service';
+import { InstanceLookup } from './instance-lookup';
 import { PollScheduler } from './poll-scheduler';
 
 /** Starts the scheduler and the delivery workers with the app when this process runs them, and stops them first on shutdown. */
@@ -52,6 +53,7 @@ export class EventEngineModule {
       controllers: [EventsController, VendorWebhookController],
       providers: [
         { provide: EVENT_ENGINE_OPTIONS, useValue: options },
+        InstanceLookup,
         DeliveryWorker,
         PollScheduler,
         EventsService,

@@ -5,6 +5,7 @@ import type { ClaimedPoll, HubStore } from '@hub/store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DeliveryWorker } from './delivery-worker';
 import { EVENT_ENGINE_OPTIONS, type EventEngineOptions } from './event-engine.options';
+import { InstanceLookup } from './instance-lookup';
 import { notificationBuilder, pendingFromPoll, pollResources } from './poll-runner';
 import { ClaimLoop } from './work-loop';
 
@@ -29,6 +30,7 @@ export class PollScheduler {
   constructor(
     @Inject(HUB_STORE) private readonly store: HubStore,
     @Inject(EVENT_ENGINE_OPTIONS) private readonly options: EventEngineOptions,
+    private readonly instances: InstanceLookup,
     private readonly hub: HubService,
     private readonly catalog: ElementCatalog,
     private readonly delivery: DeliveryWorker,
@@ -60,7 +62,7 @@ export class PollScheduler {
     const { owner, leaseMs } = this.options;
     const started = Date.now();
     try {
-      const instance = await this.store.instances.findById(poll.tenant, poll.instanceId);
+      const instance = await this.instances.find(poll.tenant, poll.instanceId, poll.instanceUpdatedDate);
       if (!instance) return; // deleted meanwhile: its poll state went with it
       const element = this.catalog.byId(instance.elementId);
       const configuration = resolvedConfigurationOf(instance, this.catalog.descriptors(element));

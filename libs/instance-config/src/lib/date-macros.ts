@@ -73,10 +73,12 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
-/** The wall-clock fields of an instant in a zone, and that zone's offset from UTC in minutes. */
-function inZone(instant: Date, zone: string) {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
+/** One formatter per zone: building an Intl.DateTimeFormat costs far more than using one (every poll expands its URL). */
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+function zoneFormat(zone: string): Intl.DateTimeFormat {
+  let format = zoneFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
       timeZone: zone,
       hourCycle: 'h23',
       year: 'numeric',
@@ -86,7 +88,16 @@ function inZone(instant: Date, zone: string) {
       minute: 'numeric',
       second: 'numeric',
       timeZoneName: 'short',
-    })
+    });
+    if (zoneFormats.size < 1_000) zoneFormats.set(zone, format);
+  }
+  return format;
+}
+
+/** The wall-clock fields of an instant in a zone, and that zone's offset from UTC in minutes. */
+function inZone(instant: Date, zone: string) {
+  const parts = Object.fromEntries(
+    zoneFormat(zone)
       .formatToParts(instant)
       .map((p) => [p.type, p.value]),
   );
@@ -169,7 +180,10 @@ export interface Macro {
 }
 
 /** Finds and checks every ${…} macro of a URL; returns the problems found instead when there are any. */
-export function parseUrlMacros(url: string, serverZone = Intl.DateTimeFormat().resolvedOptions().timeZone): Macro[] | string[] {
+let systemZone: string | undefined;
+const serverTimeZone = () => (systemZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone);
+
+export function parseUrlMacros(url: string, serverZone = serverTimeZone()): Macro[] | string[] {
   const macros: Macro[] = [];
   const problems: string[] = [];
   const re = /\$\{([^}]*)\}/g;

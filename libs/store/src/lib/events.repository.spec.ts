@@ -60,6 +60,18 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('events on %s', 
     expect(await events.pollStatus(tenant, instance.id)).toBeNull();
   });
 
+  it('moves an instance’s updatedDate on a configuration-only change, which claims return (the workers’ copies are checked by it)', async () => {
+    const instance = await polledInstance();
+    const [claim] = (await events.claimPolls('a', 100, 60_000)).filter((c) => c.instanceId === instance.id);
+    expect(claim.instanceUpdatedDate).toEqual(instance.updatedDate);
+    await new Promise((r) => setTimeout(r, 5));
+    const changed = await instances.update(tenant, instance.id, { configuration: { 'event.notification.callback.url': 'https://elsewhere.example' }, secretKeys: new Set() });
+    expect(changed?.updatedDate.getTime()).toBeGreaterThan(instance.updatedDate.getTime());
+    await events.releasePolls('a');
+    const [again] = (await events.claimPolls('a', 100, 60_000)).filter((c) => c.instanceId === instance.id);
+    expect(again.instanceUpdatedDate).toEqual(changed?.updatedDate);
+  });
+
   it('lets one replica at a time hold a poll, and takes it back when its lease runs out', async () => {
     const instance = await polledInstance();
     const [a, b] = await Promise.all([events.claimPolls('a', 100, 60_000), events.claimPolls('b', 100, 60_000)]);

@@ -17,6 +17,8 @@ export interface ClaimedPoll {
   readonly intervalMs: number;
   /** The database's clock when the claim was made: the checkpoint a successful poll moves to. */
   readonly claimedAt: Date;
+  /** The instance's updatedDate now: a copy of the instance read at that date is current. */
+  readonly instanceUpdatedDate: Date;
 }
 
 /** A change that may become an event: identified by object and version, deduplicated across polls. */
@@ -66,6 +68,8 @@ export interface ClaimedDelivery {
   readonly body: string;
   /** This attempt's number (1 = the first). */
   readonly attempt: number;
+  /** The instance's updatedDate now: a copy of the instance read at that date is current. */
+  readonly instanceUpdatedDate: Date;
 }
 
 export interface AttemptResult {
@@ -145,24 +149,25 @@ export class EventsRepository {
   /** Claims up to `limit` due polls of enabled instances for `owner`, leased for `leaseMs`. */
   async claimPolls(owner: string, limit: number, leaseMs: number): Promise<ClaimedPoll[]> {
     const rows = await this.prisma.$queryRaw<
-      { instance_id: number; organization_id: number; user_id: number; checkpoint: Date; interval_ms: number; claimed_at: Date }[]
+      { instance_id: number; organization_id: number; user_id: number; checkpoint: Date; interval_ms: number; claimed_at: Date; updated_date: Date }[]
     >`
       UPDATE event_poll_states s
          SET lease_owner = ${owner}, lease_until = now() + make_interval(secs => ${leaseMs / 1000}::float8)
-        FROM (SELECT p.instance_id, i.user_id
+        FROM (SELECT p.instance_id, i.user_id, i.updated_date
                 FROM event_poll_states p JOIN instances i ON i.id = p.instance_id
                WHERE p.next_run_at <= now() AND (p.lease_until IS NULL OR p.lease_until < now()) AND NOT i.disabled
                ORDER BY p.next_run_at
                LIMIT ${limit}
                  FOR UPDATE OF p SKIP LOCKED) due
        WHERE s.instance_id = due.instance_id
-   RETURNING s.instance_id, s.organization_id, due.user_id, s.checkpoint, s.interval_ms, now() AS claimed_at`;
+   RETURNING s.instance_id, s.organization_id, due.user_id, s.checkpoint, s.interval_ms, now() AS claimed_at, due.updated_date`;
     return rows.map((r) => ({
       tenant: mintTenant(r.organization_id, r.user_id),
       instanceId: r.instance_id,
       checkpoint: r.checkpoint,
       intervalMs: r.interval_ms,
       claimedAt: r.claimed_at,
+      instanceUpdatedDate: r.updated_date,
     }));
   }
 
@@ -183,20 +188,37 @@ export class EventsRepository {
     poll: ClaimedPoll,
     result: { keys: readonly EventKeyInput[]; build: NotificationBuilder; checkpoint: Date; nextRunAt: Date },
   ): Promise<{ committed: boolean; events: number }> {
-    return this.prisma.$transaction(async (tx) => {
-      const held = await tx.$queryRaw<{ lease_owner: string | null }[]>`
-        SELECT lease_owner FROM event_poll_states WHERE instance_id = ${poll.instanceId} FOR UPDATE`;
-      if (held.length === 0 || held[0].lease_owner !== owner) return { committed: false, events: 0 };
-      const notifications = await this.insertFresh(tx, poll.tenant, poll.instanceId, result.keys, result.build);
-      const events = notifications.reduce((n, x) => n + x.eventCount, 0);
-      await tx.$executeRaw`
-        UPDATE event_poll_states
-           SET checkpoint = ${result.checkpoint}, next_run_at = ${result.nextRunAt}, lease_owner = NULL, lease_until = NULL,
-               last_run_at = ${poll.claimedAt}, last_success_at = now(), last_error = NULL, consecutive_failures = 0,
-               last_events_found = ${events}, events_found = events_found + ${events}
-         WHERE instance_id = ${poll.instanceId}`;
-      return { committed: true, events };
-    });
+    const finish = (tx: Tx | PrismaClient, events: number) => tx.$executeRaw`
+      UPDATE event_poll_states
+         SET checkpoint = ${result.checkpoint}, next_run_at = ${result.nextRunAt}, lease_owner = NULL, lease_until = NULL,
+             last_run_at = ${poll.claimedAt}, last_success_at = now(), last_error = NULL, consecutive_failures = 0,
+             last_events_found = ${events}, events_found = events_found + ${events}
+       WHERE instance_id = ${poll.instanceId} AND lease_owner = ${owner}`;
+    // Nothing new (no change found, or only changes already seen: an overlapping window): one
+    // statement, no transaction. Keys are only ever added, so "all seen" cannot become false meanwhile.
+    if (result.keys.length === 0 || (await this.allSeen(poll.instanceId, result.keys))) {
+      return { committed: (await finish(this.prisma, 0)) > 0, events: 0 };
+    }
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const notifications = await this.insertFresh(tx, poll.tenant, poll.instanceId, result.keys, result.build);
+        const events = notifications.reduce((n, x) => n + x.eventCount, 0);
+        // The lease is checked last, in the same transaction: a replica that lost it writes nothing.
+        if ((await finish(tx, events)) === 0) throw new LeaseLost();
+        return { committed: true, events };
+      });
+    } catch (error) {
+      if (error instanceof LeaseLost) return { committed: false, events: 0 };
+      throw error;
+    }
+  }
+
+  private async allSeen(instanceId: number, keys: readonly EventKeyInput[]): Promise<boolean> {
+    const [row] = await this.prisma.$queryRaw<{ unseen: bigint }[]>`
+      SELECT count(*) AS unseen
+        FROM unnest(${keys.map((k) => k.objectType)}::text[], ${keys.map((k) => k.objectId)}::text[], ${keys.map((k) => k.version)}::text[]) AS x(t, o, v)
+       WHERE NOT EXISTS (SELECT 1 FROM event_keys k WHERE k.instance_id = ${instanceId} AND k.object_type = x.t AND k.object_id = x.o AND k.version = x.v)`;
+    return Number(row?.unseen ?? 1) === 0;
   }
 
   /** Ends a failed poll: the checkpoint stays, so the next poll asks for the same window again. */
@@ -256,15 +278,25 @@ export class EventsRepository {
     build: NotificationBuilder,
   ): Promise<NewNotification[]> {
     if (keys.length === 0) return [];
-    const known = await tx.$queryRaw<{ object_type: string; object_id: string }[]>`
-      SELECT DISTINCT object_type, object_id FROM event_keys
-       WHERE instance_id = ${instanceId} AND object_id = ANY(${keys.map((k) => k.objectId)}::text[])`;
-    const inserted = await tx.$queryRaw<{ object_type: string; object_id: string; version: string }[]>`
-      INSERT INTO event_keys (instance_id, object_type, object_id, version)
-      SELECT ${instanceId}, t, o, v FROM unnest(${keys.map((k) => k.objectType)}::text[], ${keys.map((k) => k.objectId)}::text[], ${keys.map((k) => k.version)}::text[]) AS x(t, o, v)
-      ON CONFLICT DO NOTHING
-      RETURNING object_type, object_id, version`;
-    const isNew = new Set(inserted.map((r) => `${r.object_type}\u0000${r.object_id}\u0000${r.version}`));
+    // One statement: which objects were seen before (the snapshot before the insert), and which keys are new.
+    const rows = await tx.$queryRaw<{ kind: 'new' | 'known'; object_type: string; object_id: string; version: string | null }[]>`
+      WITH input AS (
+        SELECT * FROM unnest(${keys.map((k) => k.objectType)}::text[], ${keys.map((k) => k.objectId)}::text[], ${keys.map((k) => k.version)}::text[]) AS x(t, o, v)
+      ), known AS (
+        SELECT DISTINCT k.object_type, k.object_id FROM event_keys k JOIN input i ON k.object_type = i.t AND k.object_id = i.o
+         WHERE k.instance_id = ${instanceId}
+      ), inserted AS (
+        INSERT INTO event_keys (instance_id, object_type, object_id, version)
+        SELECT DISTINCT ${instanceId}::int, t, o, v FROM input
+        ON CONFLICT DO NOTHING
+        RETURNING object_type, object_id, version
+      )
+      SELECT 'new' AS kind, object_type, object_id, version FROM inserted
+      UNION ALL
+      SELECT 'known' AS kind, object_type, object_id, NULL FROM known`;
+    const inserted = rows.filter((r) => r.kind === 'new');
+    const known = rows.filter((r) => r.kind === 'known');
+    const isNew = new Set(inserted.map((r) => `${r.object_type}\u0000${r.object_id}\u0000${r.version ?? ''}`));
     const fresh: EventKeyInput[] = [];
     for (const key of keys) {
       const id = `${key.objectType}\u0000${key.objectId}\u0000${key.version}`;
@@ -288,11 +320,11 @@ export class EventsRepository {
    */
   async claimDeliveries(owner: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     const rows = await this.prisma.$queryRaw<
-      { id: bigint; event_id: string; instance_id: number; organization_id: number; user_id: number; body: string; attempts: number }[]
+      { id: bigint; event_id: string; instance_id: number; organization_id: number; user_id: number; body: string; attempts: number; updated_date: Date }[]
     >`
       UPDATE event_notifications n
          SET lease_owner = ${owner}, lease_until = now() + make_interval(secs => ${leaseMs / 1000}::float8), attempts = n.attempts + 1
-        FROM (SELECT c.id, i.user_id
+        FROM (SELECT c.id, i.user_id, i.updated_date
                 FROM event_notifications c JOIN instances i ON i.id = c.instance_id
                WHERE c.status IN ('created', 'retry') AND c.next_attempt_at <= now()
                  AND (c.lease_until IS NULL OR c.lease_until < now())
@@ -302,7 +334,7 @@ export class EventsRepository {
                LIMIT ${limit}
                  FOR UPDATE OF c SKIP LOCKED) due
        WHERE n.id = due.id
-   RETURNING n.id, n.event_id::text AS event_id, n.instance_id, n.organization_id, due.user_id, n.body, n.attempts`;
+   RETURNING n.id, n.event_id::text AS event_id, n.instance_id, n.organization_id, due.user_id, n.body, n.attempts, due.updated_date`;
     return rows.map((r) => ({
       id: r.id,
       eventId: r.event_id,
@@ -310,37 +342,30 @@ export class EventsRepository {
       instanceId: r.instance_id,
       body: r.body,
       attempt: r.attempts,
+      instanceUpdatedDate: r.updated_date,
     }));
   }
 
   /** Logs an attempt and moves the notification on; false (the log is kept) when the lease was lost. */
   async finishAttempt(owner: string, delivery: ClaimedDelivery, result: AttemptResult): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      await tx.eventDeliveryAttempt.create({
-        data: {
-          notificationId: delivery.id,
-          attempt: delivery.attempt,
-          startedDate: result.startedDate,
-          durationMs: result.durationMs,
-          outcome: result.outcome,
-          statusCode: result.statusCode ?? null,
-          error: result.error?.slice(0, 2000) ?? null,
-        },
-      });
-      const { count } = await tx.eventNotification.updateMany({
-        where: { id: delivery.id, leaseOwner: owner },
-        data: {
-          status: result.status,
-          leaseOwner: null,
-          leaseUntil: null,
-          lastStatusCode: result.statusCode ?? null,
-          lastError: result.error?.slice(0, 2000) ?? null,
-          ...(result.status === 'delivered' ? { deliveredDate: new Date() } : {}),
-          ...(result.nextAttemptAt ? { nextAttemptAt: result.nextAttemptAt } : {}),
-        },
-      });
-      return count > 0;
-    });
+    const error = result.error?.slice(0, 2000) ?? null;
+    const statusCode = result.statusCode ?? null;
+    // One statement (atomic on its own): the attempt is logged whatever happens to the lease.
+    const rows = await this.prisma.$queryRaw<{ updated: bigint }[]>`
+      WITH logged AS (
+        INSERT INTO event_delivery_attempts (notification_id, attempt, started_date, duration_ms, outcome, status_code, error)
+        VALUES (${delivery.id}, ${delivery.attempt}, ${result.startedDate}, ${result.durationMs}, ${result.outcome}, ${statusCode}, ${error})
+      ), moved AS (
+        UPDATE event_notifications
+           SET status = ${result.status}, lease_owner = NULL, lease_until = NULL, last_status_code = ${statusCode}, last_error = ${error},
+               delivered_date = CASE WHEN ${result.status} = 'delivered' THEN now() ELSE delivered_date END,
+               next_attempt_at = COALESCE(${result.nextAttemptAt ?? null}::timestamptz, next_attempt_at),
+               updated_date = now()
+         WHERE id = ${delivery.id} AND lease_owner = ${owner}
+     RETURNING 1
+      )
+      SELECT count(*) AS updated FROM moved`;
+    return Number(rows[0]?.updated ?? 0) > 0;
   }
 
   async releaseDeliveries(owner: string): Promise<void> {
@@ -448,3 +473,5 @@ function toNotification(row: {
     body: row.body,
   };
 }
+
+class LeaseLost extends Error {}

@@ -155,7 +155,9 @@ export class InstancesRepository {
           update: { value: row.value, secret: row.secret },
         });
       }
-      const row = await tx.instance.update({ where: { id }, data: this.settingsData(changes), include: instanceInclude });
+      // updatedDate moves on every change, a configuration-only one too (Prisma's @updatedAt would not:
+      // the instance row itself may be untouched). The event workers' copies of the instance are checked by it.
+      const row = await tx.instance.update({ where: { id }, data: { ...this.settingsData(changes), updatedDate: new Date() }, include: instanceInclude });
       const record = this.toRecord(row);
       if (changes.pollingOf) await EventsRepository.syncPollState(tx, tenant, id, changes.pollingOf(record));
       return record;
