@@ -217,7 +217,13 @@ async function main(): Promise<number> {
     const due = Date.now();
     await db.query(`UPDATE event_poll_states SET next_run_at = now()`);
     let peakRss = 0;
-    while ([...createdAt.keys()].some((sid) => !receivedAt.has(sid))) {
+    const notPolled = async () =>
+      Number(
+        (await db.query<{ left: string }>(`SELECT count(*) AS left FROM event_poll_states WHERE last_success_at IS NULL OR last_success_at < to_timestamp($1 / 1000.0)`, [due]))
+          .rows[0].left,
+      );
+    // Until every instance was polled and every event has arrived.
+    while ([...createdAt.keys()].some((sid) => !receivedAt.has(sid)) || (await notPolled()) > 0) {
       if (Date.now() - due > timeoutMs) throw new Error(`timed out: ${[...createdAt.keys()].filter((s) => receivedAt.has(s)).length}/${expected} events arrived`);
       peakRss = Math.max(peakRss, pollers.reduce((sum, p) => sum + (p.child.pid ? rssOf(p.child.pid) : 0), 0));
       await new Promise((r) => setTimeout(r, 200));
@@ -227,8 +233,8 @@ async function main(): Promise<number> {
       [due],
     );
     const receipts = [...createdAt.keys()].map((sid) => receivedAt.get(sid) ?? 0);
-    const firstReceipt = Math.min(...receipts);
-    const lastReceipt = Math.max(...receipts);
+    const firstReceipt = receipts.length ? Math.min(...receipts) : NaN;
+    const lastReceipt = receipts.length ? Math.max(...receipts) : NaN;
     const pollSeconds = (poll.last.getTime() - due) / 1000;
     const fromCreation = [...createdAt].map(([sid, at]) => (receivedAt.get(sid) ?? 0) - at).sort((a, b) => a - b);
     const fromDue = receipts.map((r) => r - due).sort((a, b) => a - b);
@@ -241,7 +247,7 @@ async function main(): Promise<number> {
       'sustains 1-min interval for': `${Math.floor(pollsPerSecond * 60)} instances`,
       events: expected,
       notifications: notifications - startNotifications,
-      'events/s delivered': Math.round(expected / Math.max(0.001, (lastReceipt - firstReceipt) / 1000)),
+      'events/s delivered': expected ? Math.round(expected / Math.max(0.001, (lastReceipt - firstReceipt) / 1000)) : '-',
       'delay p50/p99 from due': `${percentile(fromDue, 50)}/${percentile(fromDue, 99)} ms`,
       'delay p50/p99 from creation': `${percentile(fromCreation, 50)}/${percentile(fromCreation, 99)} ms`,
       'pollers peak RSS': mb(peakRss),
