@@ -1,8 +1,8 @@
 /**
  * Event processing as it runs in production: the built api and two built poller replicas as
  * processes on one PostgreSQL (TEST_DATABASE_URL), the Twilio double, a real HTTP receiver.
- * One replica is killed with SIGKILL while deliveries are in flight; the receiver is down for a
- * while. Every event the double produced must arrive; a notification received twice carries the
+ * A replica is killed with SIGKILL while it holds polls, another while it holds deliveries; the
+ * receiver is down for a while. Every event the double produced must arrive; a notification received twice carries the
  * same Elements-Webhook-Id; no instance is polled by two replicas at once; both replicas work.
  */
 import { CallbackReceiver, TwilioDouble } from '@hub/testing';
@@ -78,7 +78,7 @@ type Delivered = { message: { eventId: string; instanceId: number; events: { obj
     await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
   });
 
-  it('delivers every event through a replica killed mid-delivery and a receiver that was down, in order per instance', async () => {
+  it('delivers every event through replicas killed mid-poll and mid-delivery and a receiver that was down, in order per instance', async () => {
     const instances: { id: number; account: string; sids: string[] }[] = [];
     for (let i = 0; i < INSTANCES; i++) {
       const account = double.addAccount({ friendlyName: `tenant ${i}` });
@@ -109,16 +109,42 @@ type Delivered = { message: { eventId: string; instanceId: number; events: { obj
       for (const instance of instances) expect((await http('POST', `/instances/${instance.id}/events/poller/run`)).status).toBe(200);
     };
 
-    const [a] = [await startReplica(), await startReplica()];
+    /** How many polls or deliveries a replica holds right now (its lease owner is host:pid:random). */
+    const held = async (replica: RunningProcess, table: 'event_poll_states' | 'event_notifications') => {
+      const client = new Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query(`SELECT count(*)::int AS n FROM ${table} WHERE lease_owner LIKE $1`, [`%:${replica.child.pid}:%`]);
+        return Number(rows[0].n);
+      } finally {
+        await client.end();
+      }
+    };
+    const waitHeld = async (replica: RunningProcess, table: 'event_poll_states' | 'event_notifications') => {
+      const until = Date.now() + 30_000;
+      while ((await held(replica, table)) === 0) {
+        if (Date.now() > until) throw new Error(`replica ${replica.child.pid} never held work in ${table}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
 
-    // Round 1: a slow receiver keeps deliveries in flight; replica A is killed in the middle of them.
+    // Round 0: the double answers polls slowly; replica A is killed while it holds polls.
+    double.faults.next({ method: 'GET', path: /\/Messages\.json$/, delayMs: 2_500, times: 6 });
+    const [a] = [await startReplica(), await startReplica()];
+    produce();
+    await pollAll();
+    await waitHeld(a, 'event_poll_states');
+    await a.stop('SIGKILL');
+    const a2 = await startReplica(); // A comes back as a new process
+
+    // Round 1: a slow receiver keeps deliveries in flight; the new A is killed while it holds some.
     receiver.delayMs = 400;
     produce();
     await pollAll();
-    await waitUntil('deliveries in flight', () => receiver.received.length >= 2);
-    await a.stop('SIGKILL');
+    await waitHeld(a2, 'event_notifications');
+    await a2.stop('SIGKILL');
     receiver.delayMs = 0;
-    await startReplica(); // A comes back as a new process
+    await startReplica();
 
     // Round 2: the receiver is down for a while, then back.
     receiver.respondWith = () => 503;

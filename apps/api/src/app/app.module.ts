@@ -1,5 +1,5 @@
 import { ELEMENTS } from '@hub/element-registry';
-import { EventEngineModule, eventEngineOptionsFrom } from '@hub/event-engine';
+import { allowPrivateCallbackUrls, EventEngineModule, eventEngineOptionsFrom } from '@hub/event-engine';
 import { HubModule } from '@hub/hub';
 import { type HubEnvironment, openHubStore, PlatformModule, publicUrlOf, StoreModule, validateHubEnvironment } from '@hub/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
@@ -20,7 +20,12 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateHubEnvironment }),
         StoreModule.forRootAsync({ inject: [], useFactory: () => openHubStore(env, __dirname, log) }),
-        PlatformModule.forRoot({ elements: ELEMENTS, vendorTimeoutMs: env.HUB_VENDOR_TIMEOUT_MS, publicUrl: publicUrlOf(env) }),
+        PlatformModule.forRoot({
+          elements: ELEMENTS,
+          vendorTimeoutMs: env.HUB_VENDOR_TIMEOUT_MS,
+          publicUrl: publicUrlOf(env),
+          allowPrivateCallbackUrls: allowPrivateCallbackUrls(env, storeKind),
+        }),
         HubModule,
         EventEngineModule.forRoot(eventEngineOptionsFrom(env, storeKind)),
       ],

@@ -248,3 +248,63 @@ describe.each(storesUnderTest())('events on the %s store', (_name, store) => {
     });
   });
 });
+
+describe.each(storesUnderTest())('callback URLs on the %s store, private addresses not allowed', (_name, store) => {
+  const harness = new ApiHarness(store, { HUB_ALLOW_PRIVATE_CALLBACK_URLS: 'false', HUB_EVENT_WORKERS: 'false' });
+  let double: TwilioDouble;
+  let org: Organization;
+
+  beforeAll(async () => {
+    double = await TwilioDouble.start({ clock: 'system' });
+    [org] = await harness.start(['Careful Org']);
+  });
+  afterAll(async () => {
+    await harness.dispose();
+    await double?.stop();
+  });
+
+  const provision = (callback: string) => {
+    const account = double.addAccount();
+    return harness.call('POST', '/elements/api-v2/instances', {
+      auth: org.platform,
+      body: {
+        element: { key: 'twiliov2' },
+        name: 'events',
+        configuration: {
+          username: account.sid,
+          password: account.authToken,
+          'base.url': double.accountsUrl,
+          'event.notification.enabled': 'true',
+          'event.notification.callback.url': callback,
+        },
+      },
+    });
+  };
+
+  it.each(['http://127.0.0.1:9/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/hook', 'http://10.1.2.3/hook', 'http://localhost/hook'])(
+    'refuses %s with a 400 naming the key, before anything is stored',
+    async (url) => {
+      const before = double.requestCount;
+      const res = await provision(url);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ requestId: expect.any(String), message: expect.stringContaining('event.notification.callback.url') });
+      expect(double.requestCount).toBe(before); // refused before the credentials were even checked
+    },
+  );
+
+  it('accepts a name that does not resolve now: every delivery checks it again', async () => {
+    expect((await provision('https://receiver.example.invalid/hook')).status).toBe(200);
+  });
+
+  it('refuses a private callback URL set later by PATCH, and keeps the instance as it was', async () => {
+    const created = await provision('https://receiver.example.invalid/hook');
+    const id = (created.body as Json)['id'];
+    const patched = await harness.call('PATCH', `/elements/api-v2/instances/${String(id)}`, {
+      auth: org.platform,
+      body: { configuration: { 'event.notification.callback.url': 'http://192.168.1.10/hook' } },
+    });
+    expect(patched.status).toBe(400);
+    const now = await harness.call('GET', `/elements/api-v2/instances/${String(id)}`, { auth: org.platform });
+    expect((now.body as { configuration: Json }).configuration['event.notification.callback.url']).toBe('https://receiver.example.invalid/hook');
+  });
+});

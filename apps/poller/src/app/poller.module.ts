@@ -1,5 +1,5 @@
 import { ELEMENTS } from '@hub/element-registry';
-import { EventEngineModule, eventEngineOptionsFrom } from '@hub/event-engine';
+import { allowPrivateCallbackUrls, EventEngineModule, eventEngineOptionsFrom } from '@hub/event-engine';
 import { type HubEnvironment, openHubStore, PlatformModule, publicUrlOf, StoreModule } from '@hub/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 
@@ -10,12 +10,18 @@ import { type DynamicModule, Module } from '@nestjs/common';
 @Module({})
 export class PollerModule {
   static register(env: HubEnvironment, log: (message: string) => void): DynamicModule {
+    const storeKind = 'postgresql';
     return {
       module: PollerModule,
       imports: [
         StoreModule.forRootAsync({ inject: [], useFactory: () => openHubStore(env, __dirname, log) }),
-        PlatformModule.forRoot({ elements: ELEMENTS, vendorTimeoutMs: env.HUB_VENDOR_TIMEOUT_MS, publicUrl: publicUrlOf(env) }),
-        EventEngineModule.forRoot(eventEngineOptionsFrom(env, 'postgresql', { workers: true })),
+        PlatformModule.forRoot({
+          elements: ELEMENTS,
+          vendorTimeoutMs: env.HUB_VENDOR_TIMEOUT_MS,
+          publicUrl: publicUrlOf(env),
+          allowPrivateCallbackUrls: allowPrivateCallbackUrls(env, storeKind),
+        }),
+        EventEngineModule.forRoot(eventEngineOptionsFrom(env, storeKind, { workers: true })),
       ],
     };
   }

@@ -46,6 +46,11 @@ export function newOwnerId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 }
 
+/** HUB_ALLOW_PRIVATE_CALLBACK_URLS: `auto` allows them on the embedded store (one machine) and refuses them on PostgreSQL. */
+export function allowPrivateCallbackUrls(env: HubEnvironment, storeKind: 'embedded' | 'postgresql'): boolean {
+  return env.HUB_ALLOW_PRIVATE_CALLBACK_URLS === 'auto' ? storeKind === 'embedded' : env.HUB_ALLOW_PRIVATE_CALLBACK_URLS === 'true';
+}
+
 /** The options the environment sets (see HubEnvironment); `storeKind` decides the `auto` settings. */
 export function eventEngineOptionsFrom(
   env: HubEnvironment,
@@ -57,7 +62,7 @@ export function eventEngineOptionsFrom(
     ...DEFAULT_EVENT_ENGINE_OPTIONS,
     workers: auto(env.HUB_EVENT_WORKERS),
     publicUrl: publicUrlOf(env),
-    allowPrivateCallbackUrls: auto(env.HUB_ALLOW_PRIVATE_CALLBACK_URLS),
+    allowPrivateCallbackUrls: allowPrivateCallbackUrls(env, storeKind),
     ...(env.HUB_EVENT_RETRY_SCHEDULE ? { retrySchedule: parseRetrySchedule(env.HUB_EVENT_RETRY_SCHEDULE, 'HUB_EVENT_RETRY_SCHEDULE') } : {}),
     leaseMs: env.HUB_EVENT_LEASE_MS,
     // An attempt ends well within its claim's lease, so a delivery is never taken over while it is still running.

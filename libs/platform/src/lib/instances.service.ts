@@ -4,6 +4,7 @@ import {
   type ElementDefinition,
   NotFoundError,
 } from '@hub/element-sdk';
+import { CallbackUrlRefusedError, checkCallbackUrl } from '@hub/events';
 import { resolveConfiguration, secretKeysOf, validateConfiguration } from '@hub/instance-config';
 import type { HubStore, InstanceRecord, InstanceSettings, Tenant } from '@hub/store';
 import { Inject, Injectable } from '@nestjs/common';
@@ -39,6 +40,7 @@ export class InstancesService {
     const values = validateConfiguration(element, input.configuration, { mode: 'full' });
     const descriptors = this.catalog.descriptors(element);
     const resolved = resolveConfiguration(descriptors, values);
+    await this.checkCallbackUrl(resolved['event.notification.callback.url']);
     await element.connect(resolved, { timeoutMs: this.options.vendorTimeoutMs }).verifyCredentials();
     const record = await this.store.instances.create(tenant, {
       ...settingsOf(input),
@@ -145,6 +147,9 @@ export class InstancesService {
     const currentValues = resolvedConfigurationOf(current, descriptors);
     const values = validateConfiguration(element, input, { mode: 'partial', current: currentValues });
     const resolved = resolveConfiguration(descriptors, { ...currentValues, ...values });
+    if (resolved['event.notification.callback.url'] !== currentValues['event.notification.callback.url']) {
+      await this.checkCallbackUrl(resolved['event.notification.callback.url']);
+    }
     const ownKeys = new Set(element.configuration.map((d) => d.key));
     const touchesConnection = Object.keys(values).some((k) => ownKeys.has(k) && values[k] !== currentValues[k]);
     if (touchesConnection) {
@@ -156,6 +161,22 @@ export class InstancesService {
       eventsEnabled: resolved['event.notification.enabled'] === 'true',
       pollingOf: (instance: InstanceRecord) => pollingPlanOf(instance, descriptors),
     };
+  }
+
+  /**
+   * A callback URL is customer input: one that resolves to a loopback, private or link-local address
+   * is refused now (400 naming the key), unless the operator allows them. A name that does not resolve
+   * right now is accepted (DNS may be down, or the receiver not yet published): every delivery checks
+   * the URL again, after resolving it.
+   */
+  private async checkCallbackUrl(url: string | null | undefined): Promise<void> {
+    if (!url) return;
+    try {
+      await checkCallbackUrl(url, { allowPrivate: this.options.allowPrivateCallbackUrls, field: 'event.notification.callback.url' });
+    } catch (error) {
+      if (error instanceof CallbackUrlRefusedError && error.reason === 'unresolvable') return;
+      throw error;
+    }
   }
 
   private elementOf(input: InstanceInputDto, pathElement?: string): ElementDefinition {

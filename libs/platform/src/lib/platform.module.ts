@@ -24,7 +24,14 @@ export class PlatformModule {
       controllers: [InstancesController, ElementsController, HealthController],
       providers: [
         { provide: HUB_ELEMENTS, useValue: options.elements },
-        { provide: PLATFORM_OPTIONS, useValue: { vendorTimeoutMs: options.vendorTimeoutMs, publicUrl: options.publicUrl } satisfies PlatformOptions },
+        {
+          provide: PLATFORM_OPTIONS,
+          useValue: {
+            vendorTimeoutMs: options.vendorTimeoutMs,
+            publicUrl: options.publicUrl,
+            allowPrivateCallbackUrls: options.allowPrivateCallbackUrls,
+          } satisfies PlatformOptions,
+        },
         ElementCatalog,
         InstanceChanges,
         InstancesService,

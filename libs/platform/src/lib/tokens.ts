@@ -8,4 +8,6 @@ export interface PlatformOptions {
   readonly vendorTimeoutMs: number;
   /** The hub's URL as vendors reach it (their webhooks go to `<publicUrl>/elements/api-v2/events/…`). */
   readonly publicUrl: string;
+  /** Callback URLs may resolve to loopback, private or link-local addresses (tests, a single machine). */
+  readonly allowPrivateCallbackUrls: boolean;
 }
