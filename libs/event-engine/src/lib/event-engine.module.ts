@@ -14,6 +14,7 @@ import { EventsController, VendorWebhookController } from './events.controller';
 import { EventsService } from './events.service';
 import { InstanceLookup } from './instance-lookup';
 import { PollScheduler } from './poll-scheduler';
+import { EventRetention } from './retention';
 
 /** Starts the scheduler and the delivery workers with the app when this process runs them, and stops them first on shutdown. */
 @Injectable()
@@ -24,17 +25,20 @@ class EventWorkersLifecycle implements OnApplicationBootstrap, BeforeApplication
     @Inject(EVENT_ENGINE_OPTIONS) private readonly options: EventEngineOptions,
     private readonly poller: PollScheduler,
     private readonly delivery: DeliveryWorker,
+    private readonly retention: EventRetention,
   ) {}
 
   onApplicationBootstrap(): void {
     if (!this.options.workers) return;
     this.poller.start();
     this.delivery.start();
+    this.retention.start();
     this.logger.log(`event workers started (${this.options.owner})`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.options.workers) return;
+    this.retention.stop();
     await Promise.all([this.poller.stop(), this.delivery.stop()]);
     this.logger.log('event workers stopped; their claims were given back');
   }
@@ -54,6 +58,7 @@ export class EventEngineModule {
       providers: [
         { provide: EVENT_ENGINE_OPTIONS, useValue: options },
         InstanceLookup,
+        EventRetention,
         DeliveryWorker,
         PollScheduler,
         EventsService,

@@ -27,6 +27,8 @@ export interface EventEngineOptions {
   /** Consecutive failures that open a callback URL's circuit, and how long it stays open first. */
   readonly circuitFailureThreshold: number;
   readonly circuitCoolDownMs: number;
+  /** Delivered and failed notifications are kept this long (the delivery log), then pruned. */
+  readonly retentionMs: number;
   /** This process's name in leases (host, pid and a random part: a restarted process is a new owner). */
   readonly owner: string;
 }
@@ -40,6 +42,7 @@ export const DEFAULT_EVENT_ENGINE_OPTIONS: Omit<EventEngineOptions, 'workers' | 
   deliveryTimeoutMs: DEFAULT_DELIVERY_TIMEOUT_MS,
   circuitFailureThreshold: DEFAULT_CIRCUIT_BREAKER_OPTIONS.failureThreshold,
   circuitCoolDownMs: DEFAULT_CIRCUIT_BREAKER_OPTIONS.coolDownMs,
+  retentionMs: 30 * 86_400_000,
 };
 
 export function newOwnerId(): string {
@@ -71,6 +74,7 @@ export function eventEngineOptionsFrom(
     pollConcurrency: env.HUB_EVENT_POLL_CONCURRENCY,
     deliveryConcurrency: env.HUB_EVENT_DELIVERY_CONCURRENCY,
     circuitCoolDownMs: env.HUB_EVENT_CIRCUIT_COOLDOWN_MS,
+    retentionMs: env.HUB_EVENT_RETENTION_DAYS * 86_400_000,
     owner: newOwnerId(),
     ...overrides,
   };

@@ -189,6 +189,19 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('events on %s', 
     expect(await events.redeliver(stranger, again[0].eventId)).toBeNull();
   });
 
+  it('prunes finished notifications and old keys, never pending ones', async () => {
+    const instance = await polledInstance();
+    await events.recordEvents(tenant, instance.id, ['p1', 'p2'].map((id) => ({ objectType: 'messages', objectId: id, version: '1' })), onePerKey);
+    const [first] = (await events.claimDeliveries('a', 100, 60_000)).filter((d) => d.instanceId === instance.id);
+    await events.finishAttempt('a', first, { startedDate: new Date(), durationMs: 1, outcome: 'delivered', statusCode: 200, status: 'delivered' });
+    await prisma.eventNotification.updateMany({ where: { instanceId: instance.id }, data: { createdDate: new Date(Date.now() - 40 * 86_400_000) } });
+    await prisma.eventKey.updateMany({ where: { instanceId: instance.id }, data: { createdDate: new Date(Date.now() - 40 * 86_400_000) } });
+    expect(await events.pruneNotifications(30 * 86_400_000)).toBeGreaterThanOrEqual(1);
+    const left = await events.listNotifications(tenant, instance.id, { skip: 0, take: 10 });
+    expect(left.items.map((n) => n.status)).toEqual(['created']); // the pending one stays, however old
+    expect(await events.pruneEventKeys(30 * 86_400_000)).toBeGreaterThanOrEqual(2);
+  });
+
   it('gives back what a stopping replica holds', async () => {
     const instance = await polledInstance();
     await events.recordEvents(tenant, instance.id, [{ objectType: 'messages', objectId: 'z', version: '1' }], onePerKey);

@@ -109,6 +109,11 @@ export interface AttemptRecord {
 }
 
 const PENDING = ['created', 'retry'];
+/**
+ * Where a finished notification's next_attempt_at is parked: past every claim's `next_attempt_at <=
+ * now()` scan of the (next_attempt_at, id) index, so claims walk pending notifications only.
+ */
+export const FINISHED_AT = new Date('9999-12-31T00:00:00Z');
 
 /**
  * Events: poll checkpoints, notifications and their delivery log. Coordination between poller
@@ -359,7 +364,7 @@ export class EventsRepository {
         UPDATE event_notifications
            SET status = ${result.status}, lease_owner = NULL, lease_until = NULL, last_status_code = ${statusCode}, last_error = ${error},
                delivered_date = CASE WHEN ${result.status} = 'delivered' THEN now() ELSE delivered_date END,
-               next_attempt_at = COALESCE(${result.nextAttemptAt ?? null}::timestamptz, next_attempt_at),
+               next_attempt_at = ${result.status === 'retry' ? (result.nextAttemptAt ?? new Date()) : FINISHED_AT},
                updated_date = now()
          WHERE id = ${delivery.id} AND lease_owner = ${owner}
      RETURNING 1
@@ -428,6 +433,14 @@ export class EventsRepository {
     const { count } = await this.prisma.eventNotification.updateMany({
       where: { instanceId, organizationId: tenant.organizationId, status: 'failed' },
       data: { status: 'retry', attempts: 0, nextAttemptAt: new Date(), leaseOwner: null, leaseUntil: null },
+    });
+    return count;
+  }
+
+  /** Forgets delivered and failed notifications (and their attempts) created more than `maxAgeMs` ago. */
+  async pruneNotifications(maxAgeMs: number): Promise<number> {
+    const { count } = await this.prisma.eventNotification.deleteMany({
+      where: { status: { in: ['delivered', 'failed'] }, createdDate: { lt: new Date(Date.now() - maxAgeMs) } },
     });
     return count;
   }

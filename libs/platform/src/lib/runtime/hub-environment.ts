@@ -105,6 +105,12 @@ export class HubEnvironment {
   @Min(100)
   HUB_EVENT_CIRCUIT_COOLDOWN_MS = 60_000;
 
+  /** Delivered and failed event notifications are kept this many days in the delivery log. */
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'HUB_EVENT_RETENTION_DAYS must be a whole number of days' })
+  @Min(1)
+  HUB_EVENT_RETENTION_DAYS = 30;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
   })

@@ -77,7 +77,10 @@ CREATE UNIQUE INDEX "event_notifications_event_id_key" ON "event_notifications"(
 CREATE INDEX "event_notifications_instance_id_id_idx" ON "event_notifications"("instance_id", "id");
 
 -- CreateIndex
-CREATE INDEX "event_notifications_status_next_attempt_at_idx" ON "event_notifications"("status", "next_attempt_at");
+CREATE INDEX "event_notifications_instance_id_status_id_idx" ON "event_notifications"("instance_id", "status", "id");
+
+-- CreateIndex
+CREATE INDEX "event_notifications_next_attempt_at_id_idx" ON "event_notifications"("next_attempt_at", "id");
 
 -- CreateIndex
 CREATE INDEX "event_delivery_attempts_notification_id_id_idx" ON "event_delivery_attempts"("notification_id", "id");

@@ -1,0 +1,45 @@
+import { HUB_STORE } from '@hub/platform';
+import type { HubStore } from '@hub/store';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EVENT_ENGINE_OPTIONS, type EventEngineOptions } from './event-engine.options';
+
+/** Deduplication keys outlive any poll window by far (the seed's poller re-reads the day of its last poll). */
+export const EVENT_KEY_RETENTION_MS = 7 * 86_400_000;
+const EVERY_MS = 3_600_000;
+
+/**
+ * Keeps the event tables from growing without end: delivered and failed notifications (with their
+ * attempt log) older than the retention, and deduplication keys older than a week. Runs hourly in
+ * every process that runs the workers (deleting is idempotent; replicas do not need to agree).
+ */
+@Injectable()
+export class EventRetention {
+  private readonly logger = new Logger('EventRetention');
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(HUB_STORE) private readonly store: HubStore,
+    @Inject(EVENT_ENGINE_OPTIONS) private readonly options: EventEngineOptions,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.prune(), EVERY_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  async prune(): Promise<{ notifications: number; keys: number }> {
+    try {
+      const notifications = await this.store.events.pruneNotifications(this.options.retentionMs);
+      const keys = await this.store.events.pruneEventKeys(Math.max(EVENT_KEY_RETENTION_MS, this.options.retentionMs));
+      if (notifications + keys > 0) this.logger.log(`pruned ${notifications} old notification(s) and ${keys} deduplication key(s)`);
+      return { notifications, keys };
+    } catch (error) {
+      this.logger.warn(`pruning old events failed (tried again in an hour): ${(error as Error).message}`);
+      return { notifications: 0, keys: 0 };
+    }
+  }
+}
