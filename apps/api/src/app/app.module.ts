@@ -1,7 +1,7 @@
 import { ELEMENTS } from '@hub/element-registry';
-import { allowPrivateCallbackUrls, EventEngineModule, eventEngineOptionsFrom } from '@hub/event-engine';
+import { EventEngineModule, eventEngineOptionsFrom } from '@hub/event-engine';
 import { HubModule } from '@hub/hub';
-import { type HubEnvironment, openHubStore, PlatformModule, publicUrlOf, StoreModule, validateHubEnvironment } from '@hub/platform';
+import { type HubEnvironment, openHubStore, PlatformModule, platformSettingsFrom, StoreModule, validateHubEnvironment } from '@hub/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { FirstOrganizationBootstrap } from './first-organization';
@@ -20,12 +20,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateHubEnvironment }),
         StoreModule.forRootAsync({ inject: [], useFactory: () => openHubStore(env, __dirname, log) }),
-        PlatformModule.forRoot({
-          elements: ELEMENTS,
-          vendorTimeoutMs: env.HUB_VENDOR_TIMEOUT_MS,
-          publicUrl: publicUrlOf(env),
-          allowPrivateCallbackUrls: allowPrivateCallbackUrls(env, storeKind),
-        }),
+        PlatformModule.forRoot({ elements: ELEMENTS, ...platformSettingsFrom(env, storeKind) }),
         HubModule,
         EventEngineModule.forRoot(eventEngineOptionsFrom(env, storeKind)),
       ],

@@ -1,6 +1,6 @@
 import { ELEMENTS } from '@hub/element-registry';
-import { allowPrivateCallbackUrls, EventEngineModule, eventEngineOptionsFrom } from '@hub/event-engine';
-import { type HubEnvironment, openHubStore, PlatformModule, publicUrlOf, StoreModule } from '@hub/platform';
+import { EventEngineModule, eventEngineOptionsFrom } from '@hub/event-engine';
+import { type HubEnvironment, openHubStore, PlatformModule, platformSettingsFrom, StoreModule } from '@hub/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 /**
@@ -15,12 +15,7 @@ export class PollerModule {
       module: PollerModule,
       imports: [
         StoreModule.forRootAsync({ inject: [], useFactory: () => openHubStore(env, __dirname, log) }),
-        PlatformModule.forRoot({
-          elements: ELEMENTS,
-          vendorTimeoutMs: env.HUB_VENDOR_TIMEOUT_MS,
-          publicUrl: publicUrlOf(env),
-          allowPrivateCallbackUrls: allowPrivateCallbackUrls(env, storeKind),
-        }),
+        PlatformModule.forRoot({ elements: ELEMENTS, ...platformSettingsFrom(env, storeKind) }),
         EventEngineModule.forRoot(eventEngineOptionsFrom(env, storeKind, { workers: true })),
       ],
     };

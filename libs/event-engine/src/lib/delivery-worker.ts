@@ -44,7 +44,8 @@ export class DeliveryWorker {
       idleMs: options.idleMs,
       claim: (count) => this.store.events.claimDeliveries(options.owner, count, options.leaseMs),
       work: (delivery) => this.deliverOne(delivery),
-      onError: (name, error) => this.logger.error(`${name} loop: ${(error as Error).message}`),
+      release: () => this.store.events.releaseDeliveries(options.owner),
+      logger: this.logger,
     });
   }
 
@@ -56,9 +57,8 @@ export class DeliveryWorker {
     this.loop.wake();
   }
 
-  async stop(): Promise<void> {
-    await this.loop.stop();
-    await this.store.events.releaseDeliveries(this.options.owner).catch(() => undefined);
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   private async deliverOne(delivery: ClaimedDelivery): Promise<void> {

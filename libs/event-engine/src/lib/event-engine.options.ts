@@ -1,5 +1,5 @@
 import { DEFAULT_CIRCUIT_BREAKER_OPTIONS, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from '@hub/events';
-import { type HubEnvironment, publicUrlOf } from '@hub/platform';
+import { allowPrivateCallbackUrls, type HubEnvironment, publicUrlOf } from '@hub/platform';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 
@@ -47,11 +47,6 @@ export const DEFAULT_EVENT_ENGINE_OPTIONS: Omit<EventEngineOptions, 'workers' | 
 
 export function newOwnerId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-}
-
-/** HUB_ALLOW_PRIVATE_CALLBACK_URLS: `auto` allows them on the embedded store (one machine) and refuses them on PostgreSQL. */
-export function allowPrivateCallbackUrls(env: HubEnvironment, storeKind: 'embedded' | 'postgresql'): boolean {
-  return env.HUB_ALLOW_PRIVATE_CALLBACK_URLS === 'auto' ? storeKind === 'embedded' : env.HUB_ALLOW_PRIVATE_CALLBACK_URLS === 'true';
 }
 
 /** The options the environment sets (see HubEnvironment); `storeKind` decides the `auto` settings. */

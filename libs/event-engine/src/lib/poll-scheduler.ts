@@ -41,7 +41,8 @@ export class PollScheduler {
       idleMs: options.idleMs,
       claim: (count) => this.store.events.claimPolls(options.owner, count, options.leaseMs),
       work: (poll) => this.poll(poll),
-      onError: (name, error) => this.logger.error(`${name} loop: ${(error as Error).message}`),
+      release: () => this.store.events.releasePolls(options.owner),
+      logger: this.logger,
     });
   }
 
@@ -53,9 +54,8 @@ export class PollScheduler {
     this.loop.wake();
   }
 
-  async stop(): Promise<void> {
-    await this.loop.stop();
-    await this.store.events.releasePolls(this.options.owner).catch(() => undefined);
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   private async poll(poll: ClaimedPoll): Promise<void> {

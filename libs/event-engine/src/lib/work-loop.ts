@@ -23,7 +23,9 @@ export class ClaimLoop<T> {
       readonly idleMs: number;
       readonly claim: (count: number) => Promise<T[]>;
       readonly work: (item: T) => Promise<void>;
-      readonly onError: (name: string, error: unknown) => void;
+      /** Gives back what this process still holds once it has stopped (claims are then due again at once, not after their lease). */
+      readonly release: () => Promise<void>;
+      readonly logger: { error(message: string): void };
     },
   ) {}
 
@@ -39,16 +41,21 @@ export class ClaimLoop<T> {
     else this.woken = true;
   }
 
-  /** Stops claiming, and resolves once the items in flight have finished. */
+  /** Stops claiming, waits for the items in flight, and gives back what is still held. */
   async stop(): Promise<void> {
     this.running = false;
     this.wake();
     await this.done;
     await Promise.all(this.pending);
+    await this.options.release().catch((error: unknown) => this.onError(error));
+  }
+
+  private onError(error: unknown): void {
+    this.options.logger.error(`${this.options.name} loop: ${error instanceof Error ? error.message : String(error)}`);
   }
 
   private async run(): Promise<void> {
-    const { concurrency, idleMs, claim, work, onError, name } = this.options;
+    const { concurrency, idleMs, claim, work } = this.options;
     while (this.running) {
       const free = concurrency - this.inFlight;
       if (free <= 0) {
@@ -59,14 +66,14 @@ export class ClaimLoop<T> {
       try {
         items = await claim(free);
       } catch (error) {
-        onError(name, error);
+        this.onError(error);
         await this.sleep(Math.max(idleMs, 1_000));
         continue;
       }
       for (const item of items) {
         this.inFlight++;
         const task: Promise<void> = work(item)
-          .catch((error: unknown) => onError(name, error))
+          .catch((error: unknown) => this.onError(error))
           .finally(() => {
             this.inFlight--;
             this.pending.delete(task);

@@ -143,3 +143,17 @@ export function publicUrlOf(env: HubEnvironment): string {
   const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
   return (env.HUB_PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${env.PORT}`).replace(/\/+$/, '');
 }
+
+/** HUB_ALLOW_PRIVATE_CALLBACK_URLS: `auto` allows them on the embedded store (one machine) and refuses them on PostgreSQL. */
+export function allowPrivateCallbackUrls(env: HubEnvironment, storeKind: 'embedded' | 'postgresql'): boolean {
+  return env.HUB_ALLOW_PRIVATE_CALLBACK_URLS === 'auto' ? storeKind === 'embedded' : env.HUB_ALLOW_PRIVATE_CALLBACK_URLS === 'true';
+}
+
+/** The platform's settings from the environment (PlatformModule.forRoot adds the element registry). */
+export function platformSettingsFrom(env: HubEnvironment, storeKind: 'embedded' | 'postgresql') {
+  return {
+    vendorTimeoutMs: env.HUB_VENDOR_TIMEOUT_MS,
+    publicUrl: publicUrlOf(env),
+    allowPrivateCallbackUrls: allowPrivateCallbackUrls(env, storeKind),
+  };
+}
