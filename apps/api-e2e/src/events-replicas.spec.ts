@@ -60,7 +60,10 @@ type Delivered = { message: { eventId: string; instanceId: number; events: { obj
       DATABASE_URL: databaseUrl,
       HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       HUB_ALLOW_PRIVATE_CALLBACK_URLS: 'true',
-      HUB_EVENT_LEASE_MS: '3000',
+      // A poll's vendor call ends within the lease (the hub refuses a lease shorter than twice the
+      // vendor timeout), so only a dead replica's lease ever runs out.
+      HUB_VENDOR_TIMEOUT_MS: '3000',
+      HUB_EVENT_LEASE_MS: '6000',
       HUB_EVENT_IDLE_MS: '100',
       HUB_EVENT_POLL_CONCURRENCY: '2',
       HUB_EVENT_DELIVERY_CONCURRENCY: '4',
@@ -148,6 +151,8 @@ type Delivered = { message: { eventId: string; instanceId: number; events: { obj
 
     // Round 2: the receiver is down for a while, then back.
     receiver.respondWith = () => 503;
+    // Polls that take a while: one replica's slots fill up and the other takes the rest (the work is split).
+    double.faults.next({ method: 'GET', path: /\/Messages\.json$/, delayMs: 500, times: INSTANCES });
     produce();
     await pollAll();
     await waitUntil('the receiver to be tried while down', () => receiver.received.some((r) => r.answered === 503));

@@ -132,6 +132,11 @@ export function validateHubEnvironment(raw: Record<string, unknown>): HubEnviron
       'HUB_ENCRYPTION_KEY: required with DATABASE_URL (generate one with `openssl rand -base64 32` and keep it safe)',
     );
   }
+  if (env.HUB_EVENT_LEASE_MS < 2 * env.HUB_VENDOR_TIMEOUT_MS) {
+    problems.push(
+      `HUB_EVENT_LEASE_MS: must be at least twice HUB_VENDOR_TIMEOUT_MS (${2 * env.HUB_VENDOR_TIMEOUT_MS}), so that a poll's vendor call ends well within its lease and no other replica polls the same instance meanwhile`,
+    );
+  }
   if (problems.length > 0) {
     throw new Error(`Invalid environment:\n  - ${problems.join('\n  - ')}`);
   }

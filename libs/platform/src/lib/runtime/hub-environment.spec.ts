@@ -1,0 +1,39 @@
+import { allowPrivateCallbackUrls, publicUrlOf, validateHubEnvironment } from './hub-environment';
+
+describe('the hub environment', () => {
+  it('has defaults that need nothing set', () => {
+    const env = validateHubEnvironment({});
+    expect(env).toMatchObject({ HOST: '127.0.0.1', PORT: 8080, HUB_EVENT_WORKERS: 'auto', HUB_EVENT_LEASE_MS: 120_000, HUB_EVENT_RETENTION_DAYS: 30 });
+    expect(publicUrlOf(env)).toBe('http://127.0.0.1:8080');
+    expect(allowPrivateCallbackUrls(env, 'embedded')).toBe(true);
+    expect(allowPrivateCallbackUrls(env, 'postgresql')).toBe(false);
+  });
+
+  it('names every bad variable', () => {
+    const attempt = () =>
+      validateHubEnvironment({
+        HUB_EVENT_WORKERS: 'sometimes',
+        HUB_PUBLIC_URL: 'ftp://hub',
+        HUB_EVENT_RETRY_SCHEDULE: '30 seconds',
+        HUB_EVENT_RETENTION_DAYS: '0',
+      });
+    expect(attempt).toThrow(/HUB_EVENT_WORKERS must be auto, true or false/);
+    expect(attempt).toThrow(/HUB_PUBLIC_URL must be an absolute http\(s\) URL/);
+    expect(attempt).toThrow(/HUB_EVENT_RETRY_SCHEDULE must list delays with units/);
+    expect(attempt).toThrow(/HUB_EVENT_RETENTION_DAYS/);
+  });
+
+  it('refuses a lease that a vendor call could outlive', () => {
+    expect(() => validateHubEnvironment({ HUB_VENDOR_TIMEOUT_MS: '15000', HUB_EVENT_LEASE_MS: '20000' })).toThrow(
+      /HUB_EVENT_LEASE_MS: must be at least twice HUB_VENDOR_TIMEOUT_MS \(30000\)/,
+    );
+    expect(validateHubEnvironment({ HUB_VENDOR_TIMEOUT_MS: '3000', HUB_EVENT_LEASE_MS: '6000' }).HUB_EVENT_LEASE_MS).toBe(6000);
+  });
+
+  it('takes the public URL as given, and settles explicit choices about private callback URLs', () => {
+    const env = validateHubEnvironment({ HUB_PUBLIC_URL: 'https://hub.example.com/', HUB_ALLOW_PRIVATE_CALLBACK_URLS: 'false' });
+    expect(publicUrlOf(env)).toBe('https://hub.example.com');
+    expect(allowPrivateCallbackUrls(env, 'embedded')).toBe(false);
+    expect(publicUrlOf(validateHubEnvironment({ HOST: '0.0.0.0', PORT: '9000' }))).toBe('http://127.0.0.1:9000');
+  });
+});
