@@ -1,3 +1,4 @@
+import { CommonResourcesModule } from '@hub/common-resources';
 import { ELEMENTS } from '@hub/element-registry';
 import { EventEngineModule, eventEngineOptionsFrom } from '@hub/event-engine';
 import { HubModule } from '@hub/hub';
@@ -22,6 +23,7 @@ export class AppModule {
         StoreModule.forRootAsync({ inject: [], useFactory: () => openHubStore(env, __dirname, log) }),
         PlatformModule.forRoot({ elements: ELEMENTS, ...platformSettingsFrom(env, storeKind) }),
         HubModule,
+        CommonResourcesModule,
         EventEngineModule.forRoot(eventEngineOptionsFrom(env, storeKind)),
       ],
       providers: [{ provide: FirstOrganizationBootstrap.ENABLED, useValue: env.HUB_BOOTSTRAP_ORGANIZATION }, FirstOrganizationBootstrap],

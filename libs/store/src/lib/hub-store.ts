@@ -1,4 +1,5 @@
 import { openDatabase, type HubDatabase, type OpenDatabaseOptions } from './database';
+import { CommonResourcesRepository } from './common-resources.repository';
 import { ElementsRepository } from './elements.repository';
 import { EventsRepository } from './events.repository';
 import { InstancesRepository } from './instances.repository';
@@ -14,6 +15,7 @@ export interface HubStore {
   readonly elements: ElementsRepository;
   readonly traces: TracesRepository;
   readonly events: EventsRepository;
+  readonly commonResources: CommonResourcesRepository;
   /**
    * Seals a value with the hub's encryption key (AES-256-GCM), bound to `context`: for opaque,
    * tamper-evident tokens that must survive restarts and work on every replica.
@@ -56,6 +58,7 @@ export function storeOver(database: HubDatabase, secrets: SecretBox): HubStore {
     elements: new ElementsRepository(prisma),
     traces: new TracesRepository(prisma),
     events: new EventsRepository(prisma),
+    commonResources: new CommonResourcesRepository(prisma),
     seal: (value, context) => secrets.seal(value, `sealed:${context}`),
     open: (envelope, context) => secrets.open(envelope, `sealed:${context}`),
     ping: async () => {

@@ -1,0 +1,2 @@
+export * from './lib/common-resources.module';
+export * from './lib/common-resources.service';

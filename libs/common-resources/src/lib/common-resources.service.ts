@@ -1,0 +1,184 @@
+import { BadRequestError, ConflictError, type ElementDefinition, NotFoundError } from '@hub/element-sdk';
+import { ElementCatalog, HUB_STORE } from '@hub/platform';
+import {
+  AlreadyExistsError,
+  type DefinitionScope,
+  type HubStore,
+  InstanceNotOwnedError,
+  type StoredDefinition,
+  type StoredTransformation,
+  type Tenant,
+  type TransformationScope,
+} from '@hub/store';
+import { type ObjectDefinition, validateDefinition, validateTransformation } from '@hub/transformations';
+import { Inject, Injectable } from '@nestjs/common';
+
+const OBJECT_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+export function checkObjectName(name: string): string {
+  if (!OBJECT_NAME.test(name)) {
+    throw new BadRequestError(`objectName '${name}' must start with a letter and hold only letters, digits and _ (at most 64)`);
+  }
+  return name;
+}
+
+const definitionView = (d: StoredDefinition) => ({
+  objectName: d.objectName,
+  fields: d.fields,
+  createdDate: d.createdDate.toISOString(),
+  updatedDate: d.updatedDate.toISOString(),
+});
+
+const transformationView = (t: StoredTransformation, level: string, elementKey?: string) => ({
+  objectName: t.objectName,
+  level,
+  ...(elementKey ? { element: { key: elementKey } } : {}),
+  vendorName: t.vendorName,
+  fields: t.fields,
+  configuration: t.configuration,
+  createdDate: t.createdDate.toISOString(),
+  updatedDate: t.updatedDate.toISOString(),
+});
+
+/**
+ * Common objects and their transformations, at the organization level and per instance: the
+ * bodies are checked by libs/transformations (each bad field named), a transformation against the
+ * object's definition (the instance's, else the organization's) and the element's declared model.
+ */
+@Injectable()
+export class CommonResourcesService {
+  constructor(
+    @Inject(HUB_STORE) private readonly store: HubStore,
+    private readonly catalog: ElementCatalog,
+  ) {}
+
+  // ---- definitions -------------------------------------------------------------------------------
+
+  async createDefinition(tenant: Tenant, scope: DefinitionScope, objectName: string, body: unknown) {
+    const definition = validateDefinition(body, checkObjectName(objectName));
+    return definitionView(await this.guard(objectName, () => this.store.commonResources.createDefinition(tenant, scope, objectName, definition.fields)));
+  }
+
+  async getDefinition(tenant: Tenant, scope: DefinitionScope, objectName: string) {
+    await this.checkScope(tenant, scope);
+    const found = await this.store.commonResources.findDefinition(tenant, scope, checkObjectName(objectName));
+    if (!found) throw new NotFoundError(`No definition of '${objectName}' ${describeScope(scope)}`);
+    return definitionView(found);
+  }
+
+  async listDefinitions(tenant: Tenant, scope: DefinitionScope) {
+    await this.checkScope(tenant, scope);
+    return (await this.store.commonResources.listDefinitions(tenant, scope)).map(definitionView);
+  }
+
+  async replaceDefinition(tenant: Tenant, scope: DefinitionScope, objectName: string, body: unknown) {
+    const definition = validateDefinition(body, checkObjectName(objectName));
+    await this.checkScope(tenant, scope);
+    const replaced = await this.store.commonResources.replaceDefinition(tenant, scope, objectName, definition.fields);
+    if (!replaced) throw new NotFoundError(`No definition of '${objectName}' ${describeScope(scope)}: create it with POST`);
+    return definitionView(replaced);
+  }
+
+  async deleteDefinition(tenant: Tenant, scope: DefinitionScope, objectName: string) {
+    await this.checkScope(tenant, scope);
+    if (!(await this.store.commonResources.deleteDefinition(tenant, scope, checkObjectName(objectName)))) {
+      throw new NotFoundError(`No definition of '${objectName}' ${describeScope(scope)}`);
+    }
+    return {};
+  }
+
+  /** The definition that applies to an instance: its own, else its organization's. */
+  async effectiveDefinition(tenant: Tenant, instanceId: number | undefined, objectName: string): Promise<ObjectDefinition | undefined> {
+    const own = instanceId === undefined ? null : await this.store.commonResources.findDefinition(tenant, { level: 'instance', instanceId }, objectName);
+    const found = own ?? (await this.store.commonResources.findDefinition(tenant, { level: 'organization' }, objectName));
+    return found ? { fields: found.fields as ObjectDefinition['fields'] } : undefined;
+  }
+
+  // ---- transformations ---------------------------------------------------------------------------
+
+  async createTransformation(tenant: Tenant, scope: TransformationScope, objectName: string, body: unknown) {
+    const element = await this.elementOf(tenant, scope);
+    const transformation = await this.validate(tenant, scope, element, objectName, body);
+    const stored = await this.guard(objectName, () => this.store.commonResources.createTransformation(tenant, scope, objectName, toBody(transformation)));
+    return transformationView(stored, scope.level, element.metadata.key);
+  }
+
+  async getTransformation(tenant: Tenant, scope: TransformationScope, objectName: string) {
+    const element = await this.elementOf(tenant, scope);
+    const found = await this.store.commonResources.findTransformation(tenant, scope, checkObjectName(objectName));
+    if (!found) throw new NotFoundError(`No transformation of '${objectName}' ${describeScope(scope, element)}`);
+    return transformationView(found, scope.level, element.metadata.key);
+  }
+
+  async listTransformations(tenant: Tenant, scope: TransformationScope) {
+    const element = await this.elementOf(tenant, scope);
+    return (await this.store.commonResources.listTransformations(tenant, scope)).map((t) => transformationView(t, scope.level, element.metadata.key));
+  }
+
+  async replaceTransformation(tenant: Tenant, scope: TransformationScope, objectName: string, body: unknown) {
+    const element = await this.elementOf(tenant, scope);
+    const transformation = await this.validate(tenant, scope, element, objectName, body);
+    const replaced = await this.store.commonResources.replaceTransformation(tenant, scope, objectName, toBody(transformation));
+    if (!replaced) throw new NotFoundError(`No transformation of '${objectName}' ${describeScope(scope, element)}: create it with POST`);
+    return transformationView(replaced, scope.level, element.metadata.key);
+  }
+
+  async deleteTransformations(tenant: Tenant, scope: TransformationScope, objectName?: string) {
+    const element = await this.elementOf(tenant, scope);
+    const count = await this.store.commonResources.deleteTransformations(tenant, scope, objectName === undefined ? undefined : checkObjectName(objectName));
+    if (objectName !== undefined && count === 0) throw new NotFoundError(`No transformation of '${objectName}' ${describeScope(scope, element)}`);
+    return objectName === undefined ? { deleted: count } : {};
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------------
+
+  private async validate(tenant: Tenant, scope: TransformationScope, element: ElementDefinition, objectName: string, body: unknown) {
+    checkObjectName(objectName);
+    const definition = await this.effectiveDefinition(tenant, scope.level === 'instance' ? scope.instanceId : undefined, objectName);
+    if (!definition) {
+      throw new BadRequestError(`'${objectName}' is not a defined object: define it first (POST /organizations/objects/${objectName}/definitions)`);
+    }
+    const vendorName = (body as { vendorName?: unknown } | null)?.vendorName;
+    const resource = element.resources.find((r) => r.name === vendorName);
+    if (typeof vendorName === 'string' && vendorName !== '' && !resource) {
+      throw new BadRequestError(
+        `vendorName '${vendorName}' is not a resource of element '${element.metadata.key}' (resources: ${element.resources.map((r) => r.name).join(', ')})`,
+      );
+    }
+    const declared = resource?.fields ?? [];
+    const vendorFields = declared.length > 0 ? new Set(declared.map((f) => f.path.split('.')[0].replace(/\[\*\]$/, ''))) : undefined;
+    return validateTransformation(body, objectName, { definition, ...(vendorFields ? { vendorFields } : {}) });
+  }
+
+  private async elementOf(tenant: Tenant, scope: TransformationScope): Promise<ElementDefinition> {
+    if (scope.level === 'organization') return this.catalog.byId(scope.elementId);
+    const instance = await this.store.instances.findById(tenant, scope.instanceId);
+    if (!instance) throw new NotFoundError(`No instance with id ${scope.instanceId}`);
+    return this.catalog.byId(instance.elementId);
+  }
+
+  private async checkScope(tenant: Tenant, scope: DefinitionScope): Promise<void> {
+    if (scope.level === 'instance' && !(await this.store.instances.findById(tenant, scope.instanceId))) {
+      throw new NotFoundError(`No instance with id ${scope.instanceId}`);
+    }
+  }
+
+  private async guard<T>(objectName: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof AlreadyExistsError) throw new ConflictError(`'${objectName}' already exists here: change it with PUT, or DELETE it first`);
+      if (error instanceof InstanceNotOwnedError) throw new NotFoundError(`No ${error.message}`);
+      throw error;
+    }
+  }
+}
+
+function toBody(t: ReturnType<typeof validateTransformation>) {
+  return { vendorName: t.vendorName, fields: t.fields, configuration: t.configuration ?? [] };
+}
+
+function describeScope(scope: DefinitionScope | TransformationScope, element?: ElementDefinition): string {
+  if (scope.level === 'instance') return `on instance ${scope.instanceId}`;
+  return element ? `for element '${element.metadata.key}' in this organization` : 'in this organization';
+}

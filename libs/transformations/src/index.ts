@@ -1,0 +1,2 @@
+export * from './lib/paths';
+export * from './lib/transformation';
