@@ -135,3 +135,98 @@ describe.each(storesUnderTest())('common resources on the %s store', (_name, sto
     expect((await harness.call('GET', '/elements/api-v2/objects', { auth: org.user })).status).toBe(401);
   });
 });
+
+describe.each(storesUnderTest())('hub calls on a common object on the %s store', (_name, store) => {
+  const harness = new ApiHarness(store);
+  let double: TwilioDouble;
+  let org: Organization;
+  let v2: { id: number; token: string };
+  let sms: { id: number; token: string };
+  const SENDER = '+15005550006';
+
+  const api = (method: string, path: string, body?: unknown) => harness.call(method, `/elements/api-v2${path}`, { body, auth: org.platform });
+  const hub = (instance: { token: string }, method: string, path: string, body?: unknown) =>
+    harness.call(method, `/elements/api-v2/hubs/messaging${path}`, { body, auth: `${org.user}, Element ${instance.token}` });
+  const COMMON = {
+    vendorName: 'messages',
+    fields: [
+      { path: 'id', vendorPath: 'sid' },
+      { path: 'from', vendorPath: 'from' },
+      { path: 'to', vendorPath: 'to' },
+      { path: 'body', vendorPath: 'body' },
+      { path: 'createdDate', vendorPath: 'date_created' },
+      { path: 'segments', vendorPath: 'num_segments' },
+    ],
+  };
+
+  beforeAll(async () => {
+    double = await TwilioDouble.start({ clock: 'system' });
+    const account = double.addAccount();
+    [org] = await harness.start(['Mapping Org']);
+    v2 = (await api('POST', '/instances', { element: { key: 'twiliov2' }, name: 'v2', configuration: { username: account.sid, password: account.authToken, 'base.url': double.accountsUrl } })).body as typeof v2;
+    sms = (
+      await api('POST', '/instances', {
+        element: { key: 'twilio' },
+        name: 'sms',
+        configuration: {
+          'messaging.sms.twilio.account': account.sid,
+          'messaging.sms.twilio.token': account.authToken,
+          'messaging.sms.twilio.sender': SENDER,
+          'base.url': double.accountsUrl,
+        },
+      })
+    ).body as typeof sms;
+    expect((await api('POST', '/organizations/objects/messages/definitions', { fields: MESSAGE_FIELDS })).status).toBe(200);
+    for (const element of ['twiliov2', 'twilio']) {
+      expect((await api('POST', `/organizations/elements/${element}/transformations/messages`, COMMON)).status).toBe(200);
+    }
+  });
+  afterAll(async () => {
+    await harness.dispose();
+    await double?.stop();
+  });
+
+  it('sends, lists with a CEQL filter on a common field and fetches through either element with the same client code and shape', async () => {
+    const shapes: Json[] = [];
+    for (const [i, instance] of [v2, sms].entries()) {
+      const to = `+1500555010${i}`;
+      const sent = await hub(instance, 'POST', '/messages', { from: SENDER, to, body: `same code ${i}` });
+      expect(sent.status).toBe(200);
+      const message = sent.body as Json;
+      expect(Object.keys(message).sort()).toEqual(['body', 'createdDate', 'from', 'id', 'segments', 'to']);
+      expect(message).toMatchObject({ from: SENDER, to, body: `same code ${i}`, segments: 1, createdDate: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/) });
+      const listed = await hub(instance, 'GET', `/messages?where=${encodeURIComponent(`to = '${to}'`)}`);
+      expect(listed.status).toBe(200);
+      expect(listed.body).toEqual([message]);
+      const fetched = await hub(instance, 'GET', `/messages/${String(message['id'])}?fields=id,to`);
+      expect(fetched.body).toEqual({ id: message['id'], to });
+      shapes.push(message);
+    }
+    expect(Object.keys(shapes[0]).sort()).toEqual(Object.keys(shapes[1]).sort());
+  });
+
+  it('refuses what the object does not have, naming it', async () => {
+    const unknownWhere = await hub(v2, 'GET', `/messages?where=${encodeURIComponent("colour = 'red'")}`);
+    expect(unknownWhere.status).toBe(400);
+    expect(unknownWhere.body).toMatchObject({ message: expect.stringContaining("'colour' is not a field of this object") });
+    const unknownBody = await hub(v2, 'POST', '/messages', { to: '+15005550100', text: 'x' });
+    expect(unknownBody.status).toBe(400);
+    expect(unknownBody.body).toMatchObject({ message: expect.stringContaining("'text' is not a field of this object") });
+  });
+
+  it('lets an instance transformation override the organization’s, and restores vendor-native answers once the transformations are deleted', async () => {
+    expect((await api('POST', `/instances/${v2.id}/transformations/messages`, { vendorName: 'messages', fields: [{ path: 'to', vendorPath: 'from' }] })).status).toBe(200);
+    const [first] = (await hub(v2, 'GET', '/messages?pageSize=1')).body as Json[];
+    expect(first['to']).toBe(SENDER); // 'to' now reads the vendor's from, on this instance only
+    expect(first).toHaveProperty('id');
+    const [other] = (await hub(sms, 'GET', '/messages?pageSize=1')).body as Json[];
+    expect(other['to']).not.toBe(SENDER);
+
+    expect((await api('DELETE', `/instances/${v2.id}/transformations`)).body).toEqual({ deleted: 1 });
+    expect((await api('DELETE', '/organizations/elements/twiliov2/transformations/messages')).status).toBe(200);
+    const [native] = (await hub(v2, 'GET', '/messages?pageSize=1')).body as Json[];
+    expect(native).toHaveProperty('sid');
+    expect(native).toHaveProperty('date_created');
+    expect(native).not.toHaveProperty('id');
+  });
+});

@@ -1,5 +1,5 @@
 import { BadRequestError, ConflictError, type ElementDefinition, NotFoundError } from '@hub/element-sdk';
-import { ElementCatalog, HUB_STORE } from '@hub/platform';
+import { CommonResourceChanges, ElementCatalog, HUB_STORE } from '@hub/platform';
 import {
   AlreadyExistsError,
   type DefinitionScope,
@@ -50,13 +50,14 @@ export class CommonResourcesService {
   constructor(
     @Inject(HUB_STORE) private readonly store: HubStore,
     private readonly catalog: ElementCatalog,
+    private readonly changes: CommonResourceChanges,
   ) {}
 
   // ---- definitions -------------------------------------------------------------------------------
 
   async createDefinition(tenant: Tenant, scope: DefinitionScope, objectName: string, body: unknown) {
     const definition = validateDefinition(body, checkObjectName(objectName));
-    return definitionView(await this.guard(objectName, () => this.store.commonResources.createDefinition(tenant, scope, objectName, definition.fields)));
+    return definitionView(await this.guard(objectName, async () => this.written(await this.store.commonResources.createDefinition(tenant, scope, objectName, definition.fields))));
   }
 
   async getDefinition(tenant: Tenant, scope: DefinitionScope, objectName: string) {
@@ -74,14 +75,14 @@ export class CommonResourcesService {
   async replaceDefinition(tenant: Tenant, scope: DefinitionScope, objectName: string, body: unknown) {
     const definition = validateDefinition(body, checkObjectName(objectName));
     await this.checkScope(tenant, scope);
-    const replaced = await this.store.commonResources.replaceDefinition(tenant, scope, objectName, definition.fields);
+    const replaced = this.written(await this.store.commonResources.replaceDefinition(tenant, scope, objectName, definition.fields));
     if (!replaced) throw new NotFoundError(`No definition of '${objectName}' ${describeScope(scope)}: create it with POST`);
     return definitionView(replaced);
   }
 
   async deleteDefinition(tenant: Tenant, scope: DefinitionScope, objectName: string) {
     await this.checkScope(tenant, scope);
-    if (!(await this.store.commonResources.deleteDefinition(tenant, scope, checkObjectName(objectName)))) {
+    if (!(this.written(await this.store.commonResources.deleteDefinition(tenant, scope, checkObjectName(objectName))))) {
       throw new NotFoundError(`No definition of '${objectName}' ${describeScope(scope)}`);
     }
     return {};
@@ -99,7 +100,7 @@ export class CommonResourcesService {
   async createTransformation(tenant: Tenant, scope: TransformationScope, objectName: string, body: unknown) {
     const element = await this.elementOf(tenant, scope);
     const transformation = await this.validate(tenant, scope, element, objectName, body);
-    const stored = await this.guard(objectName, () => this.store.commonResources.createTransformation(tenant, scope, objectName, toBody(transformation)));
+    const stored = await this.guard(objectName, async () => this.written(await this.store.commonResources.createTransformation(tenant, scope, objectName, toBody(transformation))));
     return transformationView(stored, scope.level, element.metadata.key);
   }
 
@@ -118,14 +119,14 @@ export class CommonResourcesService {
   async replaceTransformation(tenant: Tenant, scope: TransformationScope, objectName: string, body: unknown) {
     const element = await this.elementOf(tenant, scope);
     const transformation = await this.validate(tenant, scope, element, objectName, body);
-    const replaced = await this.store.commonResources.replaceTransformation(tenant, scope, objectName, toBody(transformation));
+    const replaced = this.written(await this.store.commonResources.replaceTransformation(tenant, scope, objectName, toBody(transformation)));
     if (!replaced) throw new NotFoundError(`No transformation of '${objectName}' ${describeScope(scope, element)}: create it with POST`);
     return transformationView(replaced, scope.level, element.metadata.key);
   }
 
   async deleteTransformations(tenant: Tenant, scope: TransformationScope, objectName?: string) {
     const element = await this.elementOf(tenant, scope);
-    const count = await this.store.commonResources.deleteTransformations(tenant, scope, objectName === undefined ? undefined : checkObjectName(objectName));
+    const count = this.written(await this.store.commonResources.deleteTransformations(tenant, scope, objectName === undefined ? undefined : checkObjectName(objectName)));
     if (objectName !== undefined && count === 0) throw new NotFoundError(`No transformation of '${objectName}' ${describeScope(scope, element)}`);
     return objectName === undefined ? { deleted: count } : {};
   }
@@ -161,6 +162,12 @@ export class CommonResourcesService {
     if (scope.level === 'instance' && !(await this.store.instances.findById(tenant, scope.instanceId))) {
       throw new NotFoundError(`No instance with id ${scope.instanceId}`);
     }
+  }
+
+  /** Every write makes the hub's resolved mappings stale at once. */
+  private written<T>(result: T): T {
+    this.changes.changed();
+    return result;
   }
 
   private async guard<T>(objectName: string, work: () => Promise<T>): Promise<T> {

@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { HubAuthGuard } from './hub-auth.guard';
 import { HubController } from './hub.controller';
 import { HubService } from './hub.service';
+import { ObjectMappings } from './object-mappings';
 import { InstanceDocsController } from './instance-docs.controller';
 import { InstanceTracesController } from './instance-traces.controller';
 
 /** The hub API: /hubs/{hub}/… calls on an instance. Needs PlatformModule and StoreModule. */
 @Module({
   controllers: [HubController, InstanceDocsController, InstanceTracesController],
-  providers: [HubService, HubAuthGuard],
+  providers: [HubService, HubAuthGuard, ObjectMappings],
   exports: [HubService],
 })
 export class HubModule {}

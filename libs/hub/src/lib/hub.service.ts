@@ -19,7 +19,9 @@ import { ResponseCache } from './response-cache';
 import { TraceRecorder } from './trace-recorder';
 import { checkParameters } from './request-parameters';
 import { withoutNulls } from './response-shaping';
-import { parseCeql } from './ceql/ceql-parser';
+import { parseCeql, printCeql } from './ceql/ceql-parser';
+import { type ObjectMapping, ObjectMappings } from './object-mappings';
+import { rewriteOrderBy, rewriteWhere, toCommon, toVendor } from '@hub/transformations';
 import { checkFieldPaths, matches, planQuery, project } from './ceql/ceql-plan';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -59,13 +61,58 @@ export class HubService {
     @Inject(HUB_STORE) store: HubStore,
     @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
     private readonly catalog: ElementCatalog,
+    private readonly mappings: ObjectMappings,
   ) {
     this.pool = new ConnectionPool(options.vendorTimeoutMs);
     this.pageTokens = new PageTokens(store);
     this.traces = new TraceRecorder(store);
   }
 
+  /**
+   * A hub call. When the object in the path has a transformation on this instance (a common object),
+   * the call is translated to the vendor resource (`where`, `orderBy` and the body mapped back to
+   * vendor fields) and the answer mapped to the common shape; otherwise it is vendor-native.
+   */
   async call(caller: HubCaller, call: HubCall): Promise<HubResponse> {
+    const element = this.catalog.byId(caller.instance.elementId);
+    const mapping = await this.mappings.resolve(caller.tenant, caller.instance, element, call.segments[0]);
+    return mapping ? this.callMapped(caller, call, element, mapping) : this.callVendor(caller, call);
+  }
+
+  private async callMapped(caller: HubCaller, call: HubCall, element: ElementDefinition, mapping: ObjectMapping): Promise<HubResponse> {
+    const { transformation: t, definition } = mapping;
+    const resource = element.resources.find((r) => r.name === t.vendorName);
+    if (!resource) throw new NotFoundError(`'${mapping.objectName}' maps onto '${t.vendorName}', which element '${element.metadata.key}' does not have`);
+    const vendorFieldOf = (vendorPath: string) => resource.queryFields.find((q) => q.recordPath === vendorPath)?.name;
+    const query: Record<string, string | string[] | undefined> = { ...call.query };
+    const single = (name: string) => {
+      const value = query[name];
+      if (Array.isArray(value)) throw new BadRequestError(`query parameter '${name}' was given more than once`);
+      return value;
+    };
+    const where = single('where');
+    if (where !== undefined) query['where'] = printCeql(rewriteWhere(parseCeql(where), t, vendorFieldOf));
+    const orderBy = single('orderBy');
+    if (orderBy !== undefined) query['orderBy'] = rewriteOrderBy(orderBy, t, vendorFieldOf);
+    const fieldsText = single('fields');
+    delete query['fields']; // a projection of the common shape, applied after mapping
+    const fields = fieldsText?.split(',').map((f) => f.trim()).filter(Boolean);
+    if (fields) checkFieldPaths(fields);
+    const writes = ['POST', 'PUT', 'PATCH'].includes(call.method.toUpperCase());
+    const operation = call.segments.length > 1 ? 'update' : 'create';
+    const body = writes ? toWriteParameters(toVendor(call.body ?? {}, t, definition), resource.parameters[operation] ?? []) : call.body;
+    const response = await this.callVendor(caller, { ...call, segments: [t.vendorName, ...call.segments.slice(1)], query, body });
+    const shape = (record: unknown) => {
+      const common = toCommon(record, t, definition) as VendorRecord;
+      return fields ? project(common, fields) : common;
+    };
+    // A sub-resource (messages/{id}/media) is not the object: its records stay as the vendor's.
+    if (call.segments.length > 2) return response;
+    const mapped = Array.isArray(response.body) ? response.body.map(shape) : call.method.toUpperCase() === 'DELETE' ? response.body : shape(response.body);
+    return { ...response, body: mapped };
+  }
+
+  private async callVendor(caller: HubCaller, call: HubCall): Promise<HubResponse> {
     const { instance } = caller;
     const element = this.catalog.byId(instance.elementId);
     const configuration = resolvedConfigurationOf(instance, this.catalog.descriptors(element));
@@ -238,6 +285,20 @@ function route(element: ElementDefinition, call: HubCall) {
 function describePath(resourcePath: readonly string[], shape: string): string {
   const path = resourcePath.length === 2 ? `/${resourcePath[0]}/{id}/${resourcePath[1]}` : `/${resourcePath[0]}`;
   return shape === 'record' ? `${path}/{id}` : path;
+}
+
+/**
+ * A mapped body names vendor *record* fields (Twilio's `to`, `messaging_service_sid`); the vendor's
+ * write parameters may spell them otherwise (`To`, `MessagingServiceSid`). A field that is not a
+ * parameter as it is goes to the parameter of the same name ignoring case and underscores.
+ */
+function toWriteParameters(body: Record<string, unknown>, parameters: readonly { readonly name: string }[]): Record<string, unknown> {
+  const norm = (name: string) => name.replace(/_/g, '').toLowerCase();
+  const byNorm = new Map(parameters.map((p) => [norm(p.name), p.name]));
+  const exact = new Set(parameters.map((p) => p.name));
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) out[exact.has(key) ? key : (byNorm.get(norm(key)) ?? key)] = value;
+  return out;
 }
 
 /** `where`, `fields` and `orderBy`: parsed and checked against what the resource declares. */

@@ -17,3 +17,21 @@ export class InstanceChanges {
     return () => this.listeners.delete(listener);
   }
 }
+
+/**
+ * Tells in-process caches that a common object definition or transformation changed somewhere:
+ * they key their entries by `generation`, so one write makes every entry stale at once (writes are
+ * rare). Other replicas' caches expire on their own short TTL.
+ */
+@Injectable()
+export class CommonResourceChanges {
+  private current = 0;
+
+  get generation(): number {
+    return this.current;
+  }
+
+  changed(): void {
+    this.current++;
+  }
+}

@@ -2,7 +2,7 @@ import type { ElementDefinition } from '@hub/element-sdk';
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { HubStore } from '@hub/store';
 import { ElementCatalog } from './element-catalog.service';
-import { InstanceChanges } from './instance-changes';
+import { CommonResourceChanges, InstanceChanges } from './instance-changes';
 import { ElementsController } from './elements.controller';
 import { HealthController } from './health.controller';
 import { InstancesController } from './instances.controller';
@@ -34,10 +34,11 @@ export class PlatformModule {
         },
         ElementCatalog,
         InstanceChanges,
+        CommonResourceChanges,
         InstancesService,
         PlatformAuthGuard,
       ],
-      exports: [HUB_ELEMENTS, PLATFORM_OPTIONS, ElementCatalog, InstanceChanges, PlatformAuthGuard],
+      exports: [HUB_ELEMENTS, PLATFORM_OPTIONS, ElementCatalog, InstanceChanges, CommonResourceChanges, PlatformAuthGuard],
     };
   }
 }

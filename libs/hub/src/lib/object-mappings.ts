@@ -1,0 +1,60 @@
+import type { ElementDefinition } from '@hub/element-sdk';
+import { CommonResourceChanges, HUB_STORE } from '@hub/platform';
+import type { HubStore, InstanceRecord, Tenant } from '@hub/store';
+import { mergeTransformations, type ObjectDefinition, type Transformation } from '@hub/transformations';
+import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+
+/** How a hub call's object maps onto the element's vendor resource, for one instance. */
+export interface ObjectMapping {
+  readonly objectName: string;
+  readonly transformation: Transformation;
+  readonly definition?: ObjectDefinition;
+}
+
+/** How long a resolved mapping is reused by this process when no change was made through it. */
+export const MAPPING_TTL_MS = 2_000;
+
+/**
+ * The transformation that applies to an object on an instance: the instance's over the
+ * organization's for the instance's element, field by field, with the object's definition (the
+ * instance's, else the organization's). Resolved once per MAPPING_TTL_MS; a change made through
+ * this process applies at once.
+ */
+@Injectable()
+export class ObjectMappings {
+  private readonly cache = new LRUCache<string, { mapping: ObjectMapping | null }>({ max: 10_000, ttl: MAPPING_TTL_MS });
+
+  constructor(
+    @Inject(HUB_STORE) private readonly store: HubStore,
+    private readonly changes: CommonResourceChanges,
+  ) {}
+
+  async resolve(tenant: Tenant, instance: InstanceRecord, element: ElementDefinition, objectName: string | undefined): Promise<ObjectMapping | undefined> {
+    if (!objectName) return undefined;
+    const key = `${this.changes.generation}:${instance.id}:${objectName}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached.mapping ?? undefined;
+    const resources = this.store.commonResources;
+    const [own, shared] = await Promise.all([
+      resources.findTransformation(tenant, { level: 'instance', instanceId: instance.id }, objectName),
+      resources.findTransformation(tenant, { level: 'organization', elementId: element.metadata.id }, objectName),
+    ]);
+    const transformation = mergeTransformations(shared ? asTransformation(shared) : undefined, own ? asTransformation(own) : undefined);
+    let mapping: ObjectMapping | null = null;
+    if (transformation) {
+      const definition =
+        (await resources.findDefinition(tenant, { level: 'instance', instanceId: instance.id }, objectName)) ??
+        (await resources.findDefinition(tenant, { level: 'organization' }, objectName));
+      mapping = { objectName, transformation, ...(definition ? { definition: { fields: definition.fields as ObjectDefinition['fields'] } } : {}) };
+    }
+    this.cache.set(key, { mapping });
+    return mapping ?? undefined;
+  }
+}
+
+const asTransformation = (stored: { vendorName: string; fields: unknown; configuration: unknown }): Transformation => ({
+  vendorName: stored.vendorName,
+  fields: stored.fields as Transformation['fields'],
+  configuration: stored.configuration as Transformation['configuration'],
+});
