@@ -50,7 +50,7 @@ describe('pollResources', () => {
       { where: "DateSent>='2026-12-01T09:59:30Z'", pageSize: '2', nextPage: 'p1' },
     ]);
     expect(calls[0]).toMatchObject({ method: 'GET', segments: ['messages'] });
-    expect(outcome).toMatchObject({ pages: 2, records: 4 });
+    expect(outcome).toMatchObject({ pages: 2, records: 4, withoutId: 1 });
     expect(outcome.changes.map((c) => [c.key.objectId, c.eventType, c.key.version])).toEqual([
       ['SM1', 'CREATED', 'updated:2026-12-01T10:00:20.000Z'],
       ['SM2', 'UPDATED', 'updated:2026-12-01T09:59:45.000Z'],

@@ -21,6 +21,8 @@ export interface PollOutcome {
   readonly changes: PolledChange[];
   readonly pages: number;
   readonly records: number;
+  /** Records without a value at their resource's idField: they cannot be events (a misconfigured idField). */
+  readonly withoutId: number;
 }
 
 /** A value at a dotted path of a record. */
@@ -62,6 +64,7 @@ export async function pollResources(
   const changes: PolledChange[] = [];
   let pages = 0;
   let records = 0;
+  let withoutId = 0;
   for (const [objectType, resource] of Object.entries(configuration)) {
     const from = new Date(since.getTime() - (resource.pollDelay ?? 0) * 1000);
     const url = new URL(expandUrlMacros(resource.url, from), 'http://hub.invalid');
@@ -79,6 +82,11 @@ export async function pollResources(
       const body = Array.isArray(response.body) ? (response.body as Record<string, unknown>[]) : [];
       records += body.length;
       for (const record of body) {
+        const id = valueAt(record, resource.idField);
+        if (id === undefined || id === null || id === '') {
+          withoutId++;
+          continue;
+        }
         const change = changeOf(objectType, resource, record, from);
         if (change) changes.push(change);
       }
@@ -88,7 +96,7 @@ export async function pollResources(
       await renewLease();
     }
   }
-  return { changes, pages, records };
+  return { changes, pages, records, withoutId };
 }
 
 function changeOf(

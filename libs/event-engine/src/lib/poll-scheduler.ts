@@ -88,6 +88,11 @@ export class PollScheduler {
         nextRunAt: new Date(poll.claimedAt.getTime() + poll.intervalMs),
       });
       if (!committed) throw new LeaseLostError();
+      if (outcome.withoutId > 0) {
+        this.logger.warn(
+          `poll of instance ${poll.instanceId}: ${outcome.withoutId} record(s) have no value at their idField and cannot be events: check event.poller.configuration (a transformed object's records use its common field names)`,
+        );
+      }
       this.logger.log(
         `polled instance ${poll.instanceId}: ${outcome.records} record(s) on ${outcome.pages} page(s), ${events} new event(s) in ${Date.now() - started} ms`,
       );
