@@ -147,17 +147,8 @@ describe.each(storesUnderTest())('hub calls on a common object on the %s store',
   const api = (method: string, path: string, body?: unknown) => harness.call(method, `/elements/api-v2${path}`, { body, auth: org.platform });
   const hub = (instance: { token: string }, method: string, path: string, body?: unknown) =>
     harness.call(method, `/elements/api-v2/hubs/messaging${path}`, { body, auth: `${org.user}, Element ${instance.token}` });
-  const COMMON = {
-    vendorName: 'messages',
-    fields: [
-      { path: 'id', vendorPath: 'sid' },
-      { path: 'from', vendorPath: 'from' },
-      { path: 'to', vendorPath: 'to' },
-      { path: 'body', vendorPath: 'body' },
-      { path: 'createdDate', vendorPath: 'date_created' },
-      { path: 'segments', vendorPath: 'num_segments' },
-    ],
-  };
+  /** The organization's mapping of twiliov2's messages, without settings: for twilio too. */
+  const COMMON = { vendorName: 'messages', fields: TWILIOV2_MESSAGES.fields };
 
   beforeAll(async () => {
     double = await TwilioDouble.start({ clock: 'system' });
