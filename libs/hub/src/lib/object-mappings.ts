@@ -24,6 +24,8 @@ export const MAPPING_TTL_MS = 2_000;
 @Injectable()
 export class ObjectMappings {
   private readonly cache = new LRUCache<string, { mapping: ObjectMapping | null }>({ max: 10_000, ttl: MAPPING_TTL_MS });
+  /** Per organization: which objects are transformed at all (most hub calls are on objects nobody transformed). */
+  private readonly transformed = new LRUCache<string, Set<string>>({ max: 10_000, ttl: MAPPING_TTL_MS });
 
   constructor(
     @Inject(HUB_STORE) private readonly store: HubStore,
@@ -32,6 +34,13 @@ export class ObjectMappings {
 
   async resolve(tenant: Tenant, instance: InstanceRecord, element: ElementDefinition, objectName: string | undefined): Promise<ObjectMapping | undefined> {
     if (!objectName) return undefined;
+    const orgKey = `${this.changes.generation}:${tenant.organizationId}`;
+    let names = this.transformed.get(orgKey);
+    if (!names) {
+      names = await this.store.commonResources.transformedObjects(tenant);
+      this.transformed.set(orgKey, names);
+    }
+    if (!names.has(`e${element.metadata.id}:${objectName}`) && !names.has(`i${instance.id}:${objectName}`)) return undefined;
     const key = `${this.changes.generation}:${instance.id}:${objectName}`;
     const cached = this.cache.get(key);
     if (cached) return cached.mapping ?? undefined;

@@ -133,6 +133,19 @@ export class CommonResourcesRepository {
     return count > 0 ? this.findTransformation(tenant, scope, objectName) : null;
   }
 
+  /**
+   * Which objects are transformed anywhere in the organization: `e<elementId>:<objectName>` for the
+   * organization's, `i<instanceId>:<objectName>` for instances'. Two small reads that let a hub call on
+   * an object nobody transformed skip looking for its transformation.
+   */
+  async transformedObjects(tenant: Tenant): Promise<Set<string>> {
+    const [shared, own] = await Promise.all([
+      this.prisma.organizationTransformation.findMany({ where: { organizationId: tenant.organizationId }, select: { elementId: true, objectName: true } }),
+      this.prisma.instanceTransformation.findMany({ where: { organizationId: tenant.organizationId }, select: { instanceId: true, objectName: true } }),
+    ]);
+    return new Set([...shared.map((t) => `e${t.elementId}:${t.objectName}`), ...own.map((t) => `i${t.instanceId}:${t.objectName}`)]);
+  }
+
   /** Deletes one transformation (objectName) or, without it, every one at that scope; returns how many. */
   async deleteTransformations(tenant: Tenant, scope: TransformationScope, objectName?: string): Promise<number> {
     const named = objectName === undefined ? {} : { objectName };
