@@ -2,3 +2,4 @@ export * from './lib/authorization';
 export * from './lib/error-body';
 export * from './lib/hub-exception.filter';
 export * from './lib/validation';
+export * from './lib/paging';

@@ -1,4 +1,5 @@
-import { BadRequestError, NotFoundError } from '@hub/element-sdk';
+import { NotFoundError } from '@hub/element-sdk';
+import { InstanceIdPipe } from '@hub/http';
 import { type HubCaller, CurrentHubCaller, HubAuthGuard } from '@hub/hub';
 import { CurrentTenant, ElementCatalog, PlatformAuthGuard } from '@hub/platform';
 import type { DefinitionScope, Tenant, TransformationScope } from '@hub/store';
@@ -8,10 +9,7 @@ import { checkObjectName, CommonResourcesService } from './common-resources.serv
 
 const ORGANIZATION: DefinitionScope = { level: 'organization' };
 
-const instanceScope = (id: string): { level: 'instance'; instanceId: number } => {
-  if (!/^\d{1,9}$/.test(id) || Number(id) < 1) throw new BadRequestError(`instance id must be a positive integer, not '${id}'`);
-  return { level: 'instance', instanceId: Number(id) };
-};
+const instanceScope = (instanceId: number) => ({ level: 'instance', instanceId }) as const;
 
 /** Common objects and transformations of the whole organization. */
 @ApiTags('common resources')
@@ -95,53 +93,53 @@ export class InstanceResourcesController {
 
   @Post(':id/objects/:objectName/definitions')
   @HttpCode(200)
-  createDefinition(@CurrentTenant() tenant: Tenant, @Param('id') id: string, @Param('objectName') name: string, @Body() body: unknown) {
+  createDefinition(@CurrentTenant() tenant: Tenant, @Param('id', InstanceIdPipe) id: number, @Param('objectName') name: string, @Body() body: unknown) {
     return this.resources.createDefinition(tenant, instanceScope(id), name, body);
   }
 
   @Get(':id/objects/:objectName/definitions')
-  getDefinition(@CurrentTenant() tenant: Tenant, @Param('id') id: string, @Param('objectName') name: string) {
+  getDefinition(@CurrentTenant() tenant: Tenant, @Param('id', InstanceIdPipe) id: number, @Param('objectName') name: string) {
     return this.resources.getDefinition(tenant, instanceScope(id), name);
   }
 
   @Put(':id/objects/:objectName/definitions')
-  replaceDefinition(@CurrentTenant() tenant: Tenant, @Param('id') id: string, @Param('objectName') name: string, @Body() body: unknown) {
+  replaceDefinition(@CurrentTenant() tenant: Tenant, @Param('id', InstanceIdPipe) id: number, @Param('objectName') name: string, @Body() body: unknown) {
     return this.resources.replaceDefinition(tenant, instanceScope(id), name, body);
   }
 
   @Delete(':id/objects/:objectName/definitions')
-  deleteDefinition(@CurrentTenant() tenant: Tenant, @Param('id') id: string, @Param('objectName') name: string) {
+  deleteDefinition(@CurrentTenant() tenant: Tenant, @Param('id', InstanceIdPipe) id: number, @Param('objectName') name: string) {
     return this.resources.deleteDefinition(tenant, instanceScope(id), name);
   }
 
   @Get(':id/transformations')
-  listTransformations(@CurrentTenant() tenant: Tenant, @Param('id') id: string) {
+  listTransformations(@CurrentTenant() tenant: Tenant, @Param('id', InstanceIdPipe) id: number) {
     return this.resources.listTransformations(tenant, instanceScope(id));
   }
 
   @Delete(':id/transformations')
-  deleteTransformations(@CurrentTenant() tenant: Tenant, @Param('id') id: string) {
+  deleteTransformations(@CurrentTenant() tenant: Tenant, @Param('id', InstanceIdPipe) id: number) {
     return this.resources.deleteTransformations(tenant, instanceScope(id));
   }
 
   @Post(':id/transformations/:objectName')
   @HttpCode(200)
-  createTransformation(@CurrentTenant() tenant: Tenant, @Param('id') id: string, @Param('objectName') name: string, @Body() body: unknown) {
+  createTransformation(@CurrentTenant() tenant: Tenant, @Param('id', InstanceIdPipe) id: number, @Param('objectName') name: string, @Body() body: unknown) {
     return this.resources.createTransformation(tenant, instanceScope(id), name, body);
   }
 
   @Get(':id/transformations/:objectName')
-  getTransformation(@CurrentTenant() tenant: Tenant, @Param('id') id: string, @Param('objectName') name: string) {
+  getTransformation(@CurrentTenant() tenant: Tenant, @Param('id', InstanceIdPipe) id: number, @Param('objectName') name: string) {
     return this.resources.getTransformation(tenant, instanceScope(id), name);
   }
 
   @Put(':id/transformations/:objectName')
-  replaceTransformation(@CurrentTenant() tenant: Tenant, @Param('id') id: string, @Param('objectName') name: string, @Body() body: unknown) {
+  replaceTransformation(@CurrentTenant() tenant: Tenant, @Param('id', InstanceIdPipe) id: number, @Param('objectName') name: string, @Body() body: unknown) {
     return this.resources.replaceTransformation(tenant, instanceScope(id), name, body);
   }
 
   @Delete(':id/transformations/:objectName')
-  deleteTransformation(@CurrentTenant() tenant: Tenant, @Param('id') id: string, @Param('objectName') name: string) {
+  deleteTransformation(@CurrentTenant() tenant: Tenant, @Param('id', InstanceIdPipe) id: number, @Param('objectName') name: string) {
     return this.resources.deleteTransformations(tenant, instanceScope(id), name);
   }
 }

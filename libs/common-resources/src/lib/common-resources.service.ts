@@ -90,8 +90,7 @@ export class CommonResourcesService {
 
   /** The definition that applies to an instance: its own, else its organization's. */
   async effectiveDefinition(tenant: Tenant, instanceId: number | undefined, objectName: string): Promise<ObjectDefinition | undefined> {
-    const own = instanceId === undefined ? null : await this.store.commonResources.findDefinition(tenant, { level: 'instance', instanceId }, objectName);
-    const found = own ?? (await this.store.commonResources.findDefinition(tenant, { level: 'organization' }, objectName));
+    const found = await this.store.commonResources.findEffectiveDefinition(tenant, instanceId, objectName);
     return found ? { fields: found.fields as ObjectDefinition['fields'] } : undefined;
   }
 

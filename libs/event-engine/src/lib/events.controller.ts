@@ -1,4 +1,4 @@
-import { BadRequestError } from '@hub/element-sdk';
+import { InstanceIdPipe, pageParameter, setPageHeaders } from '@hub/http';
 import { CurrentTenant, PlatformAuthGuard } from '@hub/platform';
 import type { Tenant } from '@hub/store';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
@@ -6,19 +6,6 @@ import { ApiExcludeEndpoint, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EVENT_ENGINE_OPTIONS, type EventEngineOptions } from './event-engine.options';
 import { EventsService } from './events.service';
-
-const positive = (name: string, value: string | undefined, fallback: number, max: number): number => {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
-    throw new BadRequestError(`${name} must be an integer from 1 to ${max}, not '${value}'`);
-  }
-  return Number(value);
-};
-
-const instanceId = (id: string): number => {
-  if (!/^\d{1,9}$/.test(id) || Number(id) < 1) throw new BadRequestError(`instance id must be a positive integer, not '${id}'`);
-  return Number(id);
-};
 
 /** The delivery log of an instance's events, its replay, and the state of its poller. */
 @ApiTags('events')
@@ -32,39 +19,37 @@ export class EventsController {
   @ApiOperation({ summary: 'The instance’s event notifications, newest first, with their delivery status (created, retry, delivered, failed)' })
   async list(
     @CurrentTenant() tenant: Tenant,
-    @Param('id') id: string,
+    @Param('id', InstanceIdPipe) id: number,
     @Query('status') status: string | undefined,
     @Query('page') pageText: string | undefined,
     @Query('pageSize') pageSizeText: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const page = positive('page', pageText, 1, 1_000_000);
-    const pageSize = positive('pageSize', pageSizeText, 50, 500);
-    const { items, total } = await this.events.list(tenant, instanceId(id), { status, page, pageSize });
-    reply.header('Elements-Total-Count', String(total));
-    reply.header('Elements-Returned-Count', String(items.length));
-    if (page * pageSize < total) reply.header('Elements-Next-Page-Token', String(page + 1));
+    const page = pageParameter('page', pageText, 1, 1_000_000);
+    const pageSize = pageParameter('pageSize', pageSizeText, 50, 500);
+    const { items, total } = await this.events.list(tenant, id, { status, page, pageSize });
+    setPageHeaders(reply, { page, pageSize, total, returned: items.length });
     return items;
   }
 
   @Get(':id/events/poller')
   @ApiOperation({ summary: 'The instance’s poller: checkpoint, last run, last success, last error, next run, events found' })
-  poller(@CurrentTenant() tenant: Tenant, @Param('id') id: string) {
-    return this.events.pollerStatus(tenant, instanceId(id));
+  poller(@CurrentTenant() tenant: Tenant, @Param('id', InstanceIdPipe) id: number) {
+    return this.events.pollerStatus(tenant, id);
   }
 
   @Post(':id/events/poller/run')
   @HttpCode(200)
   @ApiOperation({ summary: 'Poll the instance now instead of at its next interval (the checkpoint and deduplication apply as always)' })
-  pollNow(@CurrentTenant() tenant: Tenant, @Param('id') id: string) {
-    return this.events.pollNow(tenant, instanceId(id));
+  pollNow(@CurrentTenant() tenant: Tenant, @Param('id', InstanceIdPipe) id: number) {
+    return this.events.pollNow(tenant, id);
   }
 
   @Post(':id/events/redeliver')
   @HttpCode(200)
   @ApiOperation({ summary: 'Queue every failed notification of the instance for delivery again' })
-  redeliverFailed(@CurrentTenant() tenant: Tenant, @Param('id') id: string) {
-    return this.events.redeliverFailed(tenant, instanceId(id));
+  redeliverFailed(@CurrentTenant() tenant: Tenant, @Param('id', InstanceIdPipe) id: number) {
+    return this.events.redeliverFailed(tenant, id);
   }
 
   @Get('events/:eventId')

@@ -11,7 +11,7 @@ import {
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DeliveryWorker } from './delivery-worker';
 import { PollScheduler } from './poll-scheduler';
-import { notificationBuilder } from './poll-runner';
+import { notificationBuilder, notificationContext } from './poll-runner';
 
 /** A notification as the delivery log shows it. */
 export function notificationView(record: NotificationRecord) {
@@ -82,22 +82,12 @@ export class EventsService {
     let stored = 0;
     if (found.instance.eventsEnabled && !found.instance.disabled && eventVendorTypeOf(configuration) === 'webhook') {
       const events = element.webhook.parse(request);
-      const context = {
-        instanceId: found.instance.id,
-        userId: found.instance.userId,
-        organizationId: found.instance.organizationId,
-        elementKey,
-        hubKey: element.metadata.hub,
-      };
+      const pending = events.map((e) => ({ key: { objectType: e.objectType, objectId: e.objectId, version: e.version }, eventType: e.eventType, date: e.date, raw: e.raw }));
       stored = await this.store.events.recordEvents(
         found.tenant,
         found.instance.id,
-        events.map((e) => ({ objectType: e.objectType, objectId: e.objectId, version: e.version })),
-        notificationBuilder(
-          context,
-          'webhook',
-          events.map((e) => ({ key: { objectType: e.objectType, objectId: e.objectId, version: e.version }, eventType: e.eventType, date: e.date, raw: e.raw })),
-        ),
+        pending.map((p) => p.key),
+        notificationBuilder(notificationContext(found.instance, element), 'webhook', pending),
       );
       if (stored > 0) this.delivery.wake();
     }

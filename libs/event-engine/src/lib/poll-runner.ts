@@ -135,6 +135,14 @@ export interface NotificationContext {
   readonly hubKey: string;
 }
 
+/** Who a notification is from: the instance and its element. */
+export function notificationContext(
+  instance: { readonly id: number; readonly userId: number; readonly organizationId: number },
+  element: ElementDefinition,
+): NotificationContext {
+  return { instanceId: instance.id, userId: instance.userId, organizationId: instance.organizationId, elementKey: element.metadata.key, hubKey: element.metadata.hub };
+}
+
 interface PendingEvent {
   readonly key: EventKeyInput;
   readonly eventType: EventType | 'NEW_OR_CHANGED';

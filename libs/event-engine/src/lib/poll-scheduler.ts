@@ -6,7 +6,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DeliveryWorker } from './delivery-worker';
 import { EVENT_ENGINE_OPTIONS, type EventEngineOptions } from './event-engine.options';
 import { InstanceLookup } from './instance-lookup';
-import { notificationBuilder, pendingFromPoll, pollResources } from './poll-runner';
+import { notificationBuilder, notificationContext, pendingFromPoll, pollResources } from './poll-runner';
 import { ClaimLoop } from './work-loop';
 
 /** event.poller.configuration as stored: a JSON object, or (the old platform's clients send it so) a JSON string of one. */
@@ -74,16 +74,9 @@ export class PollScheduler {
         renewedAt = Date.now();
       };
       const outcome = await pollResources(this.hub, { tenant: poll.tenant, instance }, element, resources, poll.checkpoint, renewLease);
-      const context = {
-        instanceId: instance.id,
-        userId: instance.userId,
-        organizationId: instance.organizationId,
-        elementKey: element.metadata.key,
-        hubKey: element.metadata.hub,
-      };
       const { committed, events } = await this.store.events.completePoll(owner, poll, {
         keys: outcome.changes.map((c) => c.key),
-        build: notificationBuilder(context, 'polling', pendingFromPoll(outcome.changes)),
+        build: notificationBuilder(notificationContext(instance, element), 'polling', pendingFromPoll(outcome.changes)),
         checkpoint: poll.claimedAt,
         nextRunAt: new Date(poll.claimedAt.getTime() + poll.intervalMs),
       });

@@ -76,7 +76,7 @@ export class HubService {
   async call(caller: HubCaller, call: HubCall): Promise<HubResponse> {
     const element = this.catalog.byId(caller.instance.elementId);
     const mapping = await this.mappings.resolve(caller.tenant, caller.instance, element, call.segments[0]);
-    return mapping ? this.callMapped(caller, call, element, mapping) : this.callVendor(caller, call);
+    return mapping ? this.callMapped(caller, call, element, mapping) : this.callVendor(caller, call, element);
   }
 
   private async callMapped(caller: HubCaller, call: HubCall, element: ElementDefinition, mapping: ObjectMapping): Promise<HubResponse> {
@@ -85,11 +85,7 @@ export class HubService {
     if (!resource) throw new NotFoundError(`'${mapping.objectName}' maps onto '${t.vendorName}', which element '${element.metadata.key}' does not have`);
     const vendorFieldOf = (vendorPath: string) => resource.queryFields.find((q) => q.recordPath === vendorPath)?.name;
     const query: Record<string, string | string[] | undefined> = { ...call.query };
-    const single = (name: string) => {
-      const value = query[name];
-      if (Array.isArray(value)) throw new BadRequestError(`query parameter '${name}' was given more than once`);
-      return value;
-    };
+    const single = (name: string) => singleParameter(query, name);
     const where = single('where');
     if (where !== undefined) query['where'] = printCeql(rewriteWhere(parseCeql(where), t, vendorFieldOf));
     const orderBy = single('orderBy');
@@ -101,7 +97,7 @@ export class HubService {
     const writes = ['POST', 'PUT', 'PATCH'].includes(call.method.toUpperCase());
     const operation = call.segments.length > 1 ? 'update' : 'create';
     const body = writes ? toWriteParameters(toVendor(call.body ?? {}, t, definition), resource.parameters[operation] ?? []) : call.body;
-    const response = await this.callVendor(caller, { ...call, segments: [t.vendorName, ...call.segments.slice(1)], query, body });
+    const response = await this.callVendor(caller, { ...call, segments: [t.vendorName, ...call.segments.slice(1)], query, body }, element);
     const shape = (record: unknown) => {
       const common = toCommon(record, t, definition) as VendorRecord;
       return fields ? project(common, fields) : common;
@@ -112,9 +108,8 @@ export class HubService {
     return { ...response, body: mapped };
   }
 
-  private async callVendor(caller: HubCaller, call: HubCall): Promise<HubResponse> {
+  private async callVendor(caller: HubCaller, call: HubCall, element: ElementDefinition): Promise<HubResponse> {
     const { instance } = caller;
-    const element = this.catalog.byId(instance.elementId);
     const configuration = resolvedConfigurationOf(instance, this.catalog.descriptors(element));
     const { resource, resourcePath, operation, id, subId } = route(element, call);
 
@@ -215,11 +210,7 @@ export class HubService {
     headers: Record<string, string>,
   ): { pageSize: number; pageIndex?: number; nextPage?: string } {
     const max = Number(configuration['pagination.max'] ?? DEFAULT_PAGE_SIZE) || DEFAULT_PAGE_SIZE;
-    const single = (name: string): string | undefined => {
-      const value = query[name];
-      if (Array.isArray(value)) throw new BadRequestError(`query parameter '${name}' was given more than once`);
-      return value;
-    };
+    const single = (name: string) => singleParameter(query, name);
     const sizeText = single('pageSize');
     let pageSize = Math.min(DEFAULT_PAGE_SIZE, max);
     if (sizeText !== undefined) {
@@ -301,13 +292,16 @@ function toWriteParameters(body: Record<string, unknown>, parameters: readonly {
   return out;
 }
 
+/** A query parameter given at most once. */
+function singleParameter(query: HubCall['query'], name: string): string | undefined {
+  const value = query[name];
+  if (Array.isArray(value)) throw new BadRequestError(`query parameter '${name}' was given more than once`);
+  return value;
+}
+
 /** `where`, `fields` and `orderBy`: parsed and checked against what the resource declares. */
 export function queryOf(query: HubCall['query'], resource: ResourceDescriptor, operation: Operation) {
-  const single = (name: string): string | undefined => {
-    const value = query[name];
-    if (Array.isArray(value)) throw new BadRequestError(`query parameter '${name}' was given more than once`);
-    return value;
-  };
+  const single = (name: string) => singleParameter(query, name);
   const where = single('where');
   const orderBy = single('orderBy');
   const fieldsText = single('fields');

@@ -52,9 +52,7 @@ export class ObjectMappings {
     const transformation = mergeTransformations(shared ? asTransformation(shared) : undefined, own ? asTransformation(own) : undefined);
     let mapping: ObjectMapping | null = null;
     if (transformation) {
-      const definition =
-        (await resources.findDefinition(tenant, { level: 'instance', instanceId: instance.id }, objectName)) ??
-        (await resources.findDefinition(tenant, { level: 'organization' }, objectName));
+      const definition = await resources.findEffectiveDefinition(tenant, instance.id, objectName);
       mapping = { objectName, transformation, ...(definition ? { definition: { fields: definition.fields as ObjectDefinition['fields'] } } : {}) };
     }
     this.cache.set(key, { mapping });

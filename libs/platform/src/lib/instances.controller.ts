@@ -1,4 +1,3 @@
-import { BadRequestError } from '@hub/element-sdk';
 import type { Tenant } from '@hub/store';
 import {
   Body,
@@ -8,28 +7,18 @@ import {
   HttpCode,
   Param,
   Patch,
-  type PipeTransform,
   Post,
   Put,
   Query,
   Res,
   UseGuards,
 } from '@nestjs/common';
+import { InstanceIdPipe, setPageHeaders } from '@hub/http';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentTenant, PlatformAuthGuard } from './auth.guard';
 import { ConfigurationEntryPatchDto, InstanceInputDto, ListInstancesQueryDto } from './instance.dto';
 import { InstancesService } from './instances.service';
-
-/** Path ids are positive integers; anything else is a 400 naming the parameter. */
-class IdPipe implements PipeTransform<string, number> {
-  transform(value: string): number {
-    if (!/^\d{1,9}$/.test(value) || Number(value) < 1) {
-      throw new BadRequestError(`instance id must be a positive integer, not '${value}'`);
-    }
-    return Number(value);
-  }
-}
 
 @ApiTags('instances')
 @ApiSecurity('User-Organization')
@@ -56,45 +45,43 @@ export class InstancesController {
     const pageSize = query.pageSize ?? 100;
     const tags = [...(query['tags[]'] ?? []), ...(query.tags ?? [])];
     const { items, total } = await this.instances.list(tenant, { tags, searchText: query.searchText, page, pageSize });
-    reply.header('Elements-Total-Count', String(total));
-    reply.header('Elements-Returned-Count', String(items.length));
-    if (page * pageSize < total) reply.header('Elements-Next-Page-Token', String(page + 1));
+    setPageHeaders(reply, { page, pageSize, total, returned: items.length });
     return items;
   }
 
   @Get(':id')
-  get(@CurrentTenant() tenant: Tenant, @Param('id', IdPipe) id: number) {
+  get(@CurrentTenant() tenant: Tenant, @Param('id', InstanceIdPipe) id: number) {
     return this.instances.get(tenant, id);
   }
 
   @Put(':id')
   @ApiOperation({ summary: 'Replace an instance: name, tags, settings; configuration merged and re-checked' })
-  replace(@CurrentTenant() tenant: Tenant, @Param('id', IdPipe) id: number, @Body() body: InstanceInputDto) {
+  replace(@CurrentTenant() tenant: Tenant, @Param('id', InstanceIdPipe) id: number, @Body() body: InstanceInputDto) {
     return this.instances.update(tenant, id, body, 'full');
   }
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change part of an instance; configuration changes apply at once' })
-  patch(@CurrentTenant() tenant: Tenant, @Param('id', IdPipe) id: number, @Body() body: InstanceInputDto) {
+  patch(@CurrentTenant() tenant: Tenant, @Param('id', InstanceIdPipe) id: number, @Body() body: InstanceInputDto) {
     return this.instances.update(tenant, id, body, 'partial');
   }
 
   @Delete(':id')
   @HttpCode(200)
-  async delete(@CurrentTenant() tenant: Tenant, @Param('id', IdPipe) id: number) {
+  async delete(@CurrentTenant() tenant: Tenant, @Param('id', InstanceIdPipe) id: number) {
     await this.instances.delete(tenant, id);
     return {};
   }
 
   @Get(':id/configuration')
-  configuration(@CurrentTenant() tenant: Tenant, @Param('id', IdPipe) id: number) {
+  configuration(@CurrentTenant() tenant: Tenant, @Param('id', InstanceIdPipe) id: number) {
     return this.instances.configuration(tenant, id);
   }
 
   @Patch(':id/configuration/:configId')
   patchConfiguration(
     @CurrentTenant() tenant: Tenant,
-    @Param('id', IdPipe) id: number,
+    @Param('id', InstanceIdPipe) id: number,
     @Param('configId') configId: string,
     @Body() body: ConfigurationEntryPatchDto,
   ) {
@@ -102,12 +89,12 @@ export class InstancesController {
   }
 
   @Put(':id/enabled')
-  enable(@CurrentTenant() tenant: Tenant, @Param('id', IdPipe) id: number) {
+  enable(@CurrentTenant() tenant: Tenant, @Param('id', InstanceIdPipe) id: number) {
     return this.instances.setEnabled(tenant, id, true);
   }
 
   @Delete(':id/enabled')
-  disable(@CurrentTenant() tenant: Tenant, @Param('id', IdPipe) id: number) {
+  disable(@CurrentTenant() tenant: Tenant, @Param('id', InstanceIdPipe) id: number) {
     return this.instances.setEnabled(tenant, id, false);
   }
 }

@@ -74,6 +74,12 @@ export class CommonResourcesRepository {
       : this.prisma.instanceObjectDefinition.findFirst({ where: { instanceId: scope.instanceId, organizationId: tenant.organizationId, objectName } });
   }
 
+  /** The definition that applies on an instance: its own, else its organization's (without an instance: the organization's). */
+  async findEffectiveDefinition(tenant: Tenant, instanceId: number | undefined, objectName: string): Promise<StoredDefinition | null> {
+    const own = instanceId === undefined ? null : await this.findDefinition(tenant, { level: 'instance', instanceId }, objectName);
+    return own ?? this.findDefinition(tenant, { level: 'organization' }, objectName);
+  }
+
   async listDefinitions(tenant: Tenant, scope: DefinitionScope): Promise<StoredDefinition[]> {
     return scope.level === 'organization'
       ? this.prisma.organizationObjectDefinition.findMany({ where: { organizationId: tenant.organizationId }, orderBy: { objectName: 'asc' } })

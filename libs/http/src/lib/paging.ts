@@ -1,0 +1,31 @@
+import { BadRequestError } from '@hub/element-sdk';
+import type { PipeTransform } from '@nestjs/common';
+
+/** Path ids of instances are positive integers; anything else is a 400 naming the parameter. */
+export class InstanceIdPipe implements PipeTransform<string, number> {
+  transform(value: string): number {
+    if (!/^\d{1,9}$/.test(value) || Number(value) < 1) {
+      throw new BadRequestError(`instance id must be a positive integer, not '${value}'`);
+    }
+    return Number(value);
+  }
+}
+
+/** A `page` or `pageSize` query parameter: an integer from 1 to `max`, `fallback` when absent. */
+export function pageParameter(name: string, value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
+    throw new BadRequestError(`${name} must be an integer from 1 to ${max}, not '${value}'`);
+  }
+  return Number(value);
+}
+
+/** The platform's paging headers on a page-numbered list. */
+export function setPageHeaders(
+  reply: { header(name: string, value: string): unknown },
+  page: { readonly page: number; readonly pageSize: number; readonly total: number; readonly returned: number },
+): void {
+  reply.header('Elements-Total-Count', String(page.total));
+  reply.header('Elements-Returned-Count', String(page.returned));
+  if (page.page * page.pageSize < page.total) reply.header('Elements-Next-Page-Token', String(page.page + 1));
+}
