@@ -8,3 +8,4 @@ export * from './lib/request-parameters';
 export * from './lib/response-shaping';
 export * from './lib/response-cache';
 export * from './lib/trace-recorder';
+export * from './lib/object-mappings';

@@ -218,6 +218,10 @@ describe.each(storesUnderTest())('hub calls on a common object on the %s store',
     const [native] = (await hub(v2, 'GET', '/messages?pageSize=1')).body as Json[];
     expect(native).toHaveProperty('sid');
     expect(native).toHaveProperty('date_created');
-    expect(native).not.toHaveProperty('id');
+    expect(native['id']).toBe(native['sid']); // twiliov2's old-platform default, which adds id and keeps the rest
+    expect((await api('DELETE', '/organizations/elements/twilio/transformations/messages')).status).toBe(200);
+    const [sms1] = (await hub(sms, 'GET', '/messages?pageSize=1')).body as Json[];
+    expect(sms1).toHaveProperty('sid');
+    expect(sms1).not.toHaveProperty('id'); // twilio has no default: vendor-native
   });
 });

@@ -3,7 +3,7 @@ import { InstanceIdPipe } from '@hub/http';
 import { type HubCaller, CurrentHubCaller, HubAuthGuard } from '@hub/hub';
 import { CurrentTenant, ElementCatalog, PlatformAuthGuard } from '@hub/platform';
 import type { DefinitionScope, Tenant, TransformationScope } from '@hub/store';
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { checkObjectName, CommonResourcesService } from './common-resources.service';
 
@@ -30,7 +30,7 @@ export class OrganizationResourcesController {
 
   @Post('objects/:objectName/definitions')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Define a common object: {"fields": [{"path": "from", "type": "string"}]} (409 if it exists)' })
+  @ApiOperation({ summary: 'Define a common object: {"fields": [{"path": "from", "type": "string"}]}; an empty body defines a shipped object (messages) as shipped (409 if it exists)' })
   createDefinition(@CurrentTenant() tenant: Tenant, @Param('objectName') name: string, @Body() body: unknown) {
     return this.resources.createDefinition(tenant, ORGANIZATION, name, body);
   }
@@ -58,7 +58,10 @@ export class OrganizationResourcesController {
 
   @Post('elements/:keyOrId/transformations/:objectName')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Map an element’s vendor resource onto a common object for every instance of the organization (409 if it exists)' })
+  @ApiOperation({
+    summary: 'Map an element’s vendor resource onto a common object for every instance of the organization (409 if it exists)',
+    description: 'An empty body adopts the element’s own mapping of a shipped common object (GET /elements/{keyOrId}/transformations), defining the object as shipped if the organization has not.',
+  })
   createTransformation(@CurrentTenant() tenant: Tenant, @Param('keyOrId') keyOrId: string, @Param('objectName') name: string, @Body() body: unknown) {
     return this.resources.createTransformation(tenant, this.elementScope(keyOrId), name, body);
   }
@@ -144,6 +147,23 @@ export class InstanceResourcesController {
   }
 }
 
+/** What an element ships about common objects (a catalog fact, the same for every organization). */
+@ApiTags('common resources')
+@ApiSecurity('User-Organization')
+@UseGuards(PlatformAuthGuard)
+@Controller('elements')
+export class ElementTransformationsController {
+  constructor(private readonly resources: CommonResourcesService) {}
+
+  @Get(':keyOrId/transformations')
+  @ApiOperation({
+    summary: 'The element’s own mappings: of shipped common objects (level shipped, adopted with an empty POST to the organization’s transformation), and its old-platform defaults (level default, applied until the organization maps the object)',
+  })
+  shipped(@Param('keyOrId') keyOrId: string) {
+    return this.resources.shippedTransformations(keyOrId);
+  }
+}
+
 /** What an instance offers, asked with its Element token: vendor resources and common objects. */
 @ApiTags('common resources')
 @UseGuards(HubAuthGuard)
@@ -155,14 +175,21 @@ export class ObjectsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'The object names this instance offers: its vendor resources and the common objects defined for it' })
-  async names(@CurrentHubCaller() caller: HubCaller) {
+  @ApiOperation({
+    summary: 'The object names this instance offers: its vendor resources and the common objects defined for it',
+    description: "With `Elements-Version: Helium`, each as {name, type}: type 'vdr' for a common object (the hub maps it), 'vendor' for a vendor resource.",
+  })
+  async names(@CurrentHubCaller() caller: HubCaller, @Headers('elements-version') version?: string) {
     const element = this.catalog.byId(caller.instance.elementId);
-    const common = [
-      ...(await this.resources.listDefinitions(caller.tenant, { level: 'instance', instanceId: caller.instance.id })),
-      ...(await this.resources.listDefinitions(caller.tenant, { level: 'organization' })),
-    ].map((d) => d.objectName);
-    return [...new Set([...element.resources.map((r) => r.name), ...common])];
+    const common = new Set(
+      [
+        ...(await this.resources.listDefinitions(caller.tenant, { level: 'instance', instanceId: caller.instance.id })),
+        ...(await this.resources.listDefinitions(caller.tenant, { level: 'organization' })),
+      ].map((d) => d.objectName),
+    );
+    const names = [...new Set([...element.resources.map((r) => r.name), ...common])];
+    if (version?.trim().toLowerCase() !== 'helium') return names;
+    return names.map((name) => ({ name, type: common.has(name) ? 'vdr' : 'vendor' }));
   }
 
   @Get(':objectName/definitions')

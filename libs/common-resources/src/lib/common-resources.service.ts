@@ -1,4 +1,4 @@
-import { BadRequestError, ConflictError, type ElementDefinition, NotFoundError } from '@hub/element-sdk';
+import { BadRequestError, ConflictError, type ElementDefinition, NotFoundError, SHIPPED_OBJECTS, vendorFieldNames } from '@hub/element-sdk';
 import { CommonResourceChanges, ElementCatalog, HUB_STORE } from '@hub/platform';
 import {
   AlreadyExistsError,
@@ -10,7 +10,7 @@ import {
   type Tenant,
   type TransformationScope,
 } from '@hub/store';
-import { type ObjectDefinition, validateDefinition, validateTransformation } from '@hub/transformations';
+import { type ObjectDefinition, type Transformation, validateDefinition, validateTransformation } from '@hub/transformations';
 import { Inject, Injectable } from '@nestjs/common';
 
 const OBJECT_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
@@ -55,8 +55,9 @@ export class CommonResourcesService {
 
   // ---- definitions -------------------------------------------------------------------------------
 
+  /** An empty body (or `{}`) for a shipped common object (`messages`) stores the shipped fields. */
   async createDefinition(tenant: Tenant, scope: DefinitionScope, objectName: string, body: unknown) {
-    const definition = validateDefinition(body, checkObjectName(objectName));
+    const definition = validateDefinition(shippedIfEmpty(body, checkObjectName(objectName)), objectName);
     return definitionView(await this.guard(objectName, async () => this.written(await this.store.commonResources.createDefinition(tenant, scope, objectName, definition.fields))));
   }
 
@@ -73,7 +74,7 @@ export class CommonResourcesService {
   }
 
   async replaceDefinition(tenant: Tenant, scope: DefinitionScope, objectName: string, body: unknown) {
-    const definition = validateDefinition(body, checkObjectName(objectName));
+    const definition = validateDefinition(shippedIfEmpty(body, checkObjectName(objectName)), objectName);
     await this.checkScope(tenant, scope);
     const replaced = this.written(await this.store.commonResources.replaceDefinition(tenant, scope, objectName, definition.fields));
     if (!replaced) throw new NotFoundError(`No definition of '${objectName}' ${describeScope(scope)}: create it with POST`);
@@ -96,9 +97,14 @@ export class CommonResourcesService {
 
   // ---- transformations ---------------------------------------------------------------------------
 
+  /**
+   * An empty body (or `{}`) stores the element's own mapping of a shipped common object (the
+   * organization opts in to `messages` on this element), defining the object first at the
+   * organization level if it is not defined yet.
+   */
   async createTransformation(tenant: Tenant, scope: TransformationScope, objectName: string, body: unknown) {
     const element = await this.elementOf(tenant, scope);
-    const transformation = await this.validate(tenant, scope, element, objectName, body);
+    const transformation = await this.validate(tenant, scope, element, objectName, await this.bodyOrShipped(tenant, scope, element, objectName, body));
     const stored = await this.guard(objectName, async () => this.written(await this.store.commonResources.createTransformation(tenant, scope, objectName, toBody(transformation))));
     return transformationView(stored, scope.level, element.metadata.key);
   }
@@ -117,7 +123,7 @@ export class CommonResourcesService {
 
   async replaceTransformation(tenant: Tenant, scope: TransformationScope, objectName: string, body: unknown) {
     const element = await this.elementOf(tenant, scope);
-    const transformation = await this.validate(tenant, scope, element, objectName, body);
+    const transformation = await this.validate(tenant, scope, element, objectName, await this.bodyOrShipped(tenant, scope, element, objectName, body));
     const replaced = this.written(await this.store.commonResources.replaceTransformation(tenant, scope, objectName, toBody(transformation)));
     if (!replaced) throw new NotFoundError(`No transformation of '${objectName}' ${describeScope(scope, element)}: create it with POST`);
     return transformationView(replaced, scope.level, element.metadata.key);
@@ -130,7 +136,33 @@ export class CommonResourcesService {
     return objectName === undefined ? { deleted: count } : {};
   }
 
+  /** What the element ships about common objects: its mappings of them, and its old-platform defaults. */
+  shippedTransformations(keyOrId: string) {
+    const element = this.catalog.find(keyOrId);
+    const view = (level: string) => ([objectName, t]: [string, Transformation]) => ({ objectName, level, element: { key: element.metadata.key }, ...t });
+    return [...Object.entries(element.transformations.common).map(view('shipped')), ...Object.entries(element.transformations.defaults).map(view('default'))];
+  }
+
   // ---- helpers -----------------------------------------------------------------------------------
+
+  private async bodyOrShipped(tenant: Tenant, scope: TransformationScope, element: ElementDefinition, objectName: string, body: unknown): Promise<unknown> {
+    if (!isEmptyBody(body)) return body;
+    const shipped = element.transformations.common[checkObjectName(objectName)];
+    if (!shipped) {
+      const offered = Object.keys(element.transformations.common);
+      throw new BadRequestError(
+        `element '${element.metadata.key}' ships no mapping of '${objectName}'${offered.length ? ` (it ships: ${offered.join(', ')})` : ''}: send {"vendorName": …, "fields": [{"path", "vendorPath"}, …]}`,
+      );
+    }
+    if (!(await this.effectiveDefinition(tenant, scope.level === 'instance' ? scope.instanceId : undefined, objectName))) {
+      try {
+        this.written(await this.store.commonResources.createDefinition(tenant, ORGANIZATION, objectName, plainFields(SHIPPED_OBJECTS[objectName])));
+      } catch (error) {
+        if (!(error instanceof AlreadyExistsError)) throw error; // defined meanwhile: use that one
+      }
+    }
+    return JSON.parse(JSON.stringify(shipped)) as unknown;
+  }
 
   private async validate(tenant: Tenant, scope: TransformationScope, element: ElementDefinition, objectName: string, body: unknown) {
     checkObjectName(objectName);
@@ -145,8 +177,7 @@ export class CommonResourcesService {
         `vendorName '${vendorName}' is not a resource of element '${element.metadata.key}' (resources: ${element.resources.map((r) => r.name).join(', ')})`,
       );
     }
-    const declared = resource?.fields ?? [];
-    const vendorFields = declared.length > 0 ? new Set(declared.map((f) => f.path.split('.')[0].replace(/\[\*\]$/, ''))) : undefined;
+    const vendorFields = resource ? vendorFieldNames(resource) : undefined;
     return validateTransformation(body, objectName, { definition, ...(vendorFields ? { vendorFields } : {}) });
   }
 
@@ -179,6 +210,23 @@ export class CommonResourcesService {
     }
   }
 }
+
+/**
+ * A definition body as sent, or the shipped object's fields when the body is empty and the object
+ * is one the hub ships; an empty body for any other object is refused by validateDefinition.
+ */
+function shippedIfEmpty(body: unknown, objectName: string): unknown {
+  const shipped = SHIPPED_OBJECTS[objectName];
+  return shipped && isEmptyBody(body) ? { fields: plainFields(shipped) } : body;
+}
+
+const ORGANIZATION = { level: 'organization' } as const;
+
+const isEmptyBody = (body: unknown) =>
+  body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0);
+
+/** A shipped definition's fields as a stored definition holds them (descriptions stay in the code). */
+const plainFields = (definition: ObjectDefinition) => definition.fields.map(({ path, type }) => ({ path, type }));
 
 function toBody(t: ReturnType<typeof validateTransformation>) {
   return { vendorName: t.vendorName, fields: t.fields, configuration: t.configuration ?? [] };

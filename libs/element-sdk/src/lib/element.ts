@@ -1,3 +1,4 @@
+import { type ElementTransformations, SHIPPED_OBJECTS, elementTransformationProblems } from './common-objects';
 import type { CommonConfigurationDefaults, ConfigurationDescriptor, ResolvedConfiguration } from './descriptors';
 import { HubError, MethodNotAllowedError, NotFoundError } from './errors';
 import type { WebhookEventSource } from './events';
@@ -61,6 +62,8 @@ export interface ElementDefinition {
   connect(configuration: ResolvedConfiguration, options: ConnectionOptions): ElementConnection;
   /** Present when metadata.events.methods includes `webhook`: how the vendor's webhooks are read. */
   readonly webhook?: WebhookEventSource;
+  /** How the element's resources map onto common objects (checked against its resources when defined). */
+  readonly transformations: Required<ElementTransformations>;
 }
 
 /** How an adapter writes an element: typed over its own connection (its vendor SDK client). */
@@ -76,6 +79,8 @@ export interface ElementSpec<C> {
   toHubError(error: unknown): Error;
   /** Required when metadata.events.methods includes `webhook`. */
   readonly webhook?: WebhookEventSource;
+  /** Its mappings onto the hub's common objects (`messages`), and any old-platform default mappings. */
+  readonly transformations?: ElementTransformations;
 }
 
 /** Turns an adapter's typed spec into the element the hub runs. */
@@ -84,7 +89,16 @@ export function defineElement<C>(spec: ElementSpec<C>): ElementDefinition {
     throw new TypeError(`element '${spec.metadata.key}' offers webhook events but defines no webhook source`);
   }
   const resources = spec.resources.map(describeResource);
+  const transformations = { common: spec.transformations?.common ?? {}, defaults: spec.transformations?.defaults ?? {} };
+  const problems = [
+    ...Object.entries(transformations.common).flatMap(([name, t]) =>
+      SHIPPED_OBJECTS[name] ? elementTransformationProblems(resources, name, t, SHIPPED_OBJECTS[name]) : [`'${name}' is not a shipped common object`],
+    ),
+    ...Object.entries(transformations.defaults).flatMap(([name, t]) => elementTransformationProblems(resources, name, t)),
+  ];
+  if (problems.length > 0) throw new TypeError(`element '${spec.metadata.key}': ${problems.join('; ')}`);
   return {
+    transformations,
     metadata: spec.metadata,
     configuration: spec.configuration,
     commonConfiguration: spec.commonConfiguration,

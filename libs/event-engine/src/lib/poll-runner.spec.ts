@@ -1,4 +1,5 @@
-import type { ElementDefinition } from '@hub/element-sdk';
+import type { ElementDefinition, Transformation } from '@hub/element-sdk';
+import { toCommon } from '@hub/transformations';
 import type { HubCall, HubCaller, HubResponse, HubService } from '@hub/hub';
 import type { PollerResourceConfiguration } from '@hub/instance-config';
 import { notificationBuilder, parseVendorDate, pendingFromPoll, pollResources } from './poll-runner';
@@ -8,9 +9,10 @@ const caller = {} as HubCaller;
 const noRenew = async () => undefined;
 
 /** A hub that answers list calls from pages of records, naming the next page like the real pipeline. */
-function fakeHub(pages: Record<string, unknown>[][]) {
+function fakeHub(pages: Record<string, unknown>[][], transformation?: Transformation) {
   const calls: HubCall[] = [];
   const hub = {
+    mappingOf: async (_caller: HubCaller, objectName: string) => (transformation ? { objectName, transformation } : undefined),
     call: async (_caller: HubCaller, call: HubCall): Promise<HubResponse> => {
       calls.push(JSON.parse(JSON.stringify(call)) as HubCall);
       const index = call.query['nextPage'] === undefined ? 0 : Number(String(call.query['nextPage']).slice(1));
@@ -27,6 +29,17 @@ const TWILIO_DATES: PollerResourceConfiguration = {
   createdCheckTolerance: 60,
   pageSize: 2,
   pollDelay: 30,
+};
+
+/** Twilio's messages as a common object (as twilio-common ships it, cut to what a poll reads). */
+const MESSAGES: Transformation = {
+  vendorName: 'messages',
+  fields: [
+    { path: 'id', vendorPath: 'sid', type: 'string' },
+    { path: 'status', vendorPath: 'status', type: 'string', values: { accepted: 'queued' } },
+    { path: 'createdDate', vendorPath: 'date_created', type: 'date' },
+    { path: 'updatedDate', vendorPath: 'date_updated', type: 'date' },
+  ],
 };
 
 const since = new Date('2026-12-01T10:00:00Z');
@@ -55,6 +68,21 @@ describe('pollResources', () => {
       ['SM1', 'CREATED', 'updated:2026-12-01T10:00:20.000Z'],
       ['SM2', 'UPDATED', 'updated:2026-12-01T09:59:45.000Z'],
     ]);
+  });
+
+  it('reads a transformed object’s records by the common fields its vendor-field configuration maps to', async () => {
+    const vendor = [
+      { sid: 'SM1', date_created: rfc('2026-12-01T10:00:10Z'), date_updated: rfc('2026-12-01T10:00:20Z'), status: 'accepted' },
+      { sid: 'SM2', date_created: rfc('2026-11-30T08:00:00Z'), date_updated: rfc('2026-12-01T09:00:00Z') },
+    ];
+    const { hub } = fakeHub([vendor.map((r) => toCommon(r, MESSAGES))], MESSAGES);
+    const outcome = await pollResources(hub, caller, element, { messages: TWILIO_DATES }, since, noRenew);
+    expect(outcome.withoutId).toBe(0);
+    expect(outcome.changes.map((c) => [c.key.objectType, c.key.objectId, c.eventType, c.key.version])).toEqual([
+      ['messages', 'SM1', 'CREATED', 'updated:2026-12-01T10:00:20.000Z'],
+    ]);
+    expect(outcome.changes[0].record).toMatchObject({ id: 'SM1', status: 'queued', createdDate: '2026-12-01T10:00:10.000Z' });
+    expect(outcome.changes[0].record).not.toHaveProperty('sid');
   });
 
   it('without dates, versions records by their content and leaves CREATED/UPDATED to what was seen before', async () => {

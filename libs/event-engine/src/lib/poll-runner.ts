@@ -1,4 +1,4 @@
-import { BadRequestError, type ElementDefinition } from '@hub/element-sdk';
+import { BadRequestError, type ElementDefinition, type Transformation } from '@hub/element-sdk';
 import { batchEvents, EVENTS_PER_NOTIFICATION, type EventType, notificationBody } from '@hub/events';
 import type { HubCaller, HubService } from '@hub/hub';
 import { expandUrlMacros, type PollerResourceConfiguration } from '@hub/instance-config';
@@ -73,6 +73,10 @@ export async function pollResources(
       throw new BadRequestError(`event.poller.configuration.${objectType}.url must start with ${prefix} (got '${resource.url}')`);
     }
     const segments = url.pathname.slice(prefix.length).split('/').filter(Boolean).map(decodeURIComponent);
+    // A transformed object's records come back in the common shape: a configuration written for
+    // the vendor's records (idField sid, date_updated) reads the common fields they map to.
+    const mapping = segments.length === 1 ? await hub.mappingOf(caller, segments[0]) : undefined;
+    const fields = mapping ? inCommonFields(resource, mapping.transformation) : resource;
     const query: Record<string, string> = Object.fromEntries(url.searchParams);
     if (resource.pageSize && query['pageSize'] === undefined) query['pageSize'] = String(resource.pageSize);
     for (let page = 1; ; page++) {
@@ -82,12 +86,12 @@ export async function pollResources(
       const body = Array.isArray(response.body) ? (response.body as Record<string, unknown>[]) : [];
       records += body.length;
       for (const record of body) {
-        const id = valueAt(record, resource.idField);
+        const id = valueAt(record, fields.idField);
         if (id === undefined || id === null || id === '') {
           withoutId++;
           continue;
         }
-        const change = changeOf(objectType, resource, record, from);
+        const change = changeOf(objectType, fields, record, from);
         if (change) changes.push(change);
       }
       const next = response.headers['elements-next-page-token'];
@@ -97,6 +101,26 @@ export async function pollResources(
     }
   }
   return { changes, pages, records, withoutId };
+}
+
+/** The poller configuration's record fields as the common fields they map to (those it already names stay). */
+export function inCommonFields(resource: PollerResourceConfiguration, t: Transformation): PollerResourceConfiguration {
+  const paths = new Set(t.fields.map((f) => f.path));
+  const common = (name: string | undefined) => (name === undefined || paths.has(name) ? name : (t.fields.find((f) => f.vendorPath === name)?.path ?? name));
+  const dates = resource.datesConfiguration;
+  return {
+    ...resource,
+    idField: common(resource.idField) ?? resource.idField,
+    ...(dates
+      ? {
+          datesConfiguration: {
+            ...dates,
+            ...(dates.updatedDateField ? { updatedDateField: common(dates.updatedDateField) } : {}),
+            ...(dates.createdDateField ? { createdDateField: common(dates.createdDateField) } : {}),
+          },
+        }
+      : {}),
+  };
 }
 
 function changeOf(

@@ -79,24 +79,32 @@ export class HubService {
     return mapping ? this.callMapped(caller, call, element, mapping) : this.callVendor(caller, call, element);
   }
 
+  /** The mapping a hub call on this object would go through on the caller's instance, if any. */
+  async mappingOf(caller: HubCaller, objectName: string): Promise<ObjectMapping | undefined> {
+    return this.mappings.resolve(caller.tenant, caller.instance, this.catalog.byId(caller.instance.elementId), objectName);
+  }
+
   private async callMapped(caller: HubCaller, call: HubCall, element: ElementDefinition, mapping: ObjectMapping): Promise<HubResponse> {
     const { transformation: t, definition } = mapping;
     const resource = element.resources.find((r) => r.name === t.vendorName);
     if (!resource) throw new NotFoundError(`'${mapping.objectName}' maps onto '${t.vendorName}', which element '${element.metadata.key}' does not have`);
     const vendorFieldOf = (vendorPath: string) => resource.queryFields.find((q) => q.recordPath === vendorPath)?.name;
+    const vendorQueryFields = new Set(resource.queryFields.map((q) => q.name));
     const query: Record<string, string | string[] | undefined> = { ...call.query };
     const single = (name: string) => singleParameter(query, name);
     const where = single('where');
-    if (where !== undefined) query['where'] = printCeql(rewriteWhere(parseCeql(where), t, vendorFieldOf));
+    if (where !== undefined) query['where'] = printCeql(rewriteWhere(parseCeql(where), t, vendorFieldOf, vendorQueryFields));
     const orderBy = single('orderBy');
-    if (orderBy !== undefined) query['orderBy'] = rewriteOrderBy(orderBy, t, vendorFieldOf);
+    if (orderBy !== undefined) query['orderBy'] = rewriteOrderBy(orderBy, t, vendorFieldOf, vendorQueryFields);
     const fieldsText = single('fields');
     delete query['fields']; // a projection of the common shape, applied after mapping
     const fields = fieldsText?.split(',').map((f) => f.trim()).filter(Boolean);
     if (fields) checkFieldPaths(fields);
     const writes = ['POST', 'PUT', 'PATCH'].includes(call.method.toUpperCase());
     const operation = call.segments.length > 1 ? 'update' : 'create';
-    const body = writes ? toWriteParameters(toVendor(call.body ?? {}, t, definition), resource.parameters[operation] ?? []) : call.body;
+    // A body that is not a JSON object goes on as it is, for the resource to refuse in its own words.
+    const mapsBody = writes && call.body !== null && typeof call.body === 'object' && !Array.isArray(call.body);
+    const body = mapsBody ? toWriteParameters(toVendor(call.body, t, definition), resource.parameters[operation] ?? []) : call.body;
     const response = await this.callVendor(caller, { ...call, segments: [t.vendorName, ...call.segments.slice(1)], query, body }, element);
     const shape = (record: unknown) => {
       const common = toCommon(record, t, definition) as VendorRecord;

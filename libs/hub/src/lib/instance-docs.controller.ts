@@ -1,9 +1,12 @@
-import { BadRequestError, NotFoundError } from '@hub/element-sdk';
+import { NotFoundError } from '@hub/element-sdk';
+import { InstanceIdPipe } from '@hub/http';
 import { CurrentTenant, ElementCatalog, HUB_STORE, PlatformAuthGuard } from '@hub/platform';
 import type { HubStore, Tenant } from '@hub/store';
+import { addsToDocumentation } from '@hub/transformations';
 import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { instanceOpenApi } from './instance-openapi';
+import { type ObjectMapping, ObjectMappings } from './object-mappings';
 
 @ApiTags('instances')
 @ApiSecurity('User-Organization')
@@ -13,14 +16,28 @@ export class InstanceDocsController {
   constructor(
     @Inject(HUB_STORE) private readonly store: HubStore,
     private readonly catalog: ElementCatalog,
+    private readonly mappings: ObjectMappings,
   ) {}
 
   @Get(':id/docs')
-  @ApiOperation({ summary: "OpenAPI description of the instance's hub resources" })
-  async docs(@CurrentTenant() tenant: Tenant, @Param('id') id: string) {
-    if (!/^\d{1,9}$/.test(id) || Number(id) < 1) throw new BadRequestError(`instance id must be a positive integer, not '${id}'`);
-    const instance = await this.store.instances.findById(tenant, Number(id));
+  @ApiOperation({
+    summary: "OpenAPI description of the instance's hub resources",
+    description: 'A transformed object whose transformation has addToDocumentation is described with its common fields.',
+  })
+  async docs(@CurrentTenant() tenant: Tenant, @Param('id', InstanceIdPipe) id: number) {
+    const instance = await this.store.instances.findById(tenant, id);
     if (!instance) throw new NotFoundError(`No instance with id ${id}`);
-    return instanceOpenApi(this.catalog.byId(instance.elementId), instance);
+    const element = this.catalog.byId(instance.elementId);
+    const [shared, own] = await Promise.all([
+      this.store.commonResources.listTransformations(tenant, { level: 'organization', elementId: element.metadata.id }),
+      this.store.commonResources.listTransformations(tenant, { level: 'instance', instanceId: instance.id }),
+    ]);
+    const names = new Set([...element.resources.map((r) => r.name), ...shared.map((t) => t.objectName), ...own.map((t) => t.objectName)]);
+    const documented: ObjectMapping[] = [];
+    for (const name of names) {
+      const mapping = await this.mappings.resolve(tenant, instance, element, name);
+      if (mapping && addsToDocumentation(mapping.transformation)) documented.push(mapping);
+    }
+    return instanceOpenApi(element, instance, documented);
   }
 }

@@ -1,4 +1,14 @@
-import type { ElementDefinition, FieldSpec, Operation, ParameterSpec, ResourceDescriptor } from '@hub/element-sdk';
+import {
+  type ElementDefinition,
+  type FieldSpec,
+  type FieldType,
+  type ObjectDefinition,
+  type Operation,
+  type ParameterSpec,
+  type ResourceDescriptor,
+  type Transformation,
+  rootField,
+} from '@hub/element-sdk';
 
 type Json = Record<string, unknown>;
 
@@ -46,6 +56,71 @@ function bodySchema(params: readonly ParameterSpec[] | undefined): Json {
   };
 }
 
+/** A transformed object documented with its common fields (its transformation has addToDocumentation). */
+export interface DocumentedObject {
+  readonly objectName: string;
+  readonly transformation: Transformation;
+  readonly definition?: ObjectDefinition;
+}
+
+const COMMON_TYPES: Record<FieldType, Json> = { ...FIELD_TYPES, date: { type: 'string', format: 'date-time' } };
+
+interface SchemaField {
+  readonly path: string;
+  readonly type?: FieldType;
+  readonly description?: string;
+  readonly required?: boolean;
+}
+
+/** A JSON schema of records whose fields are given by paths (`from`, `a.b`, `media[*].url`). */
+function pathsSchema(fields: readonly SchemaField[], additionalProperties?: boolean): Json {
+  const root: Json = { type: 'object', properties: {}, ...(additionalProperties === false ? { additionalProperties: false } : {}) };
+  for (const f of fields) {
+    let node = root;
+    const parts = f.path.split('.');
+    parts.forEach((part, i) => {
+      const each = part.endsWith('[*]');
+      const name = each ? part.slice(0, -3) : part;
+      const properties = (node['properties'] ??= {}) as Record<string, Json>;
+      const last = i === parts.length - 1;
+      const leaf: Json = { ...(f.type ? COMMON_TYPES[f.type] : {}), ...(f.description ? { description: f.description } : {}) };
+      if (last && f.required && !each) node['required'] = [...((node['required'] as string[]) ?? []), name];
+      if (each) {
+        const array = (properties[name] ??= { type: 'array', items: last ? leaf : { type: 'object', properties: {} } }) as Json;
+        node = array['items'] as Json;
+      } else if (last) {
+        properties[name] = leaf;
+      } else {
+        node = properties[name] ??= { type: 'object', properties: {} };
+      }
+    });
+  }
+  return root;
+}
+
+const normalized = (name: string) => name.replace(/_/g, '').toLowerCase();
+
+/** The common object's record and write bodies: its mapped fields, those that land on a write parameter being writable. */
+function commonSchemas(resource: ResourceDescriptor, o: DocumentedObject) {
+  const defined = new Map((o.definition?.fields ?? []).map((f) => [f.path, f]));
+  const field = (f: Transformation['fields'][number]): SchemaField => ({
+    path: f.path,
+    type: f.type ?? defined.get(f.path)?.type,
+    description: [defined.get(f.path)?.description, f.values ? `(${[...new Set(Object.values(f.values))].join(', ')}, or the vendor's value)` : undefined]
+      .filter(Boolean)
+      .join(' ') || undefined,
+  });
+  const body = (params: readonly ParameterSpec[] | undefined) => {
+    const byName = new Map((params ?? []).map((p) => [normalized(p.name), p]));
+    const writable = o.transformation.fields.flatMap((f) => {
+      const p = byName.get(normalized(rootField(f.vendorPath)));
+      return p ? [{ ...field(f), description: p.description, required: !!p.required }] : [];
+    });
+    return pathsSchema(writable, false);
+  };
+  return { record: pathsSchema(o.transformation.fields.map(field)), create: body(resource.parameters.create), update: body(resource.parameters.update) };
+}
+
 const PAGING_PARAMETERS: Json[] = [
   { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1 }, description: 'Records per page (capped at the element’s pagination.max)' },
   { name: 'page', in: 'query', schema: { type: 'integer' }, description: 'Page number, from pagination.page.startindex' },
@@ -58,14 +133,14 @@ const ERROR_RESPONSE = { $ref: '#/components/responses/Error' };
  * The OpenAPI description of one instance's hub resources, generated from the adapter's
  * declarations: a new element is documented without writing any documentation code.
  */
-export function instanceOpenApi(element: ElementDefinition, instance: { id: number; name: string }): Json {
+export function instanceOpenApi(element: ElementDefinition, instance: { id: number; name: string }, documented: readonly DocumentedObject[] = []): Json {
   const hub = element.metadata.hub;
   const paths: Record<string, Json> = {};
   const schemas: Record<string, Json> = {};
 
-  const addResource = (resource: ResourceDescriptor, prefix: string, parentIdParam?: Json) => {
+  const addResource = (resource: ResourceDescriptor, prefix: string, parentIdParam?: Json, common?: ReturnType<typeof commonSchemas>) => {
     const schemaName = `${prefix.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '')}`;
-    schemas[schemaName] = recordSchema(resource);
+    schemas[schemaName] = common?.record ?? recordSchema(resource);
     const ref = { $ref: `#/components/schemas/${schemaName}` };
     const pathParams = parentIdParam ? [parentIdParam] : [];
     const op = (operation: Operation, summary: string, extra: Json): Json | undefined =>
@@ -94,14 +169,14 @@ export function instanceOpenApi(element: ElementDefinition, instance: { id: numb
     const getOp = op('get', single ? resource.description : `Fetch one of ${resource.name}`, { parameters: [...pathParams, ...queryParams('get')] });
     const create = op('create', `Create in ${resource.name}`, {
       parameters: pathParams,
-      requestBody: { required: true, content: { 'application/json': { schema: bodySchema(resource.parameters.create) } } },
+      requestBody: { required: true, content: { 'application/json': { schema: common?.create ?? bodySchema(resource.parameters.create) } } },
     });
     if (create) {
       create['responses'] = { ...ok(ref), ...(create['responses'] as Json) };
       collection['post'] = create;
     }
     const update = op('update', `Update one of ${resource.name}`, {
-      requestBody: { required: true, content: { 'application/json': { schema: bodySchema(resource.parameters.update) } } },
+      requestBody: { required: true, content: { 'application/json': { schema: common?.update ?? bodySchema(resource.parameters.update) } } },
     });
     const remove = op('delete', `Delete one of ${resource.name}`, {});
     if (single) {
@@ -125,7 +200,23 @@ export function instanceOpenApi(element: ElementDefinition, instance: { id: numb
     }
   };
 
-  for (const resource of element.resources) addResource(resource, `/hubs/${hub}/${resource.name}`);
+  const byName = new Map(documented.map((o) => [o.objectName, o]));
+  for (const resource of element.resources) {
+    const o = byName.get(resource.name);
+    if (!o) addResource(resource, `/hubs/${hub}/${resource.name}`);
+  }
+  // Transformed objects: the vendor resource's operations, with the common object's fields.
+  for (const o of documented) {
+    const vendor = element.resources.find((r) => r.name === o.transformation.vendorName);
+    if (!vendor) continue;
+    const resource: ResourceDescriptor = {
+      ...vendor,
+      name: o.objectName,
+      description: `${o.objectName}: a common object, mapped from ${element.metadata.key}'s ${vendor.name}`,
+      subresources: o.objectName === vendor.name ? vendor.subresources : [],
+    };
+    addResource(resource, `/hubs/${hub}/${o.objectName}`, undefined, commonSchemas(vendor, o));
+  }
 
   return {
     openapi: '3.0.3',

@@ -16,10 +16,10 @@ export interface ObjectMapping {
 export const MAPPING_TTL_MS = 2_000;
 
 /**
- * The transformation that applies to an object on an instance: the instance's over the
- * organization's for the instance's element, field by field, with the object's definition (the
- * instance's, else the organization's). Resolved once per MAPPING_TTL_MS; a change made through
- * this process applies at once.
+ * The transformation that applies to an object on an instance: the organization's for the
+ * instance's element (else the element's old-platform default, if it has one), with the instance's
+ * over it field by field, and the object's definition (the instance's, else the organization's).
+ * Resolved once per MAPPING_TTL_MS; a change made through this process applies at once.
  */
 @Injectable()
 export class ObjectMappings {
@@ -40,19 +40,23 @@ export class ObjectMappings {
       names = await this.store.commonResources.transformedObjects(tenant);
       this.transformed.set(orgKey, names);
     }
-    if (!names.has(`e${element.metadata.id}:${objectName}`) && !names.has(`i${instance.id}:${objectName}`)) return undefined;
+    const elementDefault = element.transformations.defaults[objectName];
+    const hasOwn = names.has(`e${element.metadata.id}:${objectName}`) || names.has(`i${instance.id}:${objectName}`);
+    if (!hasOwn && !elementDefault) return undefined;
     const key = `${this.changes.generation}:${instance.id}:${objectName}`;
     const cached = this.cache.get(key);
     if (cached) return cached.mapping ?? undefined;
     const resources = this.store.commonResources;
-    const [own, shared] = await Promise.all([
-      resources.findTransformation(tenant, { level: 'instance', instanceId: instance.id }, objectName),
-      resources.findTransformation(tenant, { level: 'organization', elementId: element.metadata.id }, objectName),
-    ]);
-    const transformation = mergeTransformations(shared ? asTransformation(shared) : undefined, own ? asTransformation(own) : undefined);
+    const [own, shared] = hasOwn
+      ? await Promise.all([
+          resources.findTransformation(tenant, { level: 'instance', instanceId: instance.id }, objectName),
+          resources.findTransformation(tenant, { level: 'organization', elementId: element.metadata.id }, objectName),
+        ])
+      : [null, null];
+    const transformation = mergeTransformations(shared ? asTransformation(shared) : elementDefault, own ? asTransformation(own) : undefined);
     let mapping: ObjectMapping | null = null;
     if (transformation) {
-      const definition = await resources.findEffectiveDefinition(tenant, instance.id, objectName);
+      const definition = hasOwn ? await resources.findEffectiveDefinition(tenant, instance.id, objectName) : null;
       mapping = { objectName, transformation, ...(definition ? { definition: { fields: definition.fields as ObjectDefinition['fields'] } } : {}) };
     }
     this.cache.set(key, { mapping });

@@ -9,6 +9,7 @@ import {
   toCommonValue,
   toVendor,
   type Transformation,
+  vendorValuesOf,
   validateDefinition,
   validateTransformation,
 } from './transformation';
@@ -164,6 +165,67 @@ describe('merging and queries', () => {
     expect(() => rewriteWhere({ kind: 'isNull', field: 'body', negated: false }, MESSAGES, (p) => QUERYABLE[p])).toThrow("'body' cannot be queried");
     expect(rewriteOrderBy('createdDate desc', MESSAGES, (p) => QUERYABLE[p])).toBe('DateCreated desc');
     expect(() => rewriteOrderBy('body', MESSAGES, (p) => QUERYABLE[p])).toThrow('orderBy');
+  });
+});
+
+describe('value maps', () => {
+  const STATUS: Transformation = {
+    vendorName: 'messages',
+    fields: [
+      { path: 'id', vendorPath: 'sid', type: 'string' },
+      { path: 'status', vendorPath: 'status', type: 'string', values: { accepted: 'queued', scheduled: 'queued', read: 'delivered' } },
+      { path: 'direction', vendorPath: 'direction', values: { 'outbound-api': 'outbound', 'outbound-reply': 'outbound' } },
+    ],
+  };
+  const queryable = (p: string) => ({ status: 'Status', direction: 'Direction' })[p];
+
+  it('translates listed vendor values and keeps the others', () => {
+    expect(toCommon({ sid: 'SM1', status: 'accepted', direction: 'outbound-api' }, STATUS)).toEqual({ id: 'SM1', status: 'queued', direction: 'outbound' });
+    expect(toCommon({ sid: 'SM2', status: 'failed', direction: 'inbound' }, STATUS)).toEqual({ id: 'SM2', status: 'failed', direction: 'inbound' });
+    expect(toCommon({ sid: 'SM3', status: { odd: true } }, STATUS)).toEqual({ id: 'SM3', status: { odd: true } });
+  });
+
+  it('writes the vendor value of the same spelling, else the only one listed for it', () => {
+    expect(vendorValuesOf('queued', STATUS.fields[1].values)).toEqual(['queued', 'accepted', 'scheduled']);
+    expect(vendorValuesOf('outbound', STATUS.fields[2].values)).toEqual(['outbound', 'outbound-api', 'outbound-reply']);
+    expect(toVendor({ status: 'canceled', direction: 'inbound' }, STATUS)).toEqual({ status: 'canceled', direction: 'inbound' });
+    const single: Transformation = { vendorName: 'x', fields: [{ path: 'on', vendorPath: 'state', values: { ON: true, OFF: false } }] };
+    expect(toVendor({ on: false }, single)).toEqual({ state: 'OFF' });
+  });
+
+  it('rewrites filters on translated fields to every vendor value behind the common one', () => {
+    expect(rewriteWhere({ kind: 'comparison', field: 'status', operator: '=', value: 'queued' }, STATUS, queryable)).toEqual({
+      kind: 'in',
+      field: 'Status',
+      values: ['queued', 'accepted', 'scheduled'],
+    });
+    expect(rewriteWhere({ kind: 'comparison', field: 'status', operator: '!=', value: 'delivered' }, STATUS, queryable)).toEqual({
+      kind: 'and',
+      operands: [
+        { kind: 'comparison', field: 'Status', operator: '!=', value: 'delivered' },
+        { kind: 'comparison', field: 'Status', operator: '!=', value: 'read' },
+      ],
+    });
+    expect(rewriteWhere({ kind: 'in', field: 'status', values: ['failed', 'delivered'] }, STATUS, queryable)).toEqual({
+      kind: 'in',
+      field: 'Status',
+      values: ['failed', 'delivered', 'read'],
+    });
+    expect(() => rewriteWhere({ kind: 'like', field: 'status', pattern: 'deliv%' }, STATUS, queryable)).toThrow("'status' takes =, != and in only");
+  });
+
+  it("keeps the vendor's own query fields, and with passThrough.toVendor any unmapped name, for the resource to check", () => {
+    const poll: CeqlExpression = { kind: 'comparison', field: 'DateSent', operator: '>=', value: '2026-12-01' };
+    expect(() => rewriteWhere(poll, STATUS, queryable)).toThrow("'DateSent' is not a field");
+    expect(rewriteWhere(poll, STATUS, queryable, new Set(['DateSent']))).toEqual(poll);
+    const open: Transformation = { ...STATUS, configuration: [{ type: 'passThrough', properties: { toVendor: true } }] };
+    expect(rewriteWhere({ kind: 'isNull', field: 'Colour', negated: true }, open, queryable)).toEqual({ kind: 'isNull', field: 'Colour', negated: true });
+    expect(rewriteOrderBy('DateCreated desc', open, queryable)).toBe('DateCreated desc');
+  });
+
+  it('refuses a value map that is not one', () => {
+    const bad = { vendorName: 'messages', fields: [{ path: 'status', vendorPath: 'status', values: { a: ['b'] } }, { path: 'x', vendorPath: 'x', values: {} }] };
+    expect(() => validateTransformation(bad, 'messages')).toThrow(/fields\[0\]\.values\.a must be a string, number or boolean.*fields\[1\]\.values must map vendor values/);
   });
 });
 

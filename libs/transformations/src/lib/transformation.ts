@@ -1,39 +1,29 @@
-import { BadRequestError, type CeqlExpression } from '@hub/element-sdk';
+import {
+  BadRequestError,
+  type CeqlExpression,
+  declaresVendorPath,
+  type CeqlValue,
+  type CommonValue,
+  FIELD_TYPES,
+  type FieldType,
+  type ObjectDefinition,
+  type ObjectField,
+  type Transformation,
+  type TransformationField,
+  type TransformationSetting,
+} from '@hub/element-sdk';
 import { eachCount, parsePath, type PathSegment, readPath, rootOf, writePath } from './paths';
 
-/** The types of a common object's fields; structure is expressed by paths (`media[*].url`). */
-export const FIELD_TYPES = ['string', 'number', 'boolean', 'date'] as const;
-export type FieldType = (typeof FIELD_TYPES)[number];
-
-export interface ObjectField {
-  readonly path: string;
-  readonly type: FieldType;
-}
-
-/** A common object: `{"fields": [{"path": "from", "type": "string"}, …]}`. */
-export interface ObjectDefinition {
-  readonly fields: readonly ObjectField[];
-}
-
-export interface TransformationField {
-  /** The common object's path. */
-  readonly path: string;
-  /** Where it sits in the vendor's record. */
-  readonly vendorPath: string;
-  /** The common type the value is converted to (default: the object definition's, else left as it is). */
-  readonly type?: FieldType;
-}
-
-export type TransformationSetting =
-  | { readonly type: 'passThrough'; readonly properties: { readonly fromVendor?: boolean; readonly toVendor?: boolean } }
-  | { readonly type: 'addToDocumentation' };
-
-/** How a vendor resource maps onto a common object (the old platform's body). */
-export interface Transformation {
-  readonly vendorName: string;
-  readonly fields: readonly TransformationField[];
-  readonly configuration?: readonly TransformationSetting[];
-}
+export {
+  FIELD_TYPES,
+  type CommonValue,
+  type FieldType,
+  type ObjectDefinition,
+  type ObjectField,
+  type Transformation,
+  type TransformationField,
+  type TransformationSetting,
+} from '@hub/element-sdk';
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
@@ -69,7 +59,7 @@ export function validateDefinition(input: unknown, objectName: string): ObjectDe
 export interface TransformationContext {
   /** The common object's definition, when there is one: mapped paths must be its fields. */
   readonly definition?: ObjectDefinition;
-  /** The vendor record's top-level fields, where the adapter declares its model. */
+  /** The vendor record's top-level fields and write parameters, where the adapter declares its model (vendorFieldNames). */
   readonly vendorFields?: ReadonlySet<string>;
 }
 
@@ -108,11 +98,25 @@ export function validateTransformation(input: unknown, objectName: string, conte
       if (other !== undefined) problems.push(`${at}.vendorPath '${v}' is already mapped from '${other}': a write could not tell which to send`);
       vendorPaths.set(v, p);
       if (context.definition && !defined.has(p)) problems.push(`${at}.path '${p}' is not a field of '${objectName}' (fields: ${[...defined.keys()].join(', ')})`);
-      if (context.vendorFields && !context.vendorFields.has(rootOf(vendorPath))) {
+      if (context.vendorFields && !declaresVendorPath(context.vendorFields, v)) {
         problems.push(`${at}.vendorPath '${v}' is not a field of the vendor's ${String(vendorName)} (fields: ${[...context.vendorFields].join(', ')})`);
       }
     }
-    return { path: String(raw['path']), vendorPath: String(raw['vendorPath']), ...(type !== undefined ? { type: type as FieldType } : {}) };
+    const values = raw['values'];
+    if (values !== undefined) {
+      if (!isObject(values) || Object.keys(values).length === 0) problems.push(`${at}.values must map vendor values to common values ({"outbound-api": "outbound"})`);
+      else {
+        for (const [vendorValue, commonValue] of Object.entries(values)) {
+          if (!['string', 'number', 'boolean'].includes(typeof commonValue)) problems.push(`${at}.values.${vendorValue} must be a string, number or boolean`);
+        }
+      }
+    }
+    return {
+      path: String(raw['path']),
+      vendorPath: String(raw['vendorPath']),
+      ...(type !== undefined ? { type: type as FieldType } : {}),
+      ...(isObject(values) ? { values: values as Record<string, CommonValue> } : {}),
+    };
   });
   const configuration = input['configuration'] === undefined ? [] : input['configuration'];
   const settings: TransformationSetting[] = [];
@@ -179,6 +183,34 @@ interface CompiledField {
   readonly type: FieldType | undefined;
 }
 
+/** A vendor value through the field's value map: listed values become their common value, others stay. */
+function fromVendorValue(value: unknown, values: TransformationField['values']): unknown {
+  if (!values || value === null || value === undefined || typeof value === 'object') return value;
+  const key = String(value);
+  return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : value;
+}
+
+/** The vendor values that map to a common value: itself when the vendor has it, else those listed for it. */
+export function vendorValuesOf(value: CeqlValue, values: TransformationField['values']): CeqlValue[] {
+  if (!values) return [value];
+  const listed = Object.entries(values).filter(([, common]) => common === value).map(([vendor]) => vendor);
+  const keptAsIs = !Object.prototype.hasOwnProperty.call(values, String(value));
+  return keptAsIs ? [value, ...listed.filter((v) => v !== String(value))] : listed.length > 0 ? listed : [value];
+}
+
+/**
+ * A common value for a write. Vendor values are strings (the map's keys): a string is written as it
+ * is spelt unless it is only a listed vendor value's translation; a number or boolean becomes the
+ * one vendor value listed for it. Anything ambiguous is written as it is.
+ */
+function toVendorValue(value: unknown, values: TransformationField['values']): unknown {
+  if (!values || (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')) return value;
+  const listed = Object.entries(values).filter(([, common]) => common === value).map(([vendor]) => vendor);
+  if (typeof value !== 'string') return listed.length === 1 ? listed[0] : value;
+  const candidates = vendorValuesOf(value, values);
+  return candidates.length === 1 ? candidates[0] : value;
+}
+
 function compile(t: Transformation, definition?: ObjectDefinition): CompiledField[] {
   const types = new Map((definition?.fields ?? []).map((f) => [f.path, f.type]));
   return t.fields.flatMap((field) => {
@@ -205,7 +237,9 @@ export function toCommon(record: unknown, t: Transformation, definition?: Object
   if (!isObject(record)) return out;
   const compiled = compile(t, definition);
   for (const c of compiled) {
-    for (const { indices, value } of readPath(record, c.vendorPath)) writePath(out, c.path, indices, toCommonValue(value, c.type));
+    for (const { indices, value } of readPath(record, c.vendorPath)) {
+      writePath(out, c.path, indices, toCommonValue(fromVendorValue(value, c.field.values), c.type));
+    }
   }
   if (passThrough(t).fromVendor) copyRest(record, out, new Set(compiled.map((c) => rootOf(c.vendorPath))));
   return { ...out };
@@ -221,7 +255,7 @@ export function toVendor(body: unknown, t: Transformation, definition?: ObjectDe
   if (!isObject(body)) return out;
   const compiled = compile(t, definition);
   for (const c of compiled) {
-    for (const { indices, value } of readPath(body, c.path)) writePath(out, c.vendorPath, indices, value);
+    for (const { indices, value } of readPath(body, c.path)) writePath(out, c.vendorPath, indices, toVendorValue(value, c.field.values));
   }
   const consumed = new Set(compiled.map((c) => rootOf(c.path)));
   const unmapped = Object.keys(body).filter((k) => !consumed.has(k));
@@ -236,20 +270,32 @@ export function toVendor(body: unknown, t: Transformation, definition?: ObjectDe
 
 /**
  * A `where` on common fields as the vendor resource's CEQL: each field replaced by what
- * `vendorFieldOf` answers for its vendorPath (the resource's query field on that record path).
- * A field that is not mapped, or whose vendor field cannot be queried, is a 400 naming it.
+ * `vendorFieldOf` answers for its vendorPath (the resource's query field on that record path), and
+ * each value of a field with a value map by the vendor values that map to it (`status = 'queued'`
+ * → `status in ('queued', 'accepted', 'scheduled')`). A name that is not a common field but is one
+ * of the vendor's own query fields (`vendorQueryFields`, e.g. a poller's `DateSent`) is kept, as
+ * is every unmapped name with passThrough.toVendor (the vendor's resource then checks it).
+ * Anything else — an unmapped field, a vendor field that cannot be queried, a pattern or range on
+ * translated values — is a 400 naming it.
  */
 export function rewriteWhere(
   expression: CeqlExpression,
   t: Transformation,
   vendorFieldOf: (vendorPath: string) => string | undefined,
+  vendorQueryFields: ReadonlySet<string> = new Set(),
 ): CeqlExpression {
-  const byPath = new Map(t.fields.map((f) => [f.path, f.vendorPath]));
-  const field = (name: string): string => {
-    const vendorPath = byPath.get(name);
-    if (vendorPath === undefined) throw new BadRequestError(`where: '${name}' is not a field of this object (fields: ${[...byPath.keys()].join(', ')})`);
-    const vendorField = vendorFieldOf(vendorPath);
-    if (vendorField === undefined) throw new BadRequestError(`where: '${name}' cannot be queried on ${t.vendorName} (its vendor field ${vendorPath} is not queryable)`);
+  const byPath = new Map(t.fields.map((f) => [f.path, f]));
+  const forwardsUnmapped = passThrough(t).toVendor === true;
+  const mapped = (name: string): TransformationField | undefined => {
+    const f = byPath.get(name);
+    if (f === undefined && !forwardsUnmapped && !vendorQueryFields.has(name)) {
+      throw new BadRequestError(`where: '${name}' is not a field of this object (fields: ${[...byPath.keys()].join(', ')})`);
+    }
+    return f;
+  };
+  const field = (f: TransformationField): string => {
+    const vendorField = vendorFieldOf(f.vendorPath);
+    if (vendorField === undefined) throw new BadRequestError(`where: '${f.path}' cannot be queried on ${t.vendorName} (its vendor field ${f.vendorPath} is not queryable)`);
     return vendorField;
   };
   const walk = (e: CeqlExpression): CeqlExpression => {
@@ -258,14 +304,36 @@ export function rewriteWhere(
       case 'or':
         return { kind: e.kind, operands: e.operands.map(walk) };
       default:
-        return { ...e, field: field(e.field) };
+        return leaf(e);
     }
+  };
+  const leaf = (e: Exclude<CeqlExpression, { kind: 'and' | 'or' }>): CeqlExpression => {
+    const f = mapped(e.field);
+    if (!f) return e;
+    const name = field(f);
+    if (!f.values || e.kind === 'isNull') return { ...e, field: name };
+    if (e.kind === 'in') return { kind: 'in', field: name, values: [...new Set(e.values.flatMap((v) => vendorValuesOf(v, f.values)))] };
+    if (e.kind === 'comparison' && (e.operator === '=' || e.operator === '!=')) {
+      const values = vendorValuesOf(e.value, f.values);
+      if (values.length === 1) return { ...e, field: name, value: values[0] };
+      if (e.operator === '=') return { kind: 'in', field: name, values };
+      return { kind: 'and', operands: values.map((value) => ({ kind: 'comparison', field: name, operator: '!=', value })) };
+    }
+    throw new BadRequestError(`where: '${f.path}' takes =, != and in only (its values are translated from ${t.vendorName}'s)`);
   };
   return walk(expression);
 }
 
-/** `orderBy` on common fields (`createdDate desc, to`) as vendor fields; a field that is not mapped is a 400. */
-export function rewriteOrderBy(orderBy: string, t: Transformation, vendorFieldOf: (vendorPath: string) => string | undefined): string {
+/**
+ * `orderBy` on common fields (`createdDate desc, to`) as vendor fields; a vendor's own query field
+ * (or, with passThrough.toVendor, any unmapped name) is kept as it is; any other field is a 400.
+ */
+export function rewriteOrderBy(
+  orderBy: string,
+  t: Transformation,
+  vendorFieldOf: (vendorPath: string) => string | undefined,
+  vendorQueryFields: ReadonlySet<string> = new Set(),
+): string {
   const byPath = new Map(t.fields.map((f) => [f.path, f.vendorPath]));
   return orderBy
     .split(',')
@@ -275,7 +343,8 @@ export function rewriteOrderBy(orderBy: string, t: Transformation, vendorFieldOf
         throw new BadRequestError(`orderBy: '${part.trim()}' must be a field, optionally followed by asc or desc`);
       }
       const vendorPath = byPath.get(name);
-      const vendorField = vendorPath === undefined ? undefined : vendorFieldOf(vendorPath);
+      const kept = passThrough(t).toVendor === true || vendorQueryFields.has(name);
+      const vendorField = vendorPath === undefined ? (kept ? name : undefined) : vendorFieldOf(vendorPath);
       if (vendorField === undefined) throw new BadRequestError(`orderBy: '${name}' is not a field of this object that ${t.vendorName} can order by`);
       return direction ? `${vendorField} ${direction}` : vendorField;
     })

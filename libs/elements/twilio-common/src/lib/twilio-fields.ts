@@ -1,4 +1,4 @@
-import type { FieldSpec, ParameterSpec, QueryFieldSpec } from '@hub/element-sdk';
+import type { FieldSpec, MessageStatus, ParameterSpec, QueryFieldSpec, Transformation } from '@hub/element-sdk';
 
 /** Parameters and fields of Twilio's Messages, shared by both Twilio elements (from Twilio's OpenAPI description). */
 
@@ -95,3 +95,43 @@ export const MESSAGE_QUERY_FIELDS: readonly QueryFieldSpec[] = [
 
 /** Twilio lists messages newest first; that order is the one `orderBy` can name. */
 export const MESSAGE_ORDER_BY: readonly string[] = ['DateCreated desc', 'DateSent desc'];
+
+/** Twilio's message statuses in the hub's normalized set (MESSAGE_STATUSES); the rest are the same word. */
+export const TWILIO_STATUS_VALUES: Readonly<Record<string, MessageStatus>> = {
+  accepted: 'queued',
+  scheduled: 'queued',
+  read: 'delivered',
+  partially_delivered: 'sent',
+  receiving: 'received',
+};
+
+/**
+ * Twilio's Message as the hub's common `messages` (MESSAGES_OBJECT), for both Twilio elements.
+ * Writes go back through the same fields (`to` → To, `media[*].url` → MediaUrl); Twilio lists
+ * media as a sub-resource (`messages/{id}/media`), so a read record carries mediaCount only.
+ */
+export const TWILIO_MESSAGES_TRANSFORMATION: Transformation = {
+  vendorName: 'messages',
+  fields: [
+    { path: 'id', vendorPath: 'sid', type: 'string' },
+    { path: 'from', vendorPath: 'from', type: 'string' },
+    { path: 'to', vendorPath: 'to', type: 'string' },
+    { path: 'body', vendorPath: 'body', type: 'string' },
+    { path: 'status', vendorPath: 'status', type: 'string', values: TWILIO_STATUS_VALUES },
+    {
+      path: 'direction',
+      vendorPath: 'direction',
+      type: 'string',
+      values: { 'outbound-api': 'outbound', 'outbound-call': 'outbound', 'outbound-reply': 'outbound' },
+    },
+    { path: 'createdDate', vendorPath: 'date_created', type: 'date' },
+    { path: 'sentDate', vendorPath: 'date_sent', type: 'date' },
+    { path: 'updatedDate', vendorPath: 'date_updated', type: 'date' },
+    { path: 'errorCode', vendorPath: 'error_code', type: 'number' },
+    { path: 'errorMessage', vendorPath: 'error_message', type: 'string' },
+    { path: 'segments', vendorPath: 'num_segments', type: 'number' },
+    { path: 'mediaCount', vendorPath: 'num_media', type: 'number' },
+    { path: 'media[*].url', vendorPath: 'media_url[*]', type: 'string' },
+  ],
+  configuration: [{ type: 'passThrough', properties: { fromVendor: false, toVendor: false } }, { type: 'addToDocumentation' }],
+};

@@ -1,6 +1,7 @@
 import { type ElementDefinition, defineElement } from '@hub/element-sdk';
 import {
   TWILIO_ACCOUNTS_URL,
+  TWILIO_MESSAGES_TRANSFORMATION,
   type TwilioConnection,
   connectTwilio,
   toHubError,
@@ -105,5 +106,6 @@ export const twilioElement: ElementDefinition = defineElement<TwilioConnection>(
   verifyCredentials: verifyTwilioConnection,
   toHubError,
   webhook: twilioWebhookSource('messaging.sms.twilio.token'),
+  transformations: { common: { messages: TWILIO_MESSAGES_TRANSFORMATION } },
   resources: [smsMessagesResource, twilioPingResource('twilio')],
 });

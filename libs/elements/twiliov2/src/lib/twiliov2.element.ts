@@ -1,6 +1,7 @@
-import { type ElementDefinition, defineElement } from '@hub/element-sdk';
+import { type ElementDefinition, type Transformation, defineElement } from '@hub/element-sdk';
 import {
   TWILIO_ACCOUNTS_URL,
+  TWILIO_MESSAGES_TRANSFORMATION,
   type TwilioConnection,
   connectTwilio,
   toHubError,
@@ -31,6 +32,20 @@ export const TWILIOV2_DEFAULT_POLLER = JSON.stringify({
     url: "/hubs/messaging/messages?where=DateSent='${date:yyyy-MM-dd'T'HH:mm:ssXXX}'",
     idField: 'sid',
   },
+});
+
+/**
+ * The old platform's twiliov2 default transformations: `id` ← `sid` on messages, addresses and
+ * accounts, where its clients read `id`. Everything else passes through both ways, and `sid` stays
+ * too, so that vendor-native clients read the same records as before with `id` added.
+ */
+const idFromSid = (vendorName: string): Transformation => ({
+  vendorName,
+  fields: [
+    { path: 'id', vendorPath: 'sid', type: 'string' },
+    { path: 'sid', vendorPath: 'sid', type: 'string' },
+  ],
+  configuration: [{ type: 'passThrough', properties: { fromVendor: true, toVendor: true } }],
 });
 
 /** Twilio V2: the whole Twilio REST API for messaging, vendor-native models (id 503 on the old platform). */
@@ -95,6 +110,10 @@ export const twiliov2Element: ElementDefinition = defineElement<TwilioConnection
   verifyCredentials: verifyTwilioConnection,
   toHubError,
   webhook: twilioWebhookSource('password'),
+  transformations: {
+    common: { messages: TWILIO_MESSAGES_TRANSFORMATION },
+    defaults: { messages: idFromSid('messages'), addresses: idFromSid('addresses'), accounts: idFromSid('accounts') },
+  },
   resources: [
     messagesResource,
     accountsResource,
