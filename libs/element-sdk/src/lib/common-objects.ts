@@ -137,3 +137,23 @@ export function elementTransformationProblems(
   }
   return problems;
 }
+
+/**
+ * What keeps a messaging element's mapping of the common `messages` from being complete (empty when
+ * nothing): it must be declared, map every REQUIRED_MESSAGE_FIELDS path, only common fields, and
+ * `id` from its resource's idField. The conformance kit requires it empty.
+ */
+export function commonMessagesProblems(element: { readonly resources: readonly ResourceDescriptor[]; readonly transformations: Required<ElementTransformations> }): string[] {
+  const mapping = element.transformations.common['messages'];
+  if (!mapping) return ['transformations.common.messages is missing: declare how your messages resource maps onto MESSAGES_OBJECT'];
+  const mapped = new Set(mapping.fields.map((f) => f.path));
+  const known = new Set(MESSAGES_OBJECT.fields.map((f) => f.path));
+  const problems = [
+    ...REQUIRED_MESSAGE_FIELDS.filter((p) => !mapped.has(p)).map((p) => `'${p}' is not mapped (required)`),
+    ...[...mapped].filter((p) => !known.has(p)).map((p) => `'${p}' is not a field of the common messages`),
+  ];
+  const resource = element.resources.find((r) => r.name === mapping.vendorName);
+  const id = mapping.fields.find((f) => f.path === 'id');
+  if (resource && id && id.vendorPath !== resource.idField) problems.push(`'id' maps from '${id.vendorPath}', not the resource's idField '${resource.idField}'`);
+  return problems;
+}

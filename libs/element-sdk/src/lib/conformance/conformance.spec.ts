@@ -75,7 +75,7 @@ const memoElement = defineElement<MemoConnection>({
     id: 999_999,
     key: 'memo',
     name: 'Memo',
-    hub: 'messaging',
+    hub: 'notes', // not a messaging element: the kit's common-messages checks apply to messaging elements only
     description: 'An in-memory vendor for the kit’s own tests',
     image: '',
     typeOauth: false,

@@ -6,6 +6,7 @@
  * Test-only: it uses Jest's globals and is exported from `@hub/element-sdk/testing`, never from the
  * main entry.
  */
+import { commonMessagesProblems, rootField } from '../common-objects';
 import type { ResolvedConfiguration } from '../descriptors';
 import type { ElementConnection } from '../element';
 import type { Operation, ResourceDescriptor, ResourceRequest } from '../resources';
@@ -140,6 +141,7 @@ export function describeConformance<E extends ConformanceEnvironment>(subject: C
       }
     });
 
+    describeCommonObjects(subject, run);
     describePagination(subject.pagination, subject, run);
     describeErrorMapping(subject, run, () => current, shortTimeoutMs);
 
@@ -519,6 +521,41 @@ function describeErrorMapping<E extends ConformanceEnvironment>(
       await faults.clear(run().env);
       await expect(run().connection.verifyCredentials()).resolves.toBeDefined();
       await expect(probe(run().connection)).resolves.toBeDefined();
+    });
+  });
+}
+
+/**
+ * A messaging element maps the hub's common `messages` (MESSAGES_OBJECT) onto one of its
+ * resources: every required field mapped, `id` from the resource's idField, and every mapped record
+ * field present in what the vendor answers. The generator's stub fails here until it is filled in.
+ */
+function describeCommonObjects<E extends ConformanceEnvironment>(subject: ConformanceSubject<E>, run: () => Run<E>): void {
+  const { element } = subject;
+  if (element.metadata.hub !== 'messaging') return;
+  const mapping = element.transformations.common['messages'];
+  describe('common objects', () => {
+    it("maps every required field of the hub's common messages, id from the resource's idField", () => {
+      expect({ problems: commonMessagesProblems(element) }).toEqual({ problems: [] });
+    });
+
+    it('finds every mapped record field in the records the vendor answers', async () => {
+      if (!mapping) return;
+      const resource = findResource(element, mapping.vendorName);
+      const recordFields = new Set(resource.fields.map((f) => rootField(f.path)));
+      const { configuration, connection } = run();
+      const page = await listPage(connection, mapping.vendorName, configuration, { pageSize: 20, pageIndex: 0 });
+      const records = [...page.records];
+      // The scenarios may have deleted what they created: create one more the scenario's way.
+      const create = subject.resources.find((r) => r.resource === mapping.vendorName)?.create;
+      if (records.length === 0 && create && !isCannotProduce(create)) {
+        records.push(await recordCall(connection, mapping.vendorName, 'create', requestOf(configuration, { body: create.body })));
+      }
+      expect(records.length).toBeGreaterThan(0);
+      const missing = mapping.fields
+        .map((f) => rootField(f.vendorPath))
+        .filter((root) => recordFields.has(root) && !records.some((r) => root in r));
+      expect({ mappedButNeverAnswered: [...new Set(missing)] }).toEqual({ mappedButNeverAnswered: [] });
     });
   });
 }

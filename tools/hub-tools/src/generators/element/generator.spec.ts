@@ -99,6 +99,9 @@ describe('element generator', () => {
     const element = read(tree, 'libs/elements/acme-sms/src/lib/acme-sms.element.ts');
     expect(element).toContain('export const acmeSmsElement: ElementDefinition = defineElement<AcmeSmsClient>({');
     expect(element).toContain(`name: 'Acme SMS',`);
+    // A stub of the common messages mapping, which the conformance spec requires to be completed.
+    expect(element).toMatch(/transformations: \{\n\s+common: \{\n\s+messages: \{\n\s+vendorName: 'messages',/);
+    expect(element).toContain('The conformance spec fails until every required field is mapped: fill in `direction`');
   });
 
   it('adds the path alias and the registry line', async () => {
