@@ -200,6 +200,11 @@ describe.each(storesUnderTest())('hub calls on a common object on the %s store',
     const unknownWhere = await hub(v2, 'GET', `/messages?where=${encodeURIComponent("colour = 'red'")}`);
     expect(unknownWhere.status).toBe(400);
     expect(unknownWhere.body).toMatchObject({ message: expect.stringContaining("'colour' is not a field of this object") });
+    // Names an object's prototype has are names like any other.
+    expect((await hub(v2, 'GET', '/constructor')).status).toBe(404);
+    const prototypeName = await api('POST', '/organizations/elements/twiliov2/transformations/constructor', {});
+    expect(prototypeName.status).toBe(400);
+    expect(prototypeName.body).toMatchObject({ message: expect.stringContaining("ships no mapping of 'constructor'") });
     const unknownBody = await hub(v2, 'POST', '/messages', { to: '+15005550100', text: 'x' });
     expect(unknownBody.status).toBe(400);
     expect(unknownBody.body).toMatchObject({ message: expect.stringContaining("'text' is not a field of this object") });

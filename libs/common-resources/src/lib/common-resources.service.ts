@@ -154,9 +154,10 @@ export class CommonResourcesService {
         `element '${element.metadata.key}' ships no mapping of '${objectName}'${offered.length ? ` (it ships: ${offered.join(', ')})` : ''}: send {"vendorName": …, "fields": [{"path", "vendorPath"}, …]}`,
       );
     }
-    if (!(await this.effectiveDefinition(tenant, scope.level === 'instance' ? scope.instanceId : undefined, objectName))) {
+    const definition = SHIPPED_OBJECTS[objectName];
+    if (definition && !(await this.effectiveDefinition(tenant, scope.level === 'instance' ? scope.instanceId : undefined, objectName))) {
       try {
-        this.written(await this.store.commonResources.createDefinition(tenant, ORGANIZATION, objectName, plainFields(SHIPPED_OBJECTS[objectName])));
+        this.written(await this.store.commonResources.createDefinition(tenant, ORGANIZATION, objectName, plainFields(definition)));
       } catch (error) {
         if (!(error instanceof AlreadyExistsError)) throw error; // defined meanwhile: use that one
       }

@@ -75,6 +75,15 @@ describe('common objects an element declares', () => {
       "path 'colour' is not a field of the common 'messages'",
     );
     expect(() => defineElement(spec({ common: { widgets: STUB } }))).toThrow("'widgets' is not a shipped common object");
+    expect(() => defineElement(spec({ common: { constructor: STUB } as never }))).toThrow("'constructor' is not a shipped common object");
+  });
+
+  it("finds nothing under a name an object's prototype has", () => {
+    const element = defineElement(spec({ common: { messages: STUB } }));
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(element.transformations.common[name]).toBeUndefined();
+      expect(element.transformations.defaults[name]).toBeUndefined();
+    }
   });
 
   it("finds the generator's stub incomplete until direction is mapped, and a complete mapping complete", () => {

@@ -78,7 +78,9 @@ export const MESSAGES_OBJECT: ObjectDefinition = {
  * element's transformation of the object stores the element's own mapping (and defines the object
  * as shipped if the organization has not). Vendor-native calls stay as they are until then.
  */
-export const SHIPPED_OBJECTS: Readonly<Record<string, ObjectDefinition>> = { messages: MESSAGES_OBJECT };
+export const SHIPPED_OBJECTS: Readonly<Record<string, ObjectDefinition | undefined>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, ObjectDefinition>, { messages: MESSAGES_OBJECT }),
+);
 
 /** The fields of `messages` every messaging element must map (the conformance kit checks it). */
 export const REQUIRED_MESSAGE_FIELDS = ['id', 'from', 'to', 'body', 'status', 'direction', 'createdDate'] as const;

@@ -1,4 +1,4 @@
-import { type ElementTransformations, SHIPPED_OBJECTS, elementTransformationProblems } from './common-objects';
+import { type ElementTransformations, SHIPPED_OBJECTS, type Transformation, elementTransformationProblems } from './common-objects';
 import type { CommonConfigurationDefaults, ConfigurationDescriptor, ResolvedConfiguration } from './descriptors';
 import { HubError, MethodNotAllowedError, NotFoundError } from './errors';
 import type { WebhookEventSource } from './events';
@@ -89,7 +89,9 @@ export function defineElement<C>(spec: ElementSpec<C>): ElementDefinition {
     throw new TypeError(`element '${spec.metadata.key}' offers webhook events but defines no webhook source`);
   }
   const resources = spec.resources.map(describeResource);
-  const transformations = { common: spec.transformations?.common ?? {}, defaults: spec.transformations?.defaults ?? {} };
+  // Without a prototype: a lookup by a client's object name ('constructor') finds nothing.
+  const byName = (declared: ElementTransformations['common']) => Object.freeze(Object.assign(Object.create(null) as Record<string, Transformation>, declared));
+  const transformations = { common: byName(spec.transformations?.common), defaults: byName(spec.transformations?.defaults) };
   const problems = [
     ...Object.entries(transformations.common).flatMap(([name, t]) =>
       SHIPPED_OBJECTS[name] ? elementTransformationProblems(resources, name, t, SHIPPED_OBJECTS[name]) : [`'${name}' is not a shipped common object`],
