@@ -255,13 +255,20 @@ describe('properties', () => {
         date_created: fc.date({ min: new Date('1970-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }).map((d) => d.toUTCString()),
         num_segments: fc.integer({ min: 0, max: 100 }).map(String),
         media: fc.array(fc.record({ uri: fc.string() }), { maxLength: 3 }),
+        status: fc.oneof(fc.constantFrom('queued', 'accepted', 'scheduled', 'read', 'delivered', 'failed'), fc.string()),
       },
       { requiredKeys: [] },
     );
+    const withValues: Transformation = {
+      ...MESSAGES,
+      fields: [...MESSAGES.fields, { path: 'status', vendorPath: 'status', values: { accepted: 'queued', scheduled: 'queued', read: 'delivered' } }],
+    };
     fc.assert(
       fc.property(record, (vendor) => {
-        const common = toCommon(vendor, MESSAGES);
-        expect(toCommon(toVendor(common, MESSAGES), MESSAGES)).toEqual(common);
+        for (const t of [MESSAGES, withValues]) {
+          const common = toCommon(vendor, t);
+          expect(toCommon(toVendor(common, t), t)).toEqual(common);
+        }
       }),
       { numRuns: 300 },
     );
