@@ -9,3 +9,4 @@ export * from './lib/response-shaping';
 export * from './lib/response-cache';
 export * from './lib/trace-recorder';
 export * from './lib/object-mappings';
+export * from './lib/rate-limiter';

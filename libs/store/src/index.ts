@@ -5,6 +5,7 @@ export * from './lib/events.repository';
 export * from './lib/hub-store';
 export * from './lib/instances.repository';
 export { createPGlite } from './lib/pglite';
+export * from './lib/rate-limits.repository';
 export * from './lib/secret-box';
 export type { Tenant } from './lib/tenant';
 export * from './lib/tenants.repository';

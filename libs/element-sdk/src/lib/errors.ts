@@ -13,6 +13,8 @@ export class HubError extends Error {
       retryAfterSeconds?: number;
       /** For 405: the methods that are allowed (sent as the Allow header). */
       allow?: readonly string[];
+      /** Headers that go with the error (e.g. RateLimit-*), lower-case names. */
+      headers?: Readonly<Record<string, string>>;
     } = {},
   ) {
     super(message);
@@ -81,5 +83,12 @@ export class VendorTimeoutError extends HubError {
 export class VendorRateLimitedError extends HubError {
   constructor(message: string, retryAfterSeconds: number, providerMessage?: string, providerCode?: string | number) {
     super(429, message, { providerMessage, providerCode, retryAfterSeconds });
+  }
+}
+
+/** The caller's organization is over the hub-call rate its operators set. */
+export class TooManyRequestsError extends HubError {
+  constructor(message: string, retryAfterSeconds: number, headers: Readonly<Record<string, string>>) {
+    super(429, message, { retryAfterSeconds, headers });
   }
 }

@@ -33,7 +33,7 @@ const FASTIFY_MESSAGES: Readonly<Record<string, string>> = {
 export function toErrorResponse(error: unknown, requestId: string): ErrorResponse {
   if (error instanceof HubError) {
     const { providerMessage, providerCode, retryAfterSeconds, allow } = error.details;
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...error.details.headers };
     if (retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.ceil(retryAfterSeconds));
     if (allow && allow.length > 0) headers['allow'] = allow.join(', ');
     return {

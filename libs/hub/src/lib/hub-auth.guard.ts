@@ -5,7 +5,8 @@ import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import type { HubStore, InstanceRecord, Tenant } from '@hub/store';
 import { type CanActivate, type ExecutionContext, Inject, Injectable, createParamDecorator } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RateLimiter } from './rate-limiter';
 
 export interface HubCaller {
   readonly tenant: Tenant;
@@ -17,7 +18,7 @@ type HubRequest = FastifyRequest & { hubCaller?: HubCaller };
 /**
  * Hub calls carry `Authorization: User <secret>, Element <token>` (Organization may be present).
  * The token selects the instance; the user must belong to the instance's organization. Unknown or
- * deleted token → 401; disabled instance → 403.
+ * deleted token → 401; disabled instance → 403; the organization over its hub-call limit → 429.
  */
 @Injectable()
 export class HubAuthGuard implements CanActivate {
@@ -32,6 +33,7 @@ export class HubAuthGuard implements CanActivate {
   constructor(
     @Inject(HUB_STORE) private readonly store: HubStore,
     changes: InstanceChanges,
+    private readonly limiter: RateLimiter,
   ) {
     changes.subscribe((instanceId) => {
       for (const key of this.keysByInstance.get(instanceId) ?? []) this.resolved.delete(key);
@@ -50,16 +52,18 @@ export class HubAuthGuard implements CanActivate {
     const key = createHash('sha256')
       .update(`${credentials.user}\u0000${credentials.organization ?? ''}\u0000${credentials.element}`)
       .digest('base64url');
-    const cached = this.resolved.get(key);
-    if (cached) {
-      request.hubCaller = cached;
-      return true;
+    let caller = this.resolved.get(key);
+    if (!caller) {
+      caller = await this.resolve(credentials.user, credentials.organization, credentials.element);
+      this.resolved.set(key, caller);
+      const keys = this.keysByInstance.get(caller.instance.id) ?? new Set<string>();
+      keys.add(key);
+      this.keysByInstance.set(caller.instance.id, keys);
     }
-    request.hubCaller = await this.resolve(credentials.user, credentials.organization, credentials.element);
-    this.resolved.set(key, request.hubCaller);
-    const keys = this.keysByInstance.get(request.hubCaller.instance.id) ?? new Set<string>();
-    keys.add(key);
-    this.keysByInstance.set(request.hubCaller.instance.id, keys);
+    request.hubCaller = caller;
+    // The organization's hub-call limit (a 429 with Retry-After when it is over it).
+    const limitHeaders = await this.limiter.take(caller.tenant.organizationId);
+    if (Object.keys(limitHeaders).length > 0) void context.switchToHttp().getResponse<FastifyReply>().headers(limitHeaders);
     return true;
   }
 

@@ -3,6 +3,7 @@ import { CommonResourcesRepository } from './common-resources.repository';
 import { ElementsRepository } from './elements.repository';
 import { EventsRepository } from './events.repository';
 import { InstancesRepository } from './instances.repository';
+import { RateLimitsRepository } from './rate-limits.repository';
 import { SecretBox, loadOrCreateKeyFile, parseEncryptionKeys } from './secret-box';
 import { TenantsRepository } from './tenants.repository';
 import { TracesRepository } from './traces.repository';
@@ -16,6 +17,7 @@ export interface HubStore {
   readonly traces: TracesRepository;
   readonly events: EventsRepository;
   readonly commonResources: CommonResourcesRepository;
+  readonly rateLimits: RateLimitsRepository;
   /**
    * Seals a value with the hub's encryption key (AES-256-GCM), bound to `context`: for opaque,
    * tamper-evident tokens that must survive restarts and work on every replica.
@@ -59,6 +61,7 @@ export function storeOver(database: HubDatabase, secrets: SecretBox): HubStore {
     traces: new TracesRepository(prisma),
     events: new EventsRepository(prisma),
     commonResources: new CommonResourcesRepository(prisma),
+    rateLimits: new RateLimitsRepository(prisma),
     seal: (value, context) => secrets.seal(value, `sealed:${context}`),
     open: (envelope, context) => secrets.open(envelope, `sealed:${context}`),
     ping: async () => {

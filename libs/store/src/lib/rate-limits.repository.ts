@@ -1,0 +1,83 @@
+import type { PrismaClient } from '../generated/prisma/client';
+
+/** An organization's limit on hub calls: `requestsPerSecond` sustained, `burst` at once. */
+export interface RateLimit {
+  readonly requestsPerSecond: number;
+  readonly burst: number;
+}
+
+/** What taking one token from an organization's bucket found. */
+export interface RateLimitDecision {
+  readonly allowed: boolean;
+  readonly limit: RateLimit;
+  /** Whole tokens left after this call. */
+  readonly remaining: number;
+  /** Seconds until the bucket is full again. */
+  readonly resetSeconds: number;
+  /** When refused: seconds until one token is there. */
+  readonly retryAfterSeconds: number;
+}
+
+interface BucketRow {
+  requests_per_second: number;
+  burst: number;
+  available: number;
+  taken: boolean;
+}
+
+/**
+ * Per-organization token buckets in the database, so that every api replica draws from the same
+ * bucket: one statement per call reads the bucket under a row lock, refills it for the time
+ * since its last refill, and takes a token if there is one. Organizations without a row have no
+ * limit (callers learn which do with `limited` and skip the statement for the others).
+ */
+export class RateLimitsRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async find(organizationId: number): Promise<RateLimit | null> {
+    const row = await this.prisma.organizationRateLimit.findUnique({ where: { organizationId } });
+    return row ? { requestsPerSecond: row.requestsPerSecond, burst: row.burst } : null;
+  }
+
+  /** Sets (a full bucket) or removes (`null`) an organization's limit. */
+  async set(organizationId: number, limit: RateLimit | null): Promise<void> {
+    if (limit === null) {
+      await this.prisma.organizationRateLimit.deleteMany({ where: { organizationId } });
+      return;
+    }
+    const values = { requestsPerSecond: limit.requestsPerSecond, burst: limit.burst, tokens: limit.burst, refilledAt: new Date() };
+    await this.prisma.organizationRateLimit.upsert({ where: { organizationId }, create: { organizationId, ...values }, update: values });
+  }
+
+  /** The ids of the organizations that have a limit. */
+  async limited(): Promise<Set<number>> {
+    const rows = await this.prisma.organizationRateLimit.findMany({ select: { organizationId: true } });
+    return new Set(rows.map((r) => r.organizationId));
+  }
+
+  /** Takes one token from the organization's bucket; null when it has no limit. */
+  async take(organizationId: number): Promise<RateLimitDecision | null> {
+    const [row] = await this.prisma.$queryRaw<BucketRow[]>`
+      WITH bucket AS (
+        SELECT organization_id, requests_per_second, burst, clock_timestamp() AS at,
+               LEAST(burst::float8, tokens + GREATEST(0, EXTRACT(EPOCH FROM (clock_timestamp() - refilled_at))) * requests_per_second) AS available
+        FROM organization_rate_limits WHERE organization_id = ${organizationId} FOR UPDATE
+      ), taken AS (
+        UPDATE organization_rate_limits r SET tokens = bucket.available - 1, refilled_at = bucket.at
+        FROM bucket WHERE r.organization_id = bucket.organization_id AND bucket.available >= 1
+        RETURNING r.organization_id
+      )
+      SELECT requests_per_second, burst, available, EXISTS (SELECT 1 FROM taken) AS taken FROM bucket`;
+    if (!row) return null;
+    const rate = Number(row.requests_per_second);
+    const burst = Number(row.burst);
+    const left = row.taken ? Number(row.available) - 1 : Number(row.available);
+    return {
+      allowed: row.taken,
+      limit: { requestsPerSecond: rate, burst },
+      remaining: Math.max(0, Math.floor(left)),
+      resetSeconds: rate > 0 ? Math.max(0, (burst - left) / rate) : 0,
+      retryAfterSeconds: row.taken || rate <= 0 ? 0 : (1 - left) / rate,
+    };
+  }
+}
