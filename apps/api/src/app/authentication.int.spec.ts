@@ -211,6 +211,23 @@ describe.each(storesUnderTest())('logging in and rotating secrets on the %s stor
     expect(malformed.body).toEqual({ requestId: malformed.headers['elements-request-id'], message: 'Malformed JSON: the request body is not valid JSON' });
   });
 
+  it('the OpenAPI description names the login calls and their Bearer scheme', async () => {
+    const doc = (await harness.call('GET', '/elements/api-v2/docs')).body as {
+      paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
+      components: { securitySchemes: Record<string, { scheme?: string }> };
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/elements/api-v2/authentication',
+        '/elements/api-v2/authentication/secrets',
+        '/elements/api-v2/users/me/secret/rotate',
+        '/elements/api-v2/organizations/secret/rotate',
+      ]),
+    );
+    expect(doc.paths['/elements/api-v2/authentication/secrets']['get'].security).toEqual([{ bearer: [] }]);
+    expect(doc.components.securitySchemes['bearer']).toMatchObject({ scheme: 'bearer' });
+  });
+
   it('never logs passwords, tokens or secrets', () => {
     const logs = harness.logs.join('');
     for (const value of [PASSWORD, ADMIN_PASSWORD, ...issued, main.secrets.user, main.secrets.organization]) {
