@@ -9,3 +9,5 @@ export * from './lib/event-settings';
 export * from './lib/runtime/hub-environment';
 export * from './lib/runtime/logger';
 export * from './lib/runtime/open-hub-store';
+export * from './lib/authentication.service';
+export * from './lib/login-throttle';

@@ -5,6 +5,7 @@ import { HubModule } from '@hub/hub';
 import { type HubEnvironment, openHubStore, PlatformModule, platformSettingsFrom, StoreModule, validateHubEnvironment } from '@hub/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { FirstOperatorBootstrap } from './first-operator';
 import { FirstOrganizationBootstrap } from './first-organization';
 
 /**
@@ -26,7 +27,16 @@ export class AppModule {
         CommonResourcesModule,
         EventEngineModule.forRoot(eventEngineOptionsFrom(env, storeKind)),
       ],
-      providers: [{ provide: FirstOrganizationBootstrap.ENABLED, useValue: env.HUB_BOOTSTRAP_ORGANIZATION }, FirstOrganizationBootstrap],
+      providers: [
+        { provide: FirstOrganizationBootstrap.ENABLED, useValue: env.HUB_BOOTSTRAP_ORGANIZATION },
+        FirstOrganizationBootstrap,
+        {
+          provide: FirstOperatorBootstrap.ADMIN,
+          useValue:
+            env.HUB_ADMIN_EMAIL && env.HUB_ADMIN_PASSWORD ? { email: env.HUB_ADMIN_EMAIL, password: env.HUB_ADMIN_PASSWORD } : undefined,
+        },
+        FirstOperatorBootstrap,
+      ],
     };
   }
 }

@@ -44,6 +44,7 @@ export async function createApiApp(env: HubEnvironment, logger: Logger): Promise
       .setDescription('Platform API of the messaging hub (wire compatible with Cloud Elements /elements/api-v2).')
       .setVersion('2')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'Authorization', description: 'User <secret>, Organization <secret>' }, 'User-Organization')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The token from POST /authentication (GET /authentication/secrets only)' })
       .build(),
   );
   fastify.get(`/${API_PREFIX}/docs`, async () => document);

@@ -5,7 +5,8 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 /**
  * First start on an empty store: create an organization and a user and show their secrets
  * once, on the terminal (not in the structured log: secrets never go there). They are stored
- * only as hashes, so this is the one time they can be read.
+ * hashed and encrypted; after this they can be read only by logging in (once the user has a
+ * password: `npm run user:password -- <id>`) or replaced by rotating them.
  */
 @Injectable()
 export class FirstOrganizationBootstrap implements OnApplicationBootstrap {
@@ -33,7 +34,7 @@ export function firstOrganizationBanner(created: CreatedOrganization): string {
     '============================================================================',
     ` Created organization "${created.organization.name}" (id ${created.organization.id})`,
     ` and user ${created.user.emailAddress} (id ${created.user.id}).`,
-    ' Their secrets are shown this once (the hub stores only their hashes):',
+    ' Their secrets are shown this once (the hub keeps them hashed and encrypted):',
     '',
     `   User secret:         ${created.user.secret}`,
     `   Organization secret: ${created.organization.secret}`,

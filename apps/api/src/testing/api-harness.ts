@@ -93,6 +93,8 @@ export interface Organization {
   /** `User …` (hub calls add `, Element <token>`) */
   readonly user: string;
   readonly secrets: { user: string; organization: string };
+  /** The first user's email address (its login name when `start` was given a password). */
+  readonly emailAddress: string;
 }
 
 /** One api app on one store, restartable, with its log lines kept. */
@@ -106,8 +108,11 @@ export class ApiHarness {
     private readonly extraEnv: Record<string, string> = {},
   ) {}
 
-  /** Prepares the store, creates the named organizations (as the CLI does), starts the app. */
-  async start(organizations: readonly string[]): Promise<Organization[]> {
+  /**
+   * Prepares the store, creates the named organizations (as the CLI does), starts the app. With a
+   * password, each organization's first user gets it and can log in with its email address.
+   */
+  async start(organizations: readonly string[], options: { password?: string } = {}): Promise<Organization[]> {
     this.env = await this.store.env();
     const hubEnv = validateHubEnvironment(this.env);
     const direct = await openStore({
@@ -120,8 +125,10 @@ export class ApiHarness {
     const created: Organization[] = [];
     try {
       for (const name of organizations) {
-        const org = await direct.tenants.createOrganization({ name, user: { emailAddress: `${name.toLowerCase().replace(/\W+/g, '-')}@example.test` } });
+        const emailAddress = `${name.toLowerCase().replace(/\W+/g, '-')}@example.test`;
+        const org = await direct.tenants.createOrganization({ name, user: { emailAddress, password: options.password } });
         created.push({
+          emailAddress,
           platform: `User ${org.user.secret}, Organization ${org.organization.secret}`,
           user: `User ${org.user.secret}`,
           secrets: { user: org.user.secret, organization: org.organization.secret },
@@ -158,11 +165,16 @@ export class ApiHarness {
     await this.store.dispose();
   }
 
-  async call(method: string, url: string, options: { body?: unknown; auth?: string; raw?: string } = {}): Promise<Reply> {
-    const { body, auth, raw } = options;
+  async call(
+    method: string,
+    url: string,
+    options: { body?: unknown; auth?: string; raw?: string; remoteAddress?: string } = {},
+  ): Promise<Reply> {
+    const { body, auth, raw, remoteAddress } = options;
     const response = await this.app.getHttpAdapter().getInstance().inject({
       method: method as 'GET',
       url,
+      ...(remoteAddress ? { remoteAddress } : {}),
       headers: {
         ...(auth ? { authorization: auth } : {}),
         ...(body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {}),

@@ -8,20 +8,22 @@ import { HealthController } from './health.controller';
 import { InstancesController } from './instances.controller';
 import { InstancesService } from './instances.service';
 import { PlatformAuthGuard } from './auth.guard';
+import { AuthenticationController, SecretRotationController } from './authentication.controller';
+import { AuthenticationService } from './authentication.service';
 import { HUB_ELEMENTS, HUB_STORE, PLATFORM_OPTIONS, type PlatformOptions } from './tokens';
 
 export interface PlatformModuleOptions extends PlatformOptions {
   readonly elements: readonly ElementDefinition[];
 }
 
-/** The platform API: /instances, /elements, /health. Needs StoreModule; the app supplies the element registry. */
+/** The platform API: /instances, /elements, /authentication, secret rotation, /health. Needs StoreModule; the app supplies the element registry. */
 @Module({})
 export class PlatformModule {
   static forRoot(options: PlatformModuleOptions): DynamicModule {
     return {
       module: PlatformModule,
       global: true,
-      controllers: [InstancesController, ElementsController, HealthController],
+      controllers: [InstancesController, ElementsController, HealthController, AuthenticationController, SecretRotationController],
       providers: [
         { provide: HUB_ELEMENTS, useValue: options.elements },
         {
@@ -30,12 +32,15 @@ export class PlatformModule {
             vendorTimeoutMs: options.vendorTimeoutMs,
             publicUrl: options.publicUrl,
             allowPrivateCallbackUrls: options.allowPrivateCallbackUrls,
+            login: options.login,
+            secretGraceSeconds: options.secretGraceSeconds,
           } satisfies PlatformOptions,
         },
         ElementCatalog,
         InstanceChanges,
         CommonResourceChanges,
         InstancesService,
+        AuthenticationService,
         PlatformAuthGuard,
       ],
       exports: [HUB_ELEMENTS, PLATFORM_OPTIONS, ElementCatalog, InstanceChanges, CommonResourceChanges, PlatformAuthGuard],

@@ -10,4 +10,17 @@ export interface PlatformOptions {
   readonly publicUrl: string;
   /** Callback URLs may resolve to loopback, private or link-local addresses (tests, a single machine). */
   readonly allowPrivateCallbackUrls: boolean;
+  /** POST /authentication: token lifetime and the throttle of repeated attempts. */
+  readonly login: LoginSettings;
+  /** After a secret rotation, how long the previous secret keeps working (0: not at all). */
+  readonly secretGraceSeconds: number;
+}
+
+export interface LoginSettings {
+  readonly tokenTtlSeconds: number;
+  /** Attempts per username in a window (a success starts it over). */
+  readonly maxFailuresPerUsername: number;
+  /** Failed attempts per client address in a window. */
+  readonly maxFailuresPerAddress: number;
+  readonly windowSeconds: number;
 }

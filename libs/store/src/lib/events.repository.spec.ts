@@ -26,7 +26,7 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('events on %s', 
   beforeAll(async () => {
     handle = await database.create();
     prisma = new PrismaClient({ adapter: handle.adapterFactory });
-    const tenants = new TenantsRepository(prisma);
+    const tenants = new TenantsRepository(prisma, new SecretBox([{ id: 'k', key: randomBytes(32) }]));
     ({ tenant } = await tenants.createOrganization({ name: 'A', user: { emailAddress: 'a@x.test' } }));
     ({ tenant: stranger } = await tenants.createOrganization({ name: 'B', user: { emailAddress: 'b@x.test' } }));
     await prisma.element.create({ data: { id: 503, key: 'twiliov2' } });

@@ -3,6 +3,8 @@ import { CommonResourcesRepository } from './common-resources.repository';
 import { ElementsRepository } from './elements.repository';
 import { EventsRepository } from './events.repository';
 import { InstancesRepository } from './instances.repository';
+import { LoginsRepository } from './logins.repository';
+import { OperatorsRepository } from './operators.repository';
 import { RateLimitsRepository } from './rate-limits.repository';
 import { SecretBox, loadOrCreateKeyFile, parseEncryptionKeys } from './secret-box';
 import { TenantsRepository } from './tenants.repository';
@@ -12,6 +14,10 @@ import { TracesRepository } from './traces.repository';
 export interface HubStore {
   readonly kind: HubDatabase['kind'];
   readonly tenants: TenantsRepository;
+  /** Login tokens and login attempt counters (POST /authentication). */
+  readonly logins: LoginsRepository;
+  /** The hub's operator accounts. */
+  readonly operators: OperatorsRepository;
   readonly instances: InstancesRepository;
   readonly elements: ElementsRepository;
   readonly traces: TracesRepository;
@@ -55,7 +61,9 @@ export function storeOver(database: HubDatabase, secrets: SecretBox): HubStore {
   const { prisma } = database;
   return {
     kind: database.kind,
-    tenants: new TenantsRepository(prisma),
+    tenants: new TenantsRepository(prisma, secrets),
+    logins: new LoginsRepository(prisma),
+    operators: new OperatorsRepository(prisma),
     instances: new InstancesRepository(prisma, secrets),
     elements: new ElementsRepository(prisma),
     traces: new TracesRepository(prisma),

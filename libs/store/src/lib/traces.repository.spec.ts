@@ -22,7 +22,7 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('traces on %s', 
   });
 
   it('keeps an instance’s traces within retention (count and age) and shows them only to its organization', async () => {
-    const tenants = new TenantsRepository(prisma);
+    const tenants = new TenantsRepository(prisma, new SecretBox([{ id: 'k', key: randomBytes(32) }]));
     const { tenant } = await tenants.createOrganization({ name: 'A', user: { emailAddress: 'a@x.test' } });
     const { tenant: stranger } = await tenants.createOrganization({ name: 'B', user: { emailAddress: 'b@x.test' } });
     await prisma.element.create({ data: { id: 503, key: 'twiliov2' } });

@@ -1,4 +1,4 @@
-import { allowPrivateCallbackUrls, publicUrlOf, validateHubEnvironment } from './hub-environment';
+import { allowPrivateCallbackUrls, platformSettingsFrom, publicUrlOf, validateHubEnvironment } from './hub-environment';
 
 describe('the hub environment', () => {
   it('has defaults that need nothing set', () => {
@@ -21,6 +21,35 @@ describe('the hub environment', () => {
     expect(attempt).toThrow(/HUB_PUBLIC_URL must be an absolute http\(s\) URL/);
     expect(attempt).toThrow(/HUB_EVENT_RETRY_SCHEDULE must list delays with units/);
     expect(attempt).toThrow(/HUB_EVENT_RETENTION_DAYS/);
+  });
+
+  it('logins and secrets: 15 min tokens, 5 attempts per username and 50 per address in 15 min, 24 h grace', () => {
+    expect(platformSettingsFrom(validateHubEnvironment({}), 'embedded')).toMatchObject({
+      login: { tokenTtlSeconds: 900, maxFailuresPerUsername: 5, maxFailuresPerAddress: 50, windowSeconds: 900 },
+      secretGraceSeconds: 86_400,
+    });
+    expect(
+      platformSettingsFrom(validateHubEnvironment({ HUB_LOGIN_TOKEN_TTL_SECONDS: '60', HUB_SECRET_GRACE_SECONDS: '0' }), 'embedded'),
+    ).toMatchObject({ login: { tokenTtlSeconds: 60 }, secretGraceSeconds: 0 });
+    const attempt = () =>
+      validateHubEnvironment({ HUB_LOGIN_TOKEN_TTL_SECONDS: '0', HUB_LOGIN_MAX_FAILURES: 'many', HUB_SECRET_GRACE_SECONDS: '-1' });
+    expect(attempt).toThrow(/HUB_LOGIN_TOKEN_TTL_SECONDS/);
+    expect(attempt).toThrow(/HUB_LOGIN_MAX_FAILURES must be a positive integer/);
+    expect(attempt).toThrow(/HUB_SECRET_GRACE_SECONDS must be a whole number of seconds/);
+  });
+
+  it('the first operator needs both HUB_ADMIN_EMAIL and a HUB_ADMIN_PASSWORD of 12 characters or more', () => {
+    expect(() => validateHubEnvironment({ HUB_ADMIN_EMAIL: 'ops@example.com' })).toThrow(/set both \(the first operator\) or neither/);
+    expect(() => validateHubEnvironment({ HUB_ADMIN_PASSWORD: 'long enough pw' })).toThrow(/set both/);
+    expect(() => validateHubEnvironment({ HUB_ADMIN_EMAIL: 'ops@example.com', HUB_ADMIN_PASSWORD: 'short' })).toThrow(
+      /HUB_ADMIN_PASSWORD must have at least 12 characters/,
+    );
+    expect(() => validateHubEnvironment({ HUB_ADMIN_EMAIL: 'not-an-email', HUB_ADMIN_PASSWORD: 'long enough pw' })).toThrow(
+      /HUB_ADMIN_EMAIL must be an email address/,
+    );
+    expect(validateHubEnvironment({ HUB_ADMIN_EMAIL: 'ops@example.com', HUB_ADMIN_PASSWORD: 'long enough pw' })).toMatchObject({
+      HUB_ADMIN_EMAIL: 'ops@example.com',
+    });
   });
 
   it('refuses a lease that a vendor call could outlive', () => {

@@ -1,5 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+
+const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
 
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? (/^(true|1|yes)$/i.test(value) ? true : /^(false|0|no)$/i.test(value) ? false : value) : value;
@@ -111,6 +113,51 @@ export class HubEnvironment {
   @Min(1)
   HUB_EVENT_RETENTION_DAYS = 30;
 
+  /** How long a login token from POST /authentication is good for GET /authentication/secrets. */
+  @Transform(toInteger)
+  @IsInt({ message: 'HUB_LOGIN_TOKEN_TTL_SECONDS must be a whole number of seconds' })
+  @Min(1)
+  @Max(86_400)
+  HUB_LOGIN_TOKEN_TTL_SECONDS = 900;
+
+  /** Login attempts per username in a window before further ones answer 429 (a success starts over). */
+  @Transform(toInteger)
+  @IsInt({ message: 'HUB_LOGIN_MAX_FAILURES must be a positive integer' })
+  @Min(1)
+  HUB_LOGIN_MAX_FAILURES = 5;
+
+  /** Failed login attempts per client address in a window before further ones answer 429. */
+  @Transform(toInteger)
+  @IsInt({ message: 'HUB_LOGIN_MAX_FAILURES_PER_IP must be a positive integer' })
+  @Min(1)
+  HUB_LOGIN_MAX_FAILURES_PER_IP = 50;
+
+  /** The login throttle's window, from a key's first attempt. */
+  @Transform(toInteger)
+  @IsInt({ message: 'HUB_LOGIN_WINDOW_SECONDS must be a whole number of seconds' })
+  @Min(1)
+  @Max(86_400)
+  HUB_LOGIN_WINDOW_SECONDS = 900;
+
+  /** After a secret rotation the previous user or organization secret keeps working this long (0: not at all). */
+  @Transform(toInteger)
+  @IsInt({ message: 'HUB_SECRET_GRACE_SECONDS must be a whole number of seconds' })
+  @Min(0)
+  @Max(30 * 86_400)
+  HUB_SECRET_GRACE_SECONDS = 86_400;
+
+  /** The first operator (role admin), created at start when no operator has this email address. */
+  @IsOptional()
+  @Matches(/^[^\s@]+@[^\s@]+$/, { message: 'HUB_ADMIN_EMAIL must be an email address' })
+  HUB_ADMIN_EMAIL?: string;
+
+  /** HUB_ADMIN_EMAIL's password (at least 12 characters); used only to create that operator, never logged. */
+  @IsOptional()
+  @IsString()
+  @MinLength(12, { message: 'HUB_ADMIN_PASSWORD must have at least 12 characters' })
+  @MaxLength(1024, { message: 'HUB_ADMIN_PASSWORD may have at most 1024 characters' })
+  HUB_ADMIN_PASSWORD?: string;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
   })
@@ -120,7 +167,15 @@ export class HubEnvironment {
 /** For @nestjs/config's `validate`, and for main.ts before the app exists. */
 export function validateHubEnvironment(raw: Record<string, unknown>): HubEnvironment {
   const known = Object.keys(new HubEnvironment());
-  const extra = ['DATABASE_URL', 'HUB_ENCRYPTION_KEY', 'HUB_MIGRATIONS_DIR', 'HUB_PUBLIC_URL', 'HUB_EVENT_RETRY_SCHEDULE'];
+  const extra = [
+    'DATABASE_URL',
+    'HUB_ENCRYPTION_KEY',
+    'HUB_MIGRATIONS_DIR',
+    'HUB_PUBLIC_URL',
+    'HUB_EVENT_RETRY_SCHEDULE',
+    'HUB_ADMIN_EMAIL',
+    'HUB_ADMIN_PASSWORD',
+  ];
   const picked = Object.fromEntries(
     [...known, ...extra].filter((k) => raw[k] !== undefined && raw[k] !== '').map((k) => [k, raw[k]]),
   );
@@ -131,6 +186,9 @@ export function validateHubEnvironment(raw: Record<string, unknown>): HubEnviron
     problems.push(
       'HUB_ENCRYPTION_KEY: required with DATABASE_URL (generate one with `openssl rand -base64 32` and keep it safe)',
     );
+  }
+  if (!env.HUB_ADMIN_EMAIL !== !env.HUB_ADMIN_PASSWORD) {
+    problems.push('HUB_ADMIN_EMAIL and HUB_ADMIN_PASSWORD: set both (the first operator) or neither');
   }
   if (env.HUB_EVENT_LEASE_MS < 2 * env.HUB_VENDOR_TIMEOUT_MS) {
     problems.push(
@@ -160,5 +218,12 @@ export function platformSettingsFrom(env: HubEnvironment, storeKind: 'embedded' 
     vendorTimeoutMs: env.HUB_VENDOR_TIMEOUT_MS,
     publicUrl: publicUrlOf(env),
     allowPrivateCallbackUrls: allowPrivateCallbackUrls(env, storeKind),
+    login: {
+      tokenTtlSeconds: env.HUB_LOGIN_TOKEN_TTL_SECONDS,
+      maxFailuresPerUsername: env.HUB_LOGIN_MAX_FAILURES,
+      maxFailuresPerAddress: env.HUB_LOGIN_MAX_FAILURES_PER_IP,
+      windowSeconds: env.HUB_LOGIN_WINDOW_SECONDS,
+    },
+    secretGraceSeconds: env.HUB_SECRET_GRACE_SECONDS,
   };
 }

@@ -1,0 +1,74 @@
+import { ConflictError, UnauthorizedError } from '@hub/element-sdk';
+import { type HubStore, SecretNotRecoverableError, type Tenant } from '@hub/store';
+import { Inject, Injectable } from '@nestjs/common';
+import { throttleKeys, throttleVerdict, TooManyLoginAttemptsError } from './login-throttle';
+import { HUB_STORE, PLATFORM_OPTIONS, type PlatformOptions } from './tokens';
+
+/** One answer for an unknown user, a user without a password and a wrong password. */
+export const LOGIN_REFUSED = 'The username or password is not valid';
+const PRUNE_EVERY_MS = 60_000;
+
+/**
+ * The old platform's login: username and password → a short-lived bearer → the user's and its
+ * organization's secrets. Attempts are counted in the store before the password is checked.
+ */
+@Injectable()
+export class AuthenticationService {
+  private lastPrune = 0;
+
+  constructor(
+    @Inject(HUB_STORE) private readonly store: HubStore,
+    @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
+  ) {}
+
+  async login(username: string, password: string, address: string): Promise<{ token: string }> {
+    const settings = this.options.login;
+    const now = new Date();
+    await this.pruneNow(now);
+    const keys = throttleKeys(username, address);
+    const counts = await this.store.logins.countAttempt([keys.username, keys.address], settings.windowSeconds, now);
+    const verdict = throttleVerdict(counts, keys, settings, now);
+    if (!verdict.allowed) throw new TooManyLoginAttemptsError(verdict.retryAfterSeconds);
+    const tenant = await this.store.tenants.verifyUserPassword(username, password);
+    if (!tenant) throw new UnauthorizedError(LOGIN_REFUSED);
+    await this.store.logins.forgiveAttempt([keys.username], [keys.address]);
+    const { token } = await this.store.logins.issueToken(tenant, settings.tokenTtlSeconds);
+    return { token };
+  }
+
+  /** The tenant of a login token; 401 when it is missing, unknown or expired. */
+  async tenantOfToken(token: string | undefined): Promise<Tenant> {
+    if (!token) {
+      throw new UnauthorizedError("Authorization header is missing: send 'Authorization: Bearer <token>' with the token from POST /authentication");
+    }
+    const tenant = await this.store.logins.resolveToken(token);
+    if (!tenant) throw new UnauthorizedError('The login token is not valid or has expired: log in again with POST /authentication');
+    return tenant;
+  }
+
+  async secrets(tenant: Tenant): Promise<{ userSecret: string; organizationSecret: string }> {
+    try {
+      return await this.store.tenants.secretsOf(tenant);
+    } catch (error) {
+      if (error instanceof SecretNotRecoverableError) throw new ConflictError(error.message);
+      throw error;
+    }
+  }
+
+  async rotateUserSecret(tenant: Tenant): Promise<{ userSecret: string; previousSecretExpiresAt: string | null }> {
+    const rotated = await this.store.tenants.rotateUserSecret(tenant, this.options.secretGraceSeconds);
+    return { userSecret: rotated.secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt?.toISOString() ?? null };
+  }
+
+  async rotateOrganizationSecret(tenant: Tenant): Promise<{ organizationSecret: string; previousSecretExpiresAt: string | null }> {
+    const rotated = await this.store.tenants.rotateOrganizationSecret(tenant, this.options.secretGraceSeconds);
+    return { organizationSecret: rotated.secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt?.toISOString() ?? null };
+  }
+
+  /** Expired tokens and ended throttle windows go, at most once a minute per process. */
+  private async pruneNow(now: Date): Promise<void> {
+    if (now.getTime() - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now.getTime();
+    await this.store.logins.prune(this.options.login.windowSeconds, now);
+  }
+}
