@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { PrismaClient } from '../generated/prisma/client';
+import { SecretBox } from './secret-box';
 import { RateLimitsRepository } from './rate-limits.repository';
 import { TenantsRepository } from './tenants.repository';
 import { testDatabases, type TestDatabaseHandle } from './testing/test-databases';
@@ -16,7 +18,7 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('rate limits on 
     handle = await database.create();
     prisma = new PrismaClient({ adapter: handle.adapterFactory });
     limits = new RateLimitsRepository(prisma);
-    const tenants = new TenantsRepository(prisma);
+    const tenants = new TenantsRepository(prisma, new SecretBox([{ id: 'k', key: randomBytes(32) }]));
     organizationId = (await tenants.createOrganization({ name: 'Limited', user: { emailAddress: 'a@x.test' } })).tenant.organizationId;
     other = (await tenants.createOrganization({ name: 'Free', user: { emailAddress: 'b@x.test' } })).tenant.organizationId;
   });
