@@ -1,3 +1,4 @@
+export * from './lib/admin.repository';
 export * from './lib/common-resources.repository';
 export * from './lib/database';
 export * from './lib/elements.repository';

@@ -1,3 +1,4 @@
+import { AdminModule } from '@hub/admin';
 import { CommonResourcesModule } from '@hub/common-resources';
 import { ELEMENTS } from '@hub/element-registry';
 import { EventEngineModule, eventEngineOptionsFrom } from '@hub/event-engine';
@@ -26,6 +27,7 @@ export class AppModule {
         HubModule,
         CommonResourcesModule,
         EventEngineModule.forRoot(eventEngineOptionsFrom(env, storeKind)),
+        AdminModule,
       ],
       providers: [
         { provide: FirstOrganizationBootstrap.ENABLED, useValue: env.HUB_BOOTSTRAP_ORGANIZATION },

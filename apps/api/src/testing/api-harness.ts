@@ -168,9 +168,9 @@ export class ApiHarness {
   async call(
     method: string,
     url: string,
-    options: { body?: unknown; auth?: string; raw?: string; remoteAddress?: string } = {},
+    options: { body?: unknown; auth?: string; raw?: string; remoteAddress?: string; headers?: Record<string, string> } = {},
   ): Promise<Reply> {
-    const { body, auth, raw, remoteAddress } = options;
+    const { body, auth, raw, remoteAddress, headers } = options;
     const response = await this.app.getHttpAdapter().getInstance().inject({
       method: method as 'GET',
       url,
@@ -178,6 +178,7 @@ export class ApiHarness {
       headers: {
         ...(auth ? { authorization: auth } : {}),
         ...(body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
       },
       payload: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
     });

@@ -53,6 +53,8 @@ export class EventEngineModule {
   static forRoot(options: EventEngineOptions): DynamicModule {
     return {
       module: EventEngineModule,
+      // Global: the admin API reads the delivery log and redelivers through EventsService.
+      global: true,
       imports: [HubModule],
       controllers: [EventsController, VendorWebhookController],
       providers: [

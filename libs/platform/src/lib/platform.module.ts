@@ -34,6 +34,7 @@ export class PlatformModule {
             allowPrivateCallbackUrls: options.allowPrivateCallbackUrls,
             login: options.login,
             secretGraceSeconds: options.secretGraceSeconds,
+            admin: options.admin,
           } satisfies PlatformOptions,
         },
         ElementCatalog,
@@ -43,7 +44,7 @@ export class PlatformModule {
         AuthenticationService,
         PlatformAuthGuard,
       ],
-      exports: [HUB_ELEMENTS, PLATFORM_OPTIONS, ElementCatalog, InstanceChanges, CommonResourceChanges, PlatformAuthGuard],
+      exports: [HUB_ELEMENTS, PLATFORM_OPTIONS, ElementCatalog, InstanceChanges, CommonResourceChanges, PlatformAuthGuard, InstancesService, AuthenticationService],
     };
   }
 }

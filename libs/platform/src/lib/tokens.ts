@@ -14,6 +14,14 @@ export interface PlatformOptions {
   readonly login: LoginSettings;
   /** After a secret rotation, how long the previous secret keeps working (0: not at all). */
   readonly secretGraceSeconds: number;
+  /** The admin API's operator sessions. */
+  readonly admin: AdminSettings;
+}
+
+export interface AdminSettings {
+  readonly sessionTtlSeconds: number;
+  /** Mark the session cookie Secure (the hub is published over HTTPS). */
+  readonly secureCookies: boolean;
 }
 
 export interface LoginSettings {

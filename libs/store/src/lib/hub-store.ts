@@ -1,4 +1,5 @@
 import { openDatabase, type HubDatabase, type OpenDatabaseOptions } from './database';
+import { AdminRepository } from './admin.repository';
 import { CommonResourcesRepository } from './common-resources.repository';
 import { ElementsRepository } from './elements.repository';
 import { EventsRepository } from './events.repository';
@@ -24,6 +25,8 @@ export interface HubStore {
   readonly events: EventsRepository;
   readonly commonResources: CommonResourcesRepository;
   readonly rateLimits: RateLimitsRepository;
+  /** Across organizations, for operators only (its methods take an Operator). */
+  readonly admin: AdminRepository;
   /**
    * Seals a value with the hub's encryption key (AES-256-GCM), bound to `context`: for opaque,
    * tamper-evident tokens that must survive restarts and work on every replica.
@@ -70,6 +73,7 @@ export function storeOver(database: HubDatabase, secrets: SecretBox): HubStore {
     events: new EventsRepository(prisma),
     commonResources: new CommonResourcesRepository(prisma),
     rateLimits: new RateLimitsRepository(prisma),
+    admin: new AdminRepository(prisma),
     seal: (value, context) => secrets.seal(value, `sealed:${context}`),
     open: (envelope, context) => secrets.open(envelope, `sealed:${context}`),
     ping: async () => {

@@ -146,6 +146,13 @@ export class HubEnvironment {
   @Max(30 * 86_400)
   HUB_SECRET_GRACE_SECONDS = 86_400;
 
+  /** How long an operator's admin session (its cookie) lasts from sign-in. */
+  @Transform(toInteger)
+  @IsInt({ message: 'HUB_ADMIN_SESSION_TTL_SECONDS must be a whole number of seconds' })
+  @Min(60)
+  @Max(7 * 86_400)
+  HUB_ADMIN_SESSION_TTL_SECONDS = 8 * 3_600;
+
   /** The first operator (role admin), created at start when no operator has this email address. */
   @IsOptional()
   @Matches(/^[^\s@]+@[^\s@]+$/, { message: 'HUB_ADMIN_EMAIL must be an email address' })
@@ -225,5 +232,10 @@ export function platformSettingsFrom(env: HubEnvironment, storeKind: 'embedded' 
       windowSeconds: env.HUB_LOGIN_WINDOW_SECONDS,
     },
     secretGraceSeconds: env.HUB_SECRET_GRACE_SECONDS,
+    admin: {
+      sessionTtlSeconds: env.HUB_ADMIN_SESSION_TTL_SECONDS,
+      // Secure cookies need HTTPS: on whenever the hub is published over it.
+      secureCookies: publicUrlOf(env).startsWith('https://'),
+    },
   };
 }

@@ -1,0 +1,3 @@
+export * from './lib/admin.module';
+export * from './lib/admin.service';
+export * from './lib/operator-session';
