@@ -301,3 +301,71 @@ describe.each(storesUnderTest())('admin API on the %s store', (_name, storeUnder
     });
   });
 });
+
+describe.each(storesUnderTest())('admin view of callback circuits on the %s store', (_name, storeUnderTest) => {
+  const harness = new ApiHarness(storeUnderTest, {
+    HUB_ADMIN_EMAIL: ADMIN.email,
+    HUB_ADMIN_PASSWORD: ADMIN.password,
+    HUB_ALLOW_PRIVATE_CALLBACK_URLS: 'true',
+    HUB_EVENT_WORKERS: 'true',
+    HUB_EVENT_RETRY_SCHEDULE: '20ms,20ms,20ms,20ms,20ms,20ms,20ms,20ms,20ms,20ms',
+    HUB_EVENT_CIRCUIT_COOLDOWN_MS: '1500',
+    HUB_EVENT_IDLE_MS: '50',
+  });
+  let double: TwilioDouble;
+  let receiver: CallbackReceiver;
+
+  beforeAll(async () => {
+    double = await TwilioDouble.start({ clock: 'system' });
+    receiver = await CallbackReceiver.start();
+  });
+  afterAll(async () => {
+    await harness.dispose();
+    await receiver?.stop();
+    await double?.stop();
+  });
+
+  it('shows a receiver that keeps failing as an open circuit (without its query), and closed again once it answers', async () => {
+    const [org] = await harness.start(['Circuit Org']);
+    const session = await harness.call('POST', '/elements/api-v2/admin/session', { body: ADMIN });
+    const cookie = String(session.headers['set-cookie']).split(';')[0];
+    const circuits = async (all = false) => (await harness.call('GET', `/elements/api-v2/admin/events/circuits${all ? '?all=true' : ''}`, { headers: { cookie } })).body as Json[];
+    const until = async (what: string, probe: () => Promise<boolean>) => {
+      for (let i = 0; i < 300; i++) if (await probe()) return;
+      else await new Promise((r) => setTimeout(r, 50));
+      throw new Error(`timed out waiting for ${what}`);
+    };
+    receiver.respondWith = () => 503;
+    const account = double.addAccount();
+    const created = await harness.call('POST', '/elements/api-v2/instances', {
+      auth: org.platform,
+      body: {
+        element: { key: 'twiliov2' },
+        name: 'failing receiver',
+        configuration: {
+          username: account.sid,
+          password: account.authToken,
+          'base.url': double.accountsUrl,
+          'event.notification.enabled': 'true',
+          'event.vendor.type': 'polling',
+          'event.poller.refresh_interval': '60',
+          'event.notification.callback.url': `${receiver.url}?token=do-not-show`,
+        },
+      },
+    });
+    expect(created.status).toBe(200);
+    expect(await circuits(true)).toEqual([]); // a URL that never failed has no row
+    double.addInboundMessage({ accountSid: account.sid, from: '+15005550006', to: '+15005550001', body: 'hello' });
+    await harness.call('POST', `/elements/api-v2/instances/${(created.body as Json)['id']}/events/poller/run`, { auth: org.platform });
+
+    await until('the circuit to open', async () => (await circuits()).some((c) => c['state'] === 'open'));
+    const [open] = await circuits();
+    expect(open).toMatchObject({ url: `${receiver.url}?…`, state: 'open', consecutiveFailures: 5, retryAt: expect.any(String), owner: expect.any(String) });
+    expect(JSON.stringify(await circuits(true))).not.toContain('do-not-show');
+
+    receiver.respondWith = () => 200;
+    await until('the circuit to close', async () => (await circuits(true)).some((c) => c['state'] === 'closed'));
+    expect(await circuits()).toEqual([]);
+    expect(receiver.delivered()).toHaveLength(1);
+  });
+});

@@ -236,6 +236,15 @@ export class AdminEventsController {
     return this.admin.deliveryHours(operator, pageParameter('hours', hours, 24, 168));
   }
 
+  @Get('circuits')
+  @ApiOperation({
+    summary: 'Callback URLs whose circuit breaker is open or half-open (all=true: closed ones too), as the delivery worker that last changed each saw it',
+  })
+  circuits(@Query('all') all?: string) {
+    if (all !== undefined && all !== 'true' && all !== 'false') throw new BadRequestError(`all must be true or false, not '${all}'`);
+    return this.admin.circuits(all === 'true');
+  }
+
   @Post(':eventId/redeliver')
   @HttpCode(200)
   @ApiOperation({ summary: 'Deliver one notification again' })

@@ -210,6 +210,11 @@ export class AdminService {
     return this.store.admin.deliveryHours(operator, hours);
   }
 
+  /** Circuit-breaker states per callback URL (query and credentials never shown). */
+  circuits(all: boolean) {
+    return this.store.circuits.list({ all });
+  }
+
   async redeliver(operator: Operator, eventId: string, requestId: string) {
     const tenant = await this.store.admin.tenantOfEvent(operator, eventId);
     if (!tenant) throw new NotFoundError(`No event notification ${eventId}`);

@@ -27,6 +27,8 @@ export class DeliveryWorker {
   private readonly logger = new Logger('DeliveryWorker');
   private readonly loop: ClaimLoop<ClaimedDelivery>;
   private readonly breaker: CircuitBreaker;
+  /** The last circuit state this worker reported per URL (a report is written on changes only). */
+  private readonly reported = new Map<string, string>();
 
   constructor(
     @Inject(HUB_STORE) private readonly store: HubStore,
@@ -102,7 +104,7 @@ export class DeliveryWorker {
       target = await checkCallbackUrl(url, { allowPrivate: this.options.allowPrivateCallbackUrls });
     } catch (error) {
       if (!(error instanceof CallbackUrlRefusedError)) throw error;
-      await this.breaker.record(key, error.retryable ? 'retry' : 'failed');
+      await this.recordCircuit(key, error.retryable ? 'retry' : 'failed');
       return this.resultOf(delivery, startedDate, { outcome: error.retryable ? 'retry' : 'failed', error: error.message, durationMs: Date.now() - startedDate.getTime() });
     }
     const attempt = await deliver({
@@ -112,8 +114,26 @@ export class DeliveryWorker {
       signatureKey: configuration['event.notification.signature.key'] ?? undefined,
       timeoutMs: this.options.deliveryTimeoutMs,
     });
-    await this.breaker.record(key, attempt.outcome);
+    await this.recordCircuit(key, attempt.outcome);
     return this.resultOf(delivery, startedDate, attempt);
+  }
+
+  /**
+   * An attempt's outcome for the URL's breaker; when that changes the breaker's state (closed,
+   * open, half-open), the new state goes to the store for operators. A report that fails is logged
+   * and retried with the next change: it never holds up a delivery.
+   */
+  private async recordCircuit(key: string, outcome: DeliveryAttempt['outcome']): Promise<void> {
+    await this.breaker.record(key, outcome);
+    const snapshot = await this.breaker.snapshot(key);
+    if (this.reported.get(key) === snapshot.state || (snapshot.state === 'closed' && !this.reported.has(key))) return;
+    try {
+      await this.store.circuits.report({ key, owner: this.options.owner, ...snapshot });
+      this.reported.set(key, snapshot.state);
+      if (this.reported.size > 10_000) this.reported.delete(this.reported.keys().next().value as string);
+    } catch (error) {
+      this.logger.warn(`could not report the circuit of a callback URL: ${(error as Error).message}`);
+    }
   }
 
   /** What an attempt means for the notification: delivered, failed, or retried on the schedule. */

@@ -35,6 +35,7 @@ export class EventRetention {
     try {
       const notifications = await this.store.events.pruneNotifications(this.options.retentionMs);
       const keys = await this.store.events.pruneEventKeys(Math.max(EVENT_KEY_RETENTION_MS, this.options.retentionMs));
+      await this.store.circuits.prune(this.options.retentionMs);
       if (notifications + keys > 0) this.logger.log(`pruned ${notifications} old notification(s) and ${keys} deduplication key(s)`);
       return { notifications, keys };
     } catch (error) {

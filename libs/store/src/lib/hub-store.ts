@@ -1,5 +1,6 @@
 import { openDatabase, type HubDatabase, type OpenDatabaseOptions } from './database';
 import { AdminRepository } from './admin.repository';
+import { CircuitsRepository } from './circuits.repository';
 import { CommonResourcesRepository } from './common-resources.repository';
 import { ElementsRepository } from './elements.repository';
 import { EventsRepository } from './events.repository';
@@ -23,6 +24,8 @@ export interface HubStore {
   readonly elements: ElementsRepository;
   readonly traces: TracesRepository;
   readonly events: EventsRepository;
+  /** Callback URLs' circuit-breaker states, as delivery workers report them (for operators). */
+  readonly circuits: CircuitsRepository;
   readonly commonResources: CommonResourcesRepository;
   readonly rateLimits: RateLimitsRepository;
   /** Across organizations, for operators only (its methods take an Operator). */
@@ -71,6 +74,7 @@ export function storeOver(database: HubDatabase, secrets: SecretBox): HubStore {
     elements: new ElementsRepository(prisma),
     traces: new TracesRepository(prisma),
     events: new EventsRepository(prisma),
+    circuits: new CircuitsRepository(prisma),
     commonResources: new CommonResourcesRepository(prisma),
     rateLimits: new RateLimitsRepository(prisma),
     admin: new AdminRepository(prisma),
