@@ -11,3 +11,4 @@ export * from './lib/runtime/logger';
 export * from './lib/runtime/open-hub-store';
 export * from './lib/authentication.service';
 export * from './lib/login-throttle';
+export * from './lib/suspension';

@@ -12,6 +12,7 @@ export * from './lib/password-hash';
 export { createPGlite } from './lib/pglite';
 export * from './lib/rate-limits.repository';
 export * from './lib/secret-box';
+export { OrganizationSuspendedError } from './lib/suspension';
 export type { Tenant } from './lib/tenant';
 export * from './lib/tenants.repository';
 export * from './lib/traces.repository';

@@ -64,7 +64,10 @@ export class EventsService {
   /**
    * A vendor webhook for an instance: verified with the instance's own secret (a missing or wrong
    * signature → 403, nothing stored), its events committed (deduplicated), then answered. Delivery
-   * to the callback URL happens after, from the store.
+   * to the callback URL happens after, from the store. Into a suspended organization's instance a
+   * signed webhook gets the vendor's usual answer (Twilio: empty TwiML, so it neither retries nor
+   * reports an error to the account) and nothing is stored, as for a disabled instance: the events
+   * of a suspension are not kept. The signature is checked first, so an unsigned caller learns nothing.
    */
   async receiveWebhook(elementKey: string, instanceIdText: string, request: VendorWebhookRequest): Promise<{ contentType: string; body: string; events: number }> {
     const refused = () => new ForbiddenError('The webhook signature is missing or does not match this instance: nothing was stored');
@@ -80,7 +83,9 @@ export class EventsService {
       throw refused();
     }
     let stored = 0;
-    if (found.instance.eventsEnabled && !found.instance.disabled && eventVendorTypeOf(configuration) === 'webhook') {
+    if (found.organizationSuspended) {
+      this.logger.debug(`dropped a ${elementKey} webhook for instance ${found.instance.id}: organization ${found.instance.organizationId} is suspended`);
+    } else if (found.instance.eventsEnabled && !found.instance.disabled && eventVendorTypeOf(configuration) === 'webhook') {
       const events = element.webhook.parse(request);
       const pending = events.map((e) => ({ key: { objectType: e.objectType, objectId: e.objectId, version: e.version }, eventType: e.eventType, date: e.date, raw: e.raw }));
       stored = await this.store.events.recordEvents(

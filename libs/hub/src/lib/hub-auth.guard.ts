@@ -1,6 +1,6 @@
 import { ForbiddenError, UnauthorizedError } from '@hub/element-sdk';
 import { parseAuthorization } from '@hub/http';
-import { HUB_STORE, InstanceChanges } from '@hub/platform';
+import { HUB_STORE, InstanceChanges, refusingSuspended } from '@hub/platform';
 import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import type { HubStore, InstanceRecord, Tenant } from '@hub/store';
@@ -18,7 +18,10 @@ type HubRequest = FastifyRequest & { hubCaller?: HubCaller };
 /**
  * Hub calls carry `Authorization: User <secret>, Element <token>` (Organization may be present).
  * The token selects the instance; the user must belong to the instance's organization. Unknown or
- * deleted token → 401; disabled instance → 403; the organization over its hub-call limit → 429.
+ * deleted token → 401; disabled instance → 403; the user's organization suspended by the hub's
+ * operators → 403 (a refusal is never cached, so lifting a suspension applies to the next call; a
+ * suspension reaches callers already resolved within CREDENTIALS_TTL_MS); the organization over its
+ * hub-call limit → 429.
  */
 @Injectable()
 export class HubAuthGuard implements CanActivate {
@@ -70,9 +73,11 @@ export class HubAuthGuard implements CanActivate {
   private async resolve(user: string, organization: string | undefined, element: string): Promise<HubCaller> {
     const credentials = { user, organization, element };
     const [tenant, resolved] = await Promise.all([
-      credentials.organization
-        ? this.store.tenants.authenticate(credentials.user, credentials.organization)
-        : this.store.tenants.authenticateUser(credentials.user),
+      refusingSuspended(
+        credentials.organization
+          ? this.store.tenants.authenticate(credentials.user, credentials.organization)
+          : this.store.tenants.authenticateUser(credentials.user),
+      ),
       this.store.instances.resolveByToken(credentials.element),
     ]);
     if (!tenant || !resolved || resolved.instance.organizationId !== tenant.organizationId) {

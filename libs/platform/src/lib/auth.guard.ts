@@ -3,13 +3,15 @@ import { parseAuthorization } from '@hub/http';
 import type { HubStore, Tenant } from '@hub/store';
 import { type CanActivate, type ExecutionContext, Inject, Injectable, createParamDecorator } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { refusingSuspended } from './suspension';
 import { HUB_STORE } from './tokens';
 
 type AuthenticatedRequest = FastifyRequest & { tenant?: Tenant };
 
 /**
  * Platform calls (/instances, /elements) carry `Authorization: User <secret>, Organization <secret>`.
- * Missing or wrong → 401; the request then carries its tenant for every query after it.
+ * Missing or wrong → 401; right but of a suspended organization → 403; the request then carries its
+ * tenant for every query after it.
  */
 @Injectable()
 export class PlatformAuthGuard implements CanActivate {
@@ -23,7 +25,7 @@ export class PlatformAuthGuard implements CanActivate {
         "Authorization header is missing or incomplete: send 'Authorization: User <user secret>, Organization <organization secret>'",
       );
     }
-    const tenant = await this.store.tenants.authenticate(credentials.user, credentials.organization);
+    const tenant = await refusingSuspended(this.store.tenants.authenticate(credentials.user, credentials.organization));
     if (!tenant) throw new UnauthorizedError('The User or Organization secret is not valid');
     request.tenant = tenant;
     return true;

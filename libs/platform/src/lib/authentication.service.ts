@@ -1,7 +1,8 @@
-import { ConflictError, UnauthorizedError } from '@hub/element-sdk';
-import { type HubStore, SecretNotRecoverableError, type Tenant } from '@hub/store';
+import { ConflictError, ForbiddenError, UnauthorizedError } from '@hub/element-sdk';
+import { type HubStore, OrganizationSuspendedError, SecretNotRecoverableError, type Tenant } from '@hub/store';
 import { Inject, Injectable } from '@nestjs/common';
 import { throttleKeys, throttleVerdict, TooManyLoginAttemptsError } from './login-throttle';
+import { refusingSuspended } from './suspension';
 import { HUB_STORE, PLATFORM_OPTIONS, type PlatformOptions } from './tokens';
 
 /** One answer for an unknown user, a user without a password and a wrong password. */
@@ -29,19 +30,29 @@ export class AuthenticationService {
     const counts = await this.store.logins.countAttempt([keys.username, keys.address], settings.windowSeconds, now);
     const verdict = throttleVerdict(counts, keys, settings, now);
     if (!verdict.allowed) throw new TooManyLoginAttemptsError(verdict.retryAfterSeconds);
-    const tenant = await this.store.tenants.verifyUserPassword(username, password);
+    let tenant: Tenant | null;
+    try {
+      // The password is checked first; only the right one learns that the organization is suspended.
+      tenant = await this.store.tenants.verifyUserPassword(username, password);
+    } catch (error) {
+      // The right password of a suspended organization's user: not a guess, so it is not counted
+      // (its 403 stays a 403 however often it is tried, rather than turning into a 429).
+      if (!(error instanceof OrganizationSuspendedError)) throw error;
+      await this.store.logins.forgiveAttempt([keys.username], [keys.address]);
+      throw new ForbiddenError(error.message);
+    }
     if (!tenant) throw new UnauthorizedError(LOGIN_REFUSED);
     await this.store.logins.forgiveAttempt([keys.username], [keys.address]);
     const { token } = await this.store.logins.issueToken(tenant, settings.tokenTtlSeconds);
     return { token };
   }
 
-  /** The tenant of a login token; 401 when it is missing, unknown or expired. */
+  /** The tenant of a login token; 401 when it is missing, unknown or expired; 403 when its organization is suspended. */
   async tenantOfToken(token: string | undefined): Promise<Tenant> {
     if (!token) {
       throw new UnauthorizedError("Authorization header is missing: send 'Authorization: Bearer <token>' with the token from POST /authentication");
     }
-    const tenant = await this.store.logins.resolveToken(token);
+    const tenant = await refusingSuspended(this.store.logins.resolveToken(token));
     if (!tenant) throw new UnauthorizedError('The login token is not valid or has expired: log in again with POST /authentication');
     return tenant;
   }

@@ -202,6 +202,41 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('events on %s', 
     expect(await events.pruneEventKeys(30 * 86_400_000)).toBeGreaterThanOrEqual(2);
   });
 
+  it('neither polls nor delivers for a suspended organization, and keeps its notifications for after', async () => {
+    const tenants = new TenantsRepository(prisma, new SecretBox([{ id: 'k', key: randomBytes(32) }]));
+    const mine = await polledInstance();
+    const theirs = await instances.create(stranger, { elementId: 503, name: 'j', configuration: {}, secretKeys: new Set(), pollingOf: () => EVERY_MINUTE });
+    await prisma.eventPollState.update({ where: { instanceId: theirs.id }, data: { nextRunAt: new Date(Date.now() - 1000) } });
+    const keys = ['s1', 's2'].map((id) => ({ objectType: 'messages', objectId: id, version: '1' }));
+    await events.recordEvents(tenant, mine.id, keys, onePerKey);
+    // the head of mine failed once and waits for its retry, which is due
+    const [head] = (await events.claimDeliveries('a', 100, 60_000)).filter((d) => d.instanceId === mine.id);
+    await events.finishAttempt('a', head, { startedDate: new Date(), durationMs: 1, outcome: 'retry', statusCode: 503, status: 'retry', nextAttemptAt: new Date(Date.now() - 1) });
+    await events.recordEvents(stranger, theirs.id, keys, onePerKey);
+    const ids = [mine.id, theirs.id];
+    const polls = async (owner: string) => (await events.claimPolls(owner, 100, 60_000)).filter((c) => ids.includes(c.instanceId)).map((c) => c.instanceId);
+    const deliveries = async (owner: string) => (await events.claimDeliveries(owner, 100, 60_000)).filter((d) => ids.includes(d.instanceId));
+
+    expect(await tenants.setOrganizationSuspended(tenant.organizationId, true)).toBe(true);
+    try {
+      expect(await polls('b')).toEqual([theirs.id]);
+      expect((await deliveries('b')).map((d) => d.instanceId)).toEqual([theirs.id]);
+      // nothing of mine was claimed, leased or counted as an attempt
+      expect(await polls('c')).toEqual([]);
+      expect(await deliveries('c')).toEqual([]);
+      expect((await events.listNotifications(tenant, mine.id, { skip: 0, take: 10 })).items.map((n) => [n.status, n.attempts])).toEqual([
+        ['created', 0],
+        ['retry', 1],
+      ]);
+    } finally {
+      await tenants.setOrganizationSuspended(tenant.organizationId, false);
+    }
+    // lifted: the poll that came due meanwhile runs, and the notifications go out in order, the retry first
+    expect(await polls('d')).toEqual([mine.id]);
+    const resumed = await deliveries('d');
+    expect(resumed.map((d) => [d.instanceId, d.eventId, d.attempt])).toEqual([[mine.id, head.eventId, 2]]);
+  });
+
   it('gives back what a stopping replica holds', async () => {
     const instance = await polledInstance();
     await events.recordEvents(tenant, instance.id, [{ objectType: 'messages', objectId: 'z', version: '1' }], onePerKey);

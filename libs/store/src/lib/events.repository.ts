@@ -151,7 +151,10 @@ export class EventsRepository {
     }
   }
 
-  /** Claims up to `limit` due polls of enabled instances for `owner`, leased for `leaseMs`. */
+  /**
+   * Claims up to `limit` due polls of enabled instances of organizations that are not suspended, for
+   * `owner`, leased for `leaseMs`. A suspended organization's polls stay due and run once it is lifted.
+   */
   async claimPolls(owner: string, limit: number, leaseMs: number): Promise<ClaimedPoll[]> {
     const rows = await this.prisma.$queryRaw<
       { instance_id: number; organization_id: number; user_id: number; checkpoint: Date; interval_ms: number; claimed_at: Date; updated_date: Date }[]
@@ -159,8 +162,8 @@ export class EventsRepository {
       UPDATE event_poll_states s
          SET lease_owner = ${owner}, lease_until = now() + make_interval(secs => ${leaseMs / 1000}::float8)
         FROM (SELECT p.instance_id, i.user_id, i.updated_date
-                FROM event_poll_states p JOIN instances i ON i.id = p.instance_id
-               WHERE p.next_run_at <= now() AND (p.lease_until IS NULL OR p.lease_until < now()) AND NOT i.disabled
+                FROM event_poll_states p JOIN instances i ON i.id = p.instance_id JOIN organizations o ON o.id = i.organization_id
+               WHERE p.next_run_at <= now() AND (p.lease_until IS NULL OR p.lease_until < now()) AND NOT i.disabled AND NOT o.suspended
                ORDER BY p.next_run_at
                LIMIT ${limit}
                  FOR UPDATE OF p SKIP LOCKED) due
@@ -321,7 +324,8 @@ export class EventsRepository {
    * Claims up to `limit` deliveries that are due, for `owner`, leased for `leaseMs`. Only the oldest
    * pending notification of an instance is ever claimed, so an instance's notifications arrive in
    * order (a notification waiting for a retry holds back the ones after it). The claim counts as
-   * an attempt: a replica that dies mid-delivery has used one.
+   * an attempt: a replica that dies mid-delivery has used one. Notifications of a suspended
+   * organization are not claimed: they stay pending, with their attempts and schedule, until it is lifted.
    */
   async claimDeliveries(owner: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     const rows = await this.prisma.$queryRaw<
@@ -330,8 +334,8 @@ export class EventsRepository {
       UPDATE event_notifications n
          SET lease_owner = ${owner}, lease_until = now() + make_interval(secs => ${leaseMs / 1000}::float8), attempts = n.attempts + 1
         FROM (SELECT c.id, i.user_id, i.updated_date
-                FROM event_notifications c JOIN instances i ON i.id = c.instance_id
-               WHERE c.status IN ('created', 'retry') AND c.next_attempt_at <= now()
+                FROM event_notifications c JOIN instances i ON i.id = c.instance_id JOIN organizations o ON o.id = i.organization_id
+               WHERE c.status IN ('created', 'retry') AND c.next_attempt_at <= now() AND NOT o.suspended
                  AND (c.lease_until IS NULL OR c.lease_until < now())
                  AND NOT EXISTS (SELECT 1 FROM event_notifications e
                                   WHERE e.instance_id = c.instance_id AND e.id < c.id AND e.status IN ('created', 'retry'))

@@ -181,10 +181,16 @@ export class InstancesRepository {
   /**
    * A vendor webhook names its instance by id in the URL the hub gave the vendor; it is not
    * trusted until the vendor's signature, made with this instance's secret, checks out.
+   * `organizationSuspended`: the operators suspended the instance's organization (nothing is stored).
    */
-  async resolveForWebhook(id: number): Promise<{ tenant: Tenant; instance: InstanceRecord } | null> {
-    const row = await this.prisma.instance.findUnique({ where: { id }, include: instanceInclude });
-    return row ? { tenant: mintTenant(row.organizationId, row.userId), instance: this.toRecord(row) } : null;
+  async resolveForWebhook(id: number): Promise<{ tenant: Tenant; instance: InstanceRecord; organizationSuspended: boolean } | null> {
+    const row = await this.prisma.instance.findUnique({
+      where: { id },
+      include: { ...instanceInclude, organization: { select: { suspended: true } } },
+    });
+    return row
+      ? { tenant: mintTenant(row.organizationId, row.userId), instance: this.toRecord(row), organizationSuspended: row.organization.suspended }
+      : null;
   }
 
   private settingsData(s: InstanceSettings) {

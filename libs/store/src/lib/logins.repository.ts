@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client';
 import { hashSecret } from './secret-box';
+import { unlessSuspended } from './suspension';
 import { mintTenant, type Tenant } from './tenant';
 
 /** One throttle key's count in its current window. */
@@ -26,13 +27,17 @@ export class LoginsRepository {
     return { token, expiresAt };
   }
 
-  /** The tenant a login token was issued to; null when it is unknown or expired. */
+  /**
+   * The tenant a login token was issued to; null when it is unknown or expired. A good token of a
+   * suspended organization throws OrganizationSuspendedError.
+   */
   async resolveToken(token: string, now = new Date()): Promise<Tenant | null> {
-    const row = await this.prisma.loginToken.findUnique({
-      where: { tokenHash: hashSecret(token) },
-      select: { expiresAt: true, user: { select: { id: true, organizationId: true } } },
-    });
-    return row && row.expiresAt > now ? mintTenant(row.user.organizationId, row.user.id) : null;
+    const [row] = await this.prisma.$queryRaw<{ user_id: number; organization_id: number; expires_at: Date; suspended: boolean }[]>`
+      SELECT t.user_id, u.organization_id, t.expires_at, o.suspended
+        FROM login_tokens t JOIN users u ON u.id = t.user_id JOIN organizations o ON o.id = u.organization_id
+       WHERE t.token_hash = ${hashSecret(token)}`;
+    if (!row || new Date(row.expires_at) <= now) return null;
+    return unlessSuspended(mintTenant(row.organization_id, row.user_id), row.suspended);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { DummyPassword, hashPassword, PasswordRejectedError, passwordProblem, verifyPassword } from './password-hash';
 import { hashSecret, newSecret, type SecretBox } from './secret-box';
+import { unlessSuspended } from './suspension';
 import { mintTenant, type Tenant } from './tenant';
 
 export interface NewOrganization {
@@ -56,6 +57,9 @@ export class SecretNotRecoverableError extends Error {
 export function loginNameOf(emailAddress: string): string {
   return emailAddress.trim().toLowerCase();
 }
+
+/** Who a secret belongs to, and whether operators suspended its organization. */
+type SecretOwner = { id: number; organization_id: number; suspended: boolean };
 
 const USER_SECRET = 'user-secret';
 const ORGANIZATION_SECRET = 'organization-secret';
@@ -179,15 +183,45 @@ export class TenantsRepository {
   /**
    * POST /authentication: the user whose login name this is, when the password is its own. An
    * unknown name, a user without a password and a wrong password all cost one scrypt check and
-   * answer null alike.
+   * answer null alike. Suspension is looked at only after the password matched (so it tells
+   * nothing about a wrong one): then a suspended organization's user gets OrganizationSuspendedError.
    */
   async verifyUserPassword(username: string, password: string): Promise<Tenant | null> {
-    const user = await this.prisma.user.findUnique({
-      where: { loginName: loginNameOf(username) },
-      select: { id: true, organizationId: true, passwordHash: true },
-    });
-    if (!user?.passwordHash) return this.dummy.waste(password).then(() => null);
-    return (await verifyPassword(password, user.passwordHash)) ? mintTenant(user.organizationId, user.id) : null;
+    const [user] = await this.prisma.$queryRaw<{ id: number; organization_id: number; password_hash: string | null; suspended: boolean }[]>`
+      SELECT u.id, u.organization_id, u.password_hash, o.suspended
+        FROM users u JOIN organizations o ON o.id = u.organization_id
+       WHERE u.login_name = ${loginNameOf(username)}`;
+    if (!user?.password_hash) return this.dummy.waste(password).then(() => null);
+    if (!(await verifyPassword(password, user.password_hash))) return null;
+    return unlessSuspended(mintTenant(user.organization_id, user.id), user.suspended);
+  }
+
+  /**
+   * Operators only: the admin API is the one caller (no tenant can suspend itself or another). A
+   * suspended organization's users get 403 on every platform call, hub call and login (hub calls
+   * within the api's 2 s credential cache), vendor webhooks into its instances store nothing, and
+   * its instances are neither polled nor delivered to; notifications already stored wait and are
+   * delivered once the suspension is lifted. Suspending keeps the date of a suspension already in
+   * force. False when there is no such organization.
+   */
+  async setOrganizationSuspended(organizationId: number, suspended: boolean): Promise<boolean> {
+    const count = await this.prisma.$executeRaw`
+      UPDATE organizations
+         SET suspended = ${suspended},
+             suspended_date = CASE WHEN ${suspended} THEN COALESCE(suspended_date, now()) ELSE NULL END,
+             updated_date = now()
+       WHERE id = ${organizationId}`;
+    return count > 0;
+  }
+
+  /** Operators only: whether the organization is suspended, and since when; null when there is no such organization. */
+  async organizationSuspension(organizationId: number): Promise<{ suspended: boolean; suspendedDate: Date | null } | null> {
+    return this.prisma.organization.findUnique({ where: { id: organizationId }, select: { suspended: true, suspendedDate: true } });
+  }
+
+  /** Operators only: whether the organization is suspended (false when there is no such organization). */
+  async isOrganizationSuspended(organizationId: number): Promise<boolean> {
+    return (await this.organizationSuspension(organizationId))?.suspended ?? false;
   }
 
   async countOrganizations(): Promise<number> {
@@ -196,31 +230,34 @@ export class TenantsRepository {
 
   /**
    * `User <secret>, Organization <secret>`: both must match (the current secret, or the previous
-   * one during its grace period), and the user must belong to the organization.
+   * one during its grace period), and the user must belong to the organization. Right credentials of
+   * a suspended organization throw OrganizationSuspendedError (read in the same query).
    */
   async authenticate(userSecret: string, organizationSecret: string, now = new Date()): Promise<Tenant | null> {
     const userHash = hashSecret(userSecret);
     const organizationHash = hashSecret(organizationSecret);
-    const user = await this.prisma.user.findFirst({
-      where: {
-        OR: [{ secretHash: userHash }, { previousSecretHash: userHash, previousSecretExpiresAt: { gt: now } }],
-        organization: {
-          OR: [{ secretHash: organizationHash }, { previousSecretHash: organizationHash, previousSecretExpiresAt: { gt: now } }],
-        },
-      },
-      select: { id: true, organizationId: true },
-    });
-    return user ? mintTenant(user.organizationId, user.id) : null;
+    // One statement (Prisma would read a selected relation with a second one).
+    const [user] = await this.prisma.$queryRaw<SecretOwner[]>`
+      SELECT u.id, u.organization_id, o.suspended
+        FROM users u JOIN organizations o ON o.id = u.organization_id
+       WHERE (u.secret_hash = ${userHash} OR (u.previous_secret_hash = ${userHash} AND u.previous_secret_expires_at > ${now}::timestamptz))
+         AND (o.secret_hash = ${organizationHash} OR (o.previous_secret_hash = ${organizationHash} AND o.previous_secret_expires_at > ${now}::timestamptz))
+       LIMIT 1`;
+    return user ? unlessSuspended(mintTenant(user.organization_id, user.id), user.suspended) : null;
   }
 
-  /** `User <secret>` alone (hub calls, where the Element token names the organization's instance). */
+  /**
+   * `User <secret>` alone (hub calls, where the Element token names the organization's instance);
+   * a suspended organization's user throws OrganizationSuspendedError.
+   */
   async authenticateUser(userSecret: string, now = new Date()): Promise<Tenant | null> {
     const userHash = hashSecret(userSecret);
-    const user = await this.prisma.user.findFirst({
-      where: { OR: [{ secretHash: userHash }, { previousSecretHash: userHash, previousSecretExpiresAt: { gt: now } }] },
-      select: { id: true, organizationId: true },
-    });
-    return user ? mintTenant(user.organizationId, user.id) : null;
+    const [user] = await this.prisma.$queryRaw<SecretOwner[]>`
+      SELECT u.id, u.organization_id, o.suspended
+        FROM users u JOIN organizations o ON o.id = u.organization_id
+       WHERE u.secret_hash = ${userHash} OR (u.previous_secret_hash = ${userHash} AND u.previous_secret_expires_at > ${now}::timestamptz)
+       LIMIT 1`;
+    return user ? unlessSuspended(mintTenant(user.organization_id, user.id), user.suspended) : null;
   }
 
   /** The tenant's current secrets in clear, for GET /authentication/secrets (behind a login token). */
