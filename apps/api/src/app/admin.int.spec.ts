@@ -156,6 +156,16 @@ describe.each(storesUnderTest())('admin API on the %s store', (_name, storeUnder
       expectError(await as(admin)('GET', '/instances?status=sleeping'), 400, 'status must be one of valid, invalid');
     });
 
+    it('suspends an organization (its calls answer 403) and resumes it', async () => {
+      const auth = `User ${created.user.secret}, Organization ${created.organization.secret}`;
+      const suspended = await as(admin)('PATCH', `/organizations/${created.organization.id}`, { suspended: true });
+      expect(suspended.body).toMatchObject({ suspended: true, suspendedDate: expect.any(String) });
+      expectError(await platform('GET', '/instances', undefined, auth), 403, `Organization ${created.organization.id} is suspended`);
+      expect(((await as(support)('GET', '/organizations?name=Acme')).body as Json[])[0]).toMatchObject({ suspended: true });
+      expect((await as(admin)('PATCH', `/organizations/${created.organization.id}`, { suspended: false })).body).toMatchObject({ suspended: false, suspendedDate: null });
+      expect((await platform('GET', '/instances', undefined, auth)).status).toBe(200);
+    });
+
     it('deletes an organization: its secrets stop working', async () => {
       expect((await as(admin)('DELETE', `/organizations/${created.organization.id}`)).status).toBe(200);
       expect((await platform('GET', '/instances', undefined, `User ${created.user.secret}, Organization ${created.organization.secret}`)).status).toBe(401);
@@ -273,6 +283,8 @@ describe.each(storesUnderTest())('admin API on the %s store', (_name, storeUnder
         'user.create',
         'organization.secret.rotate',
         'user.secret.rotate',
+        'organization.suspend',
+        'organization.resume',
         'organization.delete',
         'instance.disable',
         'instance.enable',
@@ -289,7 +301,7 @@ describe.each(storesUnderTest())('admin API on the %s store', (_name, storeUnder
         requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       });
       expect(JSON.stringify(entries)).not.toMatch(/a long enough password|secret":/);
-      expect((await as(support)('GET', '/audit?action=organization.')).headers['elements-total-count']).toBe('6');
+      expect((await as(support)('GET', '/audit?action=organization.')).headers['elements-total-count']).toBe('8');
     });
 
     it('signs out (support operators too): the cookie is cleared and the session no longer works', async () => {

@@ -103,8 +103,14 @@ export class AdminService {
   async updateOrganization(operator: Operator, id: number, body: OrganizationPatchDto, requestId: string) {
     if (body.name === undefined && body.suspended === undefined) throw new BadRequestError('Send name and/or suspended');
     await this.organization(operator, id);
-    if (body.name !== undefined) await this.store.admin.renameOrganization(operator, id, body.name);
-    await this.audit(operator, { action: 'organization.update', targetType: 'organization', targetId: id, details: { ...body }, requestId });
+    if (body.name !== undefined) {
+      await this.store.admin.renameOrganization(operator, id, body.name);
+      await this.audit(operator, { action: 'organization.update', targetType: 'organization', targetId: id, details: { name: body.name }, requestId });
+    }
+    if (body.suspended !== undefined) {
+      await this.store.tenants.setOrganizationSuspended(id, body.suspended);
+      await this.audit(operator, { action: body.suspended ? 'organization.suspend' : 'organization.resume', targetType: 'organization', targetId: id, requestId });
+    }
     return this.organization(operator, id);
   }
 

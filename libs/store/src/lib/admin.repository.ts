@@ -52,6 +52,8 @@ export interface OrganizationRow {
   readonly id: number;
   readonly name: string;
   readonly createdDate: Date;
+  readonly suspended: boolean;
+  readonly suspendedDate: Date | null;
   readonly users: number;
   readonly instances: number;
   readonly rateLimit: { readonly requestsPerSecond: number; readonly burst: number } | null;
@@ -253,7 +255,7 @@ export class AdminRepository {
         orderBy: { id: 'asc' },
         skip: page.skip,
         take: page.take,
-        select: { id: true, name: true, createdDate: true, rateLimit: true, _count: { select: { users: true, instances: true } } },
+        select: { id: true, name: true, createdDate: true, suspended: true, suspendedDate: true, rateLimit: true, _count: { select: { users: true, instances: true } } },
       }),
       this.prisma.organization.count({ where }),
     ]);
@@ -263,7 +265,7 @@ export class AdminRepository {
   async findOrganization(_operator: Operator, id: number): Promise<OrganizationRow | null> {
     const row = await this.prisma.organization.findUnique({
       where: { id },
-      select: { id: true, name: true, createdDate: true, rateLimit: true, _count: { select: { users: true, instances: true } } },
+      select: { id: true, name: true, createdDate: true, suspended: true, suspendedDate: true, rateLimit: true, _count: { select: { users: true, instances: true } } },
     });
     return row ? this.organizationRow(row) : null;
   }
@@ -407,6 +409,8 @@ export class AdminRepository {
     id: number;
     name: string;
     createdDate: Date;
+    suspended: boolean;
+    suspendedDate: Date | null;
     rateLimit: { requestsPerSecond: number; burst: number } | null;
     _count: { users: number; instances: number };
   }): OrganizationRow {
@@ -414,6 +418,8 @@ export class AdminRepository {
       id: r.id,
       name: r.name,
       createdDate: r.createdDate,
+      suspended: r.suspended,
+      suspendedDate: r.suspendedDate,
       users: r._count.users,
       instances: r._count.instances,
       rateLimit: r.rateLimit ? { requestsPerSecond: r.rateLimit.requestsPerSecond, burst: r.rateLimit.burst } : null,
