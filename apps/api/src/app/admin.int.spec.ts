@@ -94,8 +94,14 @@ describe.each(storesUnderTest())('admin API on the %s store', (_name, storeUnder
         ['POST', `/organizations/${id}/users`, { emailAddress: 'y@x.test' }],
         ['POST', `/organizations/${id}/secret/rotate`],
         ['PUT', `/organizations/${id}/rate-limit`, { requestsPerSecond: 1, burst: 1 }],
+        ['PATCH', `/organizations/${id}`, { suspended: true }],
+        ['POST', `/organizations/${id}/users/1/secret/rotate`],
+        ['DELETE', `/organizations/${id}/rate-limit`],
         ['DELETE', '/elements/twilio/active'],
+        ['PUT', '/elements/twilio/active'],
         ['DELETE', '/instances/1/enabled'],
+        ['PUT', '/instances/1/enabled'],
+        ['POST', '/instances/1/events/redeliver'],
         ['POST', '/events/00000000-0000-0000-0000-000000000000/redeliver'],
       ];
       const auditBefore = (await auditActions()).length;
@@ -175,10 +181,11 @@ describe.each(storesUnderTest())('admin API on the %s store', (_name, storeUnder
 
   describe('instances, events, elements and limits', () => {
     let instance: { id: number; token: string };
+    let account: { sid: string; authToken: string };
     const hubCall = () => harness.call('GET', '/elements/api-v2/hubs/messaging/messages?pageSize=1', { auth: `${tenant.user}, Element ${instance.token}` });
 
     beforeAll(async () => {
-      const account = double.addAccount();
+      account = double.addAccount();
       const res = await platform('POST', '/instances', {
         element: { key: 'twiliov2' },
         name: 'Support Case 42',
@@ -253,6 +260,24 @@ describe.each(storesUnderTest())('admin API on the %s store', (_name, storeUnder
       expectError(await as(admin)('POST', '/events/not-an-event/redeliver'), 404, 'No event notification not-an-event');
     });
 
+    it('redelivers every failed notification of an instance at once', async () => {
+      receiver.respondWith = () => 410;
+      double.addInboundMessage({ accountSid: account.sid, from: '+15005550006', to: '+15005550002', body: 'again' });
+      const before = receiver.received.length;
+      await platform('POST', `/instances/${instance.id}/events/poller/run`);
+      let failed: Json[] = [];
+      for (let i = 0; i < 200 && failed.length === 0; i++) {
+        failed = ((await as(support)('GET', '/events/deliveries?status=failed')).body as Json[]).filter((d) => d['instanceId'] === instance.id);
+        if (failed.length === 0) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(receiver.received.length).toBeGreaterThan(before);
+      receiver.respondWith = () => 200;
+      const delivered = receiver.delivered().length;
+      expect((await as(admin)('POST', `/instances/${instance.id}/events/redeliver`)).body).toEqual({ instanceId: instance.id, requeued: failed.length });
+      await receiver.waitForDelivered(delivered + failed.length);
+      expect(((await as(support)('GET', '/events/deliveries?status=failed')).body as Json[]).filter((d) => d['instanceId'] === instance.id)).toEqual([]);
+    });
+
     it('deactivates an element (new instances are refused) and activates it again', async () => {
       expect((await as(admin)('DELETE', '/elements/twilio/active')).body).toMatchObject({ key: 'twilio', active: false });
       expect(((await as(support)('GET', '/elements')).body as Json[]).find((e) => e['key'] === 'twilio')).toMatchObject({ active: false });
@@ -289,6 +314,7 @@ describe.each(storesUnderTest())('admin API on the %s store', (_name, storeUnder
         'instance.disable',
         'instance.enable',
         'event.redeliver',
+        'instance.events.redeliverFailed',
         'element.deactivate',
         'element.activate',
         'organization.rateLimit.set',
