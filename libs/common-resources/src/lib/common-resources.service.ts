@@ -1,4 +1,13 @@
-import { BadRequestError, ConflictError, type ElementDefinition, NotFoundError, SHIPPED_OBJECTS, vendorFieldNames } from '@hub/element-sdk';
+import {
+  BadRequestError,
+  ConflictError,
+  type ElementDefinition,
+  NotFoundError,
+  type ObjectDefinition,
+  SHIPPED_OBJECTS,
+  type Transformation,
+  vendorFieldNames,
+} from '@hub/element-sdk';
 import { CommonResourceChanges, ElementCatalog, HUB_STORE } from '@hub/platform';
 import {
   AlreadyExistsError,
@@ -10,7 +19,7 @@ import {
   type Tenant,
   type TransformationScope,
 } from '@hub/store';
-import { type ObjectDefinition, type Transformation, validateDefinition, validateTransformation } from '@hub/transformations';
+import { validateDefinition, validateTransformation } from '@hub/transformations';
 import { Inject, Injectable } from '@nestjs/common';
 
 const OBJECT_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;

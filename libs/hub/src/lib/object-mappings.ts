@@ -1,7 +1,7 @@
-import type { ElementDefinition } from '@hub/element-sdk';
+import type { ElementDefinition, ObjectDefinition, Transformation } from '@hub/element-sdk';
 import { CommonResourceChanges, HUB_STORE } from '@hub/platform';
 import type { HubStore, InstanceRecord, Tenant } from '@hub/store';
-import { mergeTransformations, type ObjectDefinition, type Transformation } from '@hub/transformations';
+import { mergeTransformations } from '@hub/transformations';
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 

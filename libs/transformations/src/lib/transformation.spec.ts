@@ -1,4 +1,4 @@
-import { BadRequestError, type CeqlExpression } from '@hub/element-sdk';
+import { BadRequestError, type CeqlExpression, type Transformation } from '@hub/element-sdk';
 import fc from 'fast-check';
 import { parsePath, readPath, writePath } from './paths';
 import {
@@ -8,7 +8,6 @@ import {
   toCommon,
   toCommonValue,
   toVendor,
-  type Transformation,
   vendorValuesOf,
   validateDefinition,
   validateTransformation,

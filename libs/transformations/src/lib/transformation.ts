@@ -14,16 +14,7 @@ import {
 } from '@hub/element-sdk';
 import { eachCount, parsePath, type PathSegment, readPath, rootOf, writePath } from './paths';
 
-export {
-  FIELD_TYPES,
-  type CommonValue,
-  type FieldType,
-  type ObjectDefinition,
-  type ObjectField,
-  type Transformation,
-  type TransformationField,
-  type TransformationSetting,
-} from '@hub/element-sdk';
+/** The shapes (ObjectDefinition, Transformation, …) are element-sdk's, where adapters declare their mappings. */
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
