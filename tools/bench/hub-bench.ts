@@ -9,7 +9,11 @@
  * sampled from /proc during the run. Prints a table and writes reports/bench-hub.json.
  * A benchmark reports; it does not assert: it exits 0 whether or not the targets are met.
  *
- *   npm run bench:hub -- [--store postgresql|embedded|both] [--duration 10] [--connections 32]
+ * With --rate-limit, the organization gets a hub-call limit far above the load (set through the
+ * admin API), so every call takes a token from its bucket in the store and none is refused: the
+ * difference to a run without it is what a limit costs per call.
+ *
+ *   npm run bench:hub -- [--store postgresql|embedded|both] [--duration 10] [--connections 32] [--rate-limit]
  */
 import autocannon from 'autocannon';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -26,8 +30,11 @@ const { values } = parseArgs({
     store: { type: 'string' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '32' },
+    'rate-limit': { type: 'boolean', default: false },
   },
 });
+const rateLimited = values['rate-limit'] === true;
+const OPERATOR = { email: 'bench@hub.example', password: randomBytes(18).toString('base64url') };
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const serverUrl = process.env['BENCH_DATABASE_URL'] ?? process.env['TEST_DATABASE_URL'];
@@ -103,7 +110,12 @@ async function main() {
 
   const report: Record<string, unknown> = { date: new Date().toISOString(), connections, durationSeconds: duration, runs: [] };
   for (const store of stores) {
-    const env: Record<string, string> = { PORT: '0', LOG_LEVEL: 'warn', HUB_VENDOR_TIMEOUT_MS: '15000' };
+    const env: Record<string, string> = {
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      HUB_VENDOR_TIMEOUT_MS: '15000',
+      ...(rateLimited ? { HUB_ADMIN_EMAIL: OPERATOR.email, HUB_ADMIN_PASSWORD: OPERATOR.password } : {}),
+    };
     if (store === 'postgresql') {
       if (!serverUrl) throw new Error('--store postgresql needs BENCH_DATABASE_URL or TEST_DATABASE_URL');
       const name = `hub_bench_${randomBytes(4).toString('hex')}`;
@@ -139,6 +151,7 @@ async function main() {
       name: 'bench',
     });
     const hubAuth = `${platform.split(',')[0]}, Element ${instance['token']}`;
+    if (rateLimited) await limitEveryOrganization(base);
     const message = await post('/hubs/messaging/messages', hubAuth, { To: '+15005550010', From: '+15005550006', Body: 'bench' });
     const sid = String(message['sid']);
     const hubUrl = `${base}/elements/api-v2/hubs/messaging/messages/${sid}`;
@@ -155,6 +168,7 @@ async function main() {
     hub.child.kill('SIGTERM');
     const run = {
       store,
+      rateLimited,
       proxy: bare,
       hub: viaHub,
       ratio: Number((viaHub.requestsPerSecond / bare.requestsPerSecond).toFixed(2)),
@@ -165,7 +179,7 @@ async function main() {
     };
     (report['runs'] as unknown[]).push(run);
     const mark = (ok: boolean) => (ok ? 'PASS' : 'MISS');
-    console.log(`\n${store} store — ${connections} connections, ${duration} s each`);
+    console.log(`\n${store} store — ${connections} connections, ${duration} s each${rateLimited ? ', every hub call taking a rate-limit token' : ''}`);
     console.log('               req/s    p50 ms   p99 ms   errors');
     for (const [label, r] of [['bare proxy', bare], ['hub', viaHub]] as const) {
       console.log(`${label.padEnd(12)} ${String(r.requestsPerSecond).padStart(7)} ${String(r.p50).padStart(9)} ${String(r.p99).padStart(8)} ${String(r.errors).padStart(8)}`);
@@ -177,6 +191,19 @@ async function main() {
   mkdirSync(path.join(ROOT, 'reports'), { recursive: true });
   writeFileSync(path.join(ROOT, 'reports/bench-hub.json'), JSON.stringify(report, null, 2));
   console.log('\nfigures written to reports/bench-hub.json');
+}
+
+/** Through the admin API: a limit no bench reaches on every organization (one: the first-start one). */
+async function limitEveryOrganization(base: string): Promise<void> {
+  const signIn = await fetch(`${base}/elements/api-v2/admin/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OPERATOR) });
+  if (signIn.status !== 200) throw new Error(`admin sign-in: ${signIn.status} ${await signIn.text()}`);
+  const { csrfToken } = (await signIn.json()) as { csrfToken: string };
+  const headers = { cookie: String(signIn.headers.get('set-cookie')).split(';')[0], 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
+  const organizations = (await (await fetch(`${base}/elements/api-v2/admin/organizations`, { headers })).json()) as { id: number }[];
+  for (const { id } of organizations) {
+    const res = await fetch(`${base}/elements/api-v2/admin/organizations/${id}/rate-limit`, { method: 'PUT', headers, body: JSON.stringify({ requestsPerSecond: 100_000, burst: 100_000 }) });
+    if (res.status !== 200) throw new Error(`rate limit: ${res.status} ${await res.text()}`);
+  }
 }
 
 main()

@@ -1,19 +1,42 @@
 import { TooManyRequestsError } from '@hub/element-sdk';
 import { HUB_STORE } from '@hub/platform';
-import type { HubStore, RateLimitDecision } from '@hub/store';
+import type { HubStore, RateLimit, RateLimitDecision } from '@hub/store';
 import { Inject, Injectable } from '@nestjs/common';
 
 /** How long this process trusts its list of organizations that have a limit (a new limit applies within it). */
 export const LIMITED_ORGANIZATIONS_TTL_MS = 2_000;
 
 /**
+ * How many tokens a process takes from the shared bucket at once: a tenth of a second's rate, at
+ * most a quarter of the burst, at least one. A process can run ahead of the bucket by at most this.
+ */
+export function leaseSize(limit: RateLimit): number {
+  return Math.max(1, Math.min(Math.floor(limit.requestsPerSecond / 10), Math.floor(limit.burst / 4)));
+}
+
+/** One organization's tokens in this process. */
+interface Lease {
+  tokens: number;
+  /** The bucket as the last take found it (for the RateLimit-* headers). */
+  decision?: RateLimitDecision;
+  /** While the bucket is empty: refuse without asking the store until then. */
+  refusedUntil: number;
+  /** The one take in flight: concurrent calls wait for it instead of each going to the store. */
+  refill?: Promise<void>;
+}
+
+/**
  * Per-organization limits on hub calls, as token buckets in the store (shared by every api
- * replica). Only organizations with a limit pay a database round trip per call: the list of them
- * is read once per LIMITED_ORGANIZATIONS_TTL_MS.
+ * replica). A process takes tokens a lease at a time (`leaseSize`) and hands them out itself, with
+ * one take in flight per organization; while the bucket is empty it refuses until the next token
+ * is due without asking again. So a limited organization costs one store statement per lease, not
+ * per call, and the bucket still never gives out more than it has. Organizations without a limit
+ * cost one set lookup (the list of limited ones is re-read every LIMITED_ORGANIZATIONS_TTL_MS).
  */
 @Injectable()
 export class RateLimiter {
   private limited?: { readonly ids: Promise<Set<number>>; readonly until: number };
+  private readonly leases = new Map<number, Lease>();
 
   constructor(@Inject(HUB_STORE) private readonly store: HubStore) {}
 
@@ -22,23 +45,53 @@ export class RateLimiter {
    * without a limit); throws a 429 with Retry-After when the bucket is empty.
    */
   async take(organizationId: number): Promise<Record<string, string>> {
-    if (!(await this.limitedIds()).has(organizationId)) return {};
-    const decision = await this.store.rateLimits.take(organizationId);
-    if (!decision) return {};
-    const headers = rateLimitHeaders(decision);
-    if (!decision.allowed) {
-      throw new TooManyRequestsError(
-        `Too many requests: this organization may make ${decision.limit.requestsPerSecond} hub calls per second (bursts of ${decision.limit.burst}); retry after ${headers['retry-after']} s`,
-        decision.retryAfterSeconds,
-        headers,
-      );
+    if (!(await this.limitedIds()).has(organizationId)) {
+      this.leases.delete(organizationId);
+      return {};
     }
-    return headers;
+    let lease = this.leases.get(organizationId);
+    if (!lease) {
+      lease = { tokens: 0, refusedUntil: 0 };
+      this.leases.set(organizationId, lease);
+    }
+    for (;;) {
+      if (lease.tokens >= 1) {
+        lease.tokens -= 1;
+        return lease.decision ? rateLimitHeaders(lease.decision, lease.tokens) : {};
+      }
+      if (lease.decision && Date.now() < lease.refusedUntil) throw this.refusal(lease.decision, (lease.refusedUntil - Date.now()) / 1000);
+      const current = lease;
+      lease.refill ??= this.refill(organizationId, current).finally(() => (current.refill = undefined));
+      await lease.refill;
+      if (!this.leases.has(organizationId)) return {}; // the limit was removed meanwhile
+    }
   }
 
-  /** Forgets the cached list (after an operator changed a limit through this process). */
+  /** Forgets what this process knows of limits (after an operator changed one through it). */
   changed(): void {
     this.limited = undefined;
+    this.leases.clear();
+  }
+
+  private async refill(organizationId: number, lease: Lease): Promise<void> {
+    const wanted = lease.decision ? leaseSize(lease.decision.limit) : 1;
+    const decision = await this.store.rateLimits.take(organizationId, wanted);
+    if (!decision) {
+      this.leases.delete(organizationId);
+      return;
+    }
+    lease.decision = decision;
+    lease.tokens += decision.granted;
+    lease.refusedUntil = decision.granted > 0 ? 0 : Date.now() + decision.retryAfterSeconds * 1000;
+  }
+
+  private refusal(decision: RateLimitDecision, retryAfterSeconds: number): TooManyRequestsError {
+    const headers = rateLimitHeaders({ ...decision, granted: 0, retryAfterSeconds }, 0);
+    return new TooManyRequestsError(
+      `Too many requests: this organization may make ${decision.limit.requestsPerSecond} hub calls per second (bursts of ${decision.limit.burst}); retry after ${headers['retry-after']} s`,
+      retryAfterSeconds,
+      headers,
+    );
   }
 
   private limitedIds(): Promise<Set<number>> {
@@ -52,13 +105,13 @@ export class RateLimiter {
   }
 }
 
-/** RateLimit-Limit / -Remaining / -Reset (IETF draft), and Retry-After when refused. */
-export function rateLimitHeaders(d: RateLimitDecision): Record<string, string> {
+/** RateLimit-Limit / -Remaining / -Reset / -Policy (IETF draft), and Retry-After when refused. */
+export function rateLimitHeaders(d: RateLimitDecision, heldHere: number): Record<string, string> {
   return {
     'ratelimit-limit': String(d.limit.burst),
-    'ratelimit-remaining': String(d.remaining),
+    'ratelimit-remaining': String(Math.floor(d.remaining + heldHere)),
     'ratelimit-reset': String(Math.ceil(d.resetSeconds)),
     'ratelimit-policy': `${d.limit.burst};w=${Math.max(1, Math.round(d.limit.burst / d.limit.requestsPerSecond))}`,
-    ...(d.allowed ? {} : { 'retry-after': String(Math.max(1, Math.ceil(d.retryAfterSeconds))) }),
+    ...(d.granted > 0 ? {} : { 'retry-after': String(Math.max(1, Math.ceil(d.retryAfterSeconds))) }),
   };
 }

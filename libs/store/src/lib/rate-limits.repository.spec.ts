@@ -41,21 +41,28 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('rate limits on 
     await limits.set(organizationId, { requestsPerSecond: 0.5, burst: 3 });
     const decisions = [];
     for (let i = 0; i < 5; i++) decisions.push(await limits.take(organizationId));
-    expect(decisions.map((d) => d?.allowed)).toEqual([true, true, true, false, false]);
+    expect(decisions.map((d) => d?.granted)).toEqual([1, 1, 1, 0, 0]);
     expect(decisions.map((d) => d?.remaining)).toEqual([2, 1, 0, 0, 0]);
     expect(decisions[3]?.retryAfterSeconds).toBeGreaterThan(1.5); // a token every 2 s; just emptied
     expect(decisions[3]?.retryAfterSeconds).toBeLessThanOrEqual(2);
     expect(decisions[2]?.resetSeconds).toBeCloseTo(6, 0);
     // Two seconds later (moved back in the table instead of waiting): one token.
     await prisma.organizationRateLimit.update({ where: { organizationId }, data: { refilledAt: new Date(Date.now() - 2_100) } });
-    expect((await limits.take(organizationId))?.allowed).toBe(true);
-    expect((await limits.take(organizationId))?.allowed).toBe(false);
+    expect((await limits.take(organizationId))?.granted).toBe(1);
+    expect((await limits.take(organizationId))?.granted).toBe(0);
   });
 
   it('never lets more than the burst through when calls race for the same bucket', async () => {
     await limits.set(organizationId, { requestsPerSecond: 0.001, burst: 7 });
     const decisions = await Promise.all(Array.from({ length: 30 }, () => limits.take(organizationId)));
-    expect(decisions.filter((d) => d?.allowed)).toHaveLength(7);
-    expect(decisions.filter((d) => d && !d.allowed)).toHaveLength(23);
+    expect(decisions.filter((d) => d?.granted === 1)).toHaveLength(7);
+    expect(decisions.filter((d) => d?.granted === 0)).toHaveLength(23);
+  });
+
+  it('grants a batch only as far as the bucket goes, racing replicas included', async () => {
+    await limits.set(organizationId, { requestsPerSecond: 0.001, burst: 25 });
+    const decisions = await Promise.all(Array.from({ length: 6 }, () => limits.take(organizationId, 10)));
+    expect(decisions.map((d) => d?.granted).sort((a, b) => (b ?? 0) - (a ?? 0))).toEqual([10, 10, 5, 0, 0, 0]);
+    expect(Math.min(...decisions.map((d) => d?.remaining ?? -1))).toBe(0);
   });
 });

@@ -6,15 +6,16 @@ export interface RateLimit {
   readonly burst: number;
 }
 
-/** What taking one token from an organization's bucket found. */
+/** What taking tokens from an organization's bucket found. */
 export interface RateLimitDecision {
-  readonly allowed: boolean;
+  /** How many tokens were taken (0: refused). */
+  readonly granted: number;
   readonly limit: RateLimit;
-  /** Whole tokens left after this call. */
+  /** Whole tokens left in the bucket after this. */
   readonly remaining: number;
   /** Seconds until the bucket is full again. */
   readonly resetSeconds: number;
-  /** When refused: seconds until one token is there. */
+  /** When nothing was granted: seconds until one token is there. */
   readonly retryAfterSeconds: number;
 }
 
@@ -22,13 +23,13 @@ interface BucketRow {
   requests_per_second: number;
   burst: number;
   available: number;
-  taken: boolean;
+  granted: number;
 }
 
 /**
  * Per-organization token buckets in the database, so that every api replica draws from the same
- * bucket: one statement per call reads the bucket under a row lock, refills it for the time
- * since its last refill, and takes a token if there is one. Organizations without a row have no
+ * bucket: one statement reads the bucket under a row lock, refills it for the time since its last
+ * refill, and takes the tokens asked for (a replica takes a batch at a time, see RateLimiter). Organizations without a row have no
  * limit (callers learn which do with `limited` and skip the statement for the others).
  */
 export class RateLimitsRepository {
@@ -55,29 +56,35 @@ export class RateLimitsRepository {
     return new Set(rows.map((r) => r.organizationId));
   }
 
-  /** Takes one token from the organization's bucket; null when it has no limit. */
-  async take(organizationId: number): Promise<RateLimitDecision | null> {
+  /**
+   * Takes up to `wanted` tokens (as many whole ones as the bucket has) from the organization's
+   * bucket; null when it has no limit.
+   */
+  async take(organizationId: number, wanted = 1): Promise<RateLimitDecision | null> {
     const [row] = await this.prisma.$queryRaw<BucketRow[]>`
       WITH bucket AS (
         SELECT organization_id, requests_per_second, burst, clock_timestamp() AS at,
                LEAST(burst::float8, tokens + GREATEST(0, EXTRACT(EPOCH FROM (clock_timestamp() - refilled_at))) * requests_per_second) AS available
         FROM organization_rate_limits WHERE organization_id = ${organizationId} FOR UPDATE
+      ), grant_ AS (
+        SELECT organization_id, at, available, LEAST(${wanted}::int, floor(available)::int) AS granted FROM bucket
       ), taken AS (
-        UPDATE organization_rate_limits r SET tokens = bucket.available - 1, refilled_at = bucket.at
-        FROM bucket WHERE r.organization_id = bucket.organization_id AND bucket.available >= 1
+        UPDATE organization_rate_limits r SET tokens = grant_.available - grant_.granted, refilled_at = grant_.at
+        FROM grant_ WHERE r.organization_id = grant_.organization_id AND grant_.granted > 0
         RETURNING r.organization_id
       )
-      SELECT requests_per_second, burst, available, EXISTS (SELECT 1 FROM taken) AS taken FROM bucket`;
+      SELECT b.requests_per_second, b.burst, b.available, g.granted FROM bucket b JOIN grant_ g USING (organization_id)`;
     if (!row) return null;
     const rate = Number(row.requests_per_second);
     const burst = Number(row.burst);
-    const left = row.taken ? Number(row.available) - 1 : Number(row.available);
+    const granted = Number(row.granted);
+    const left = Number(row.available) - granted;
     return {
-      allowed: row.taken,
+      granted,
       limit: { requestsPerSecond: rate, burst },
       remaining: Math.max(0, Math.floor(left)),
       resetSeconds: rate > 0 ? Math.max(0, (burst - left) / rate) : 0,
-      retryAfterSeconds: row.taken || rate <= 0 ? 0 : (1 - left) / rate,
+      retryAfterSeconds: granted > 0 || rate <= 0 ? 0 : (1 - left) / rate,
     };
   }
 }
