@@ -168,6 +168,16 @@ if (missing && REQUIRE_BROWSER) {
       await page.getByRole('button', { name: 'I have copied them' }).click();
       await page.getByRole('link', { name: 'Globex' }).waitFor();
       await shoot('organizations');
+
+      // Its page: a new organization secret (shown once) replaces the one above at once for new calls.
+      await page.getByRole('link', { name: 'Globex' }).click();
+      await heading('Globex').waitFor();
+      await page.getByRole('cell', { name: 'owner@globex.example' }).waitFor();
+      await page.getByRole('button', { name: 'Rotate organization secret' }).click();
+      const rotated = await page.getByRole('region', { name: 'New organization secret' }).locator('dd code').first().textContent();
+      const userSecret = String(header).split(',')[0];
+      expect((await apiCall(baseUrl, 'GET', '/instances', `${userSecret}, Organization ${String(rotated)}`)).status).toBe(200);
+      await page.getByRole('button', { name: 'I have copied them' }).click();
     });
 
     it('finds the instance, disables it (its hub call answers 403) and enables it again', async () => {

@@ -21,7 +21,15 @@ export function OrganizationDetailPage({ id }: { id: number }) {
     org.reload();
   };
   const suspend = (suspended: boolean) =>
-    action.run(() => change('PATCH', `/organizations/${id}`, { suspended }), done(suspended ? 'Organization suspended: its calls answer 403.' : 'Organization resumed.'));
+    action.run(
+      () => change<Partial<OrganizationRow>>('PATCH', `/organizations/${id}`, { suspended }),
+      (answer) => {
+        // Say what the hub answered, not what was asked: a hub that does not report the state is not trusted to have it.
+        if (answer.suspended === suspended) setNotice(suspended ? 'Organization suspended: its calls answer 403.' : 'Organization resumed.');
+        else setNotice(`The hub accepted the change but does not report the organization as ${suspended ? 'suspended' : 'resumed'}.`);
+        org.reload();
+      },
+    );
   const rename = (event: FormEvent) => {
     event.preventDefault();
     void action.run(() => change('PATCH', `/organizations/${id}`, { name }), done('Renamed.'));
