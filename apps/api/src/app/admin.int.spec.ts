@@ -77,7 +77,26 @@ describe.each(storesUnderTest())('admin API on the %s store', (_name, storeUnder
       expectError(await harness.call('POST', '/elements/api-v2/admin/session', { body: { email: ADMIN.email } }), 400, 'password');
       expectError(await harness.call('GET', '/elements/api-v2/admin/organizations'), 401, 'Sign in first');
       expectError(await harness.call('GET', '/elements/api-v2/admin/organizations', { headers: { cookie: 'hub_admin_session=forged' } }), 401, 'session has ended');
-      expect((await as(admin)('GET', '/session')).body).toEqual({ operator: { email: ADMIN.email, role: 'admin' } });
+      const again = await as(admin)('GET', '/session');
+      expect(again.body).toEqual({ operator: { email: ADMIN.email, role: 'admin' }, csrfToken: admin.csrf, expiresAt: expect.any(String) });
+      expect(again.headers['cache-control']).toBe('no-store');
+      expect((await as(support)('GET', '/session')).body).toMatchObject({ csrfToken: support.csrf });
+    });
+
+    it('answers the session’s CSRF token again on GET /admin/session, so a reloaded page can make changes with it', async () => {
+      // A page reloaded after sign-in has only the cookie: GET /admin/session gives it the token back.
+      const reloaded = (await harness.call('GET', '/elements/api-v2/admin/session', { headers: { cookie: admin.cookie } })).body as Json;
+      const csrf = String(reloaded['csrfToken']);
+      expect(csrf).toBe(admin.csrf);
+      expect((await harness.call('PUT', '/elements/api-v2/admin/elements/twilio/active', { headers: { cookie: admin.cookie, 'x-csrf-token': csrf } })).status).toBe(200);
+      // Another session's token does not open this one, and a session's token is not its CSRF token.
+      const other = await signIn(ADMIN);
+      expect(other.csrf).not.toBe(admin.csrf);
+      const withOther = await harness.call('PUT', '/elements/api-v2/admin/elements/twilio/active', { headers: { cookie: admin.cookie, 'x-csrf-token': other.csrf } });
+      expectError(withOther, 403, 'CSRF token');
+      const cookieValue = admin.cookie.split('=')[1];
+      expectError(await harness.call('PUT', '/elements/api-v2/admin/elements/twilio/active', { headers: { cookie: admin.cookie, 'x-csrf-token': cookieValue } }), 403, 'CSRF token');
+      expect((await harness.call('GET', '/elements/api-v2/admin/session', { headers: { cookie: 'hub_admin_session=forged' } })).status).toBe(401);
     });
 
     it('refuses a change without the session’s CSRF token, and every change by a support operator, changing nothing', async () => {
@@ -302,6 +321,8 @@ describe.each(storesUnderTest())('admin API on the %s store', (_name, storeUnder
       expect(entries.map((e) => e['action']).reverse()).toEqual([
         'session.open',
         'session.open',
+        'session.open',
+        'element.activate',
         'session.open',
         'organization.create',
         'organization.update',

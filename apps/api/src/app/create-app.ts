@@ -5,15 +5,21 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { registerAdminApp } from './admin-app';
 import { AppModule } from './app.module';
-import { type HubEnvironment, PinoNestLogger } from '@hub/platform';
+import { type HubEnvironment, PinoNestLogger, publicUrlOf } from '@hub/platform';
 
 export const API_PREFIX = 'elements/api-v2';
 /** The old platform's payload limit. */
 export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 
+export interface ApiAppOptions {
+  /** The built admin web app (dist/apps/admin), served at /admin/; without it /admin/ says how to build it. */
+  readonly adminAppDir?: string;
+}
+
 /** Builds the api app (not yet listening): used by main.ts and by the in-process tests. */
-export async function createApiApp(env: HubEnvironment, logger: Logger): Promise<NestFastifyApplication> {
+export async function createApiApp(env: HubEnvironment, logger: Logger, options: ApiAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -48,5 +54,6 @@ export async function createApiApp(env: HubEnvironment, logger: Logger): Promise
       .build(),
   );
   fastify.get(`/${API_PREFIX}/docs`, async () => document);
+  await registerAdminApp(app, { dir: options.adminAppDir, secure: publicUrlOf(env).startsWith('https://'), apiPrefix: API_PREFIX });
   return app;
 }

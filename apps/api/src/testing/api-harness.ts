@@ -15,7 +15,7 @@ import { Writable } from 'node:stream';
 import { Client } from 'pg';
 import pino from 'pino';
 import { migrationsDir, validateHubEnvironment } from '@hub/platform';
-import { createApiApp } from '../app/create-app';
+import { type ApiAppOptions, createApiApp } from '../app/create-app';
 
 export interface StoreUnderTest {
   readonly name: 'embedded' | 'postgresql';
@@ -106,6 +106,7 @@ export class ApiHarness {
   constructor(
     readonly store: StoreUnderTest,
     private readonly extraEnv: Record<string, string> = {},
+    private readonly appOptions: ApiAppOptions = {},
   ) {}
 
   /**
@@ -151,7 +152,7 @@ export class ApiHarness {
       },
     });
     const hubEnv = validateHubEnvironment({ ...this.env, HUB_VENDOR_TIMEOUT_MS: '1500', HUB_BOOTSTRAP_ORGANIZATION: 'false', ...this.extraEnv });
-    this.app = await createApiApp(hubEnv, pino({ level: 'debug' }, sink));
+    this.app = await createApiApp(hubEnv, pino({ level: 'debug' }, sink), this.appOptions);
     await this.app.init();
     await this.app.getHttpAdapter().getInstance().ready();
   }

@@ -1,13 +1,13 @@
 import { BadRequestError } from '@hub/element-sdk';
 import { InstanceIdPipe, pageParameter, setPageHeaders } from '@hub/http';
 import { PLATFORM_OPTIONS, type PlatformOptions } from '@hub/platform';
-import type { Operator } from '@hub/store';
+import { csrfTokenOf, type Operator } from '@hub/store';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NewOrganizationDto, NewUserDto, OperatorLoginDto, OrganizationPatchDto, RateLimitDto } from './admin.dto';
 import { AdminService, type Paging } from './admin.service';
-import { AnyOperatorRole, CurrentOperator, CurrentSessionToken, OperatorGuard, sessionCookie, setCookie } from './operator-session';
+import { AnyOperatorRole, CurrentOperator, CurrentSessionExpiry, CurrentSessionToken, OperatorGuard, sessionCookie, setCookie } from './operator-session';
 
 const paging = (page?: string, pageSize?: string): Paging => ({
   page: pageParameter('page', page, 1, 1_000_000),
@@ -47,9 +47,15 @@ export class AdminSessionController {
 
   @Get()
   @UseGuards(OperatorGuard)
-  @ApiOperation({ summary: 'The signed-in operator' })
-  whoAmI(@CurrentOperator() operator: Operator) {
-    return { operator: { email: operator.email, role: operator.role } };
+  @ApiOperation({ summary: 'The signed-in operator, the session’s CSRF token (a reloaded page can make changes again) and when the session ends' })
+  whoAmI(
+    @CurrentOperator() operator: Operator,
+    @CurrentSessionToken() token: string,
+    @CurrentSessionExpiry() expiresAt: Date | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    void reply.header('cache-control', 'no-store');
+    return { operator: { email: operator.email, role: operator.role }, csrfToken: csrfTokenOf(token), expiresAt: expiresAt?.toISOString() };
   }
 
   @Delete()

@@ -15,7 +15,7 @@ const ANY_ROLE = 'hub:admin:any-role';
 /** A change every signed-in operator may make (signing out): the CSRF token is still required. */
 export const AnyOperatorRole = () => SetMetadata(ANY_ROLE, true);
 
-type OperatorRequest = FastifyRequest & { operator?: Operator; sessionToken?: string };
+type OperatorRequest = FastifyRequest & { operator?: Operator; sessionToken?: string; sessionExpiresAt?: Date };
 
 /** The value of one cookie of a Cookie header. */
 export function cookieOf(header: string | undefined, name: string): string | undefined {
@@ -66,6 +66,7 @@ export class OperatorGuard implements CanActivate {
     }
     request.operator = session.operator;
     request.sessionToken = token;
+    request.sessionExpiresAt = session.expiresAt;
     return true;
   }
 }
@@ -80,4 +81,9 @@ export const CurrentOperator = createParamDecorator((_: unknown, context: Execut
 /** The session token the OperatorGuard let in (for sign-out). */
 export const CurrentSessionToken = createParamDecorator(
   (_: unknown, context: ExecutionContext): string => context.switchToHttp().getRequest<OperatorRequest>().sessionToken ?? '',
+);
+
+/** When the session the OperatorGuard let in ends. */
+export const CurrentSessionExpiry = createParamDecorator(
+  (_: unknown, context: ExecutionContext): Date | undefined => context.switchToHttp().getRequest<OperatorRequest>().sessionExpiresAt,
 );

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import type { OperatorRole, OperatorSummary } from './operators.repository';
 import { hashSecret } from './secret-box';
@@ -134,6 +134,15 @@ export interface DeliveryHour {
   readonly failed: number;
 }
 
+/**
+ * The CSRF token of a session: derived from the session token (HMAC-SHA256), so the hub can answer
+ * it again (GET /admin/session, after a page reload) without keeping it in clear. Only a caller that
+ * holds the HttpOnly cookie can get it; knowing it does not reveal the session token.
+ */
+export function csrfTokenOf(sessionToken: string): string {
+  return createHmac('sha256', sessionToken).update('hub-admin-csrf-v1').digest('base64url');
+}
+
 const mintOperator = (o: { id: number; email: string; role: OperatorRole }): Operator => ({ id: o.id, email: o.email, role: o.role }) as Operator;
 
 /** A finished notification's next_attempt_at (see EventsRepository): shown as none. */
@@ -168,10 +177,10 @@ export class AdminRepository {
 
   // ---- sessions ----------------------------------------------------------------------------------
 
-  /** Opens a session; the token and CSRF token exist in clear only in this answer. */
+  /** Opens a session; the token exists in clear only in this answer (the CSRF token is derived from it). */
   async openSession(operator: OperatorSummary, ttlSeconds: number, now = new Date()) {
     const token = randomBytes(32).toString('base64url');
-    const csrfToken = randomBytes(32).toString('base64url');
+    const csrfToken = csrfTokenOf(token);
     const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
     await this.prisma.operatorSession.create({ data: { tokenHash: hashSecret(token), csrfHash: hashSecret(csrfToken), operatorId: operator.id, expiresAt } });
     return { token, csrfToken, expiresAt, operator: mintOperator(operator) };
