@@ -4,8 +4,9 @@
  * it (its hub call answers 403) and enable it again (200), redeliver a failed event and see it
  * delivered (in the app and at the receiver), change something after a page reload (the CSRF
  * token comes back from GET /admin/session), sign out. The pages are served under the strict
- * Content-Security-Policy, and the test fails on any CSP violation or console error. It takes the
- * README's screenshots (docs/screenshots/*.png).
+ * Content-Security-Policy, and the test fails on any CSP violation or console error. It takes a
+ * screenshot of each main page into reports/screenshots, or into HUB_SCREENSHOT_DIR
+ * (`npm run screenshots` writes the README's, docs/screenshots/*.png).
  *
  * Without Chromium the suite is skipped with the reason, unless HUB_REQUIRE_BROWSER=true (CI),
  * where that is a failure.
@@ -23,7 +24,7 @@ jest.setTimeout(180_000);
 const CHROMIUM = process.env['HUB_CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const REQUIRE_BROWSER = process.env['HUB_REQUIRE_BROWSER'] === 'true';
 const ADMIN_BUILD = path.join(ROOT, 'dist/apps/admin/index.html');
-const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
+const SCREENSHOTS = path.resolve(ROOT, process.env['HUB_SCREENSHOT_DIR'] ?? 'reports/screenshots');
 const ADMIN = { email: 'ops@hub.example', password: 'an operator password for e2e' };
 const CSP =
   "default-src 'self';script-src 'self';style-src 'self';img-src 'self' data:;connect-src 'self';font-src 'self';" +
