@@ -11,7 +11,7 @@
  * Without Chromium the suite is skipped with the reason, unless HUB_REQUIRE_BROWSER=true (CI),
  * where that is a failure.
  */
-import { CallbackReceiver, TwilioDouble } from '@hub/testing';
+import { CallbackReceiver, pollingEvents, TwilioDouble, twiliov2Configuration } from '@hub/testing';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -85,15 +85,7 @@ if (missing && REQUIRE_BROWSER) {
         element: { key: 'twiliov2' },
         name: 'Acme support line',
         tags: ['support', 'vip'],
-        configuration: {
-          username: account.sid,
-          password: account.authToken,
-          'base.url': double.accountsUrl,
-          'event.notification.enabled': 'true',
-          'event.vendor.type': 'polling',
-          'event.poller.refresh_interval': '60',
-          'event.notification.callback.url': receiver.url,
-        },
+        configuration: twiliov2Configuration(double, account, pollingEvents(receiver.url)),
       });
       expect(created.status).toBe(200);
       instance = created.body as typeof instance;

@@ -6,7 +6,7 @@
  * fields; an instance transformation overrides the organization's; deleting the transformations
  * gives the vendor-native answers back; and the refusals (400 naming the field, 409).
  */
-import { CallbackReceiver, TwilioDouble } from '@hub/testing';
+import { CallbackReceiver, pollingEvents, TwilioDouble, twilioSmsConfiguration, twiliov2Configuration } from '@hub/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -44,21 +44,8 @@ beforeAll(async () => {
   platform = (await hub.waitFor(/Authorization: (User \S+, Organization \S+)/))[1];
   user = platform.split(',')[0];
   const configurations = {
-    twiliov2: {
-      username: account.sid,
-      password: account.authToken,
-      'base.url': double.accountsUrl,
-      'event.notification.enabled': 'true',
-      'event.vendor.type': 'polling',
-      'event.poller.refresh_interval': '60',
-      'event.notification.callback.url': receiver.url,
-    },
-    twilio: {
-      'messaging.sms.twilio.account': account.sid,
-      'messaging.sms.twilio.token': account.authToken,
-      'messaging.sms.twilio.sender': SENDER,
-      'base.url': double.accountsUrl,
-    },
+    twiliov2: twiliov2Configuration(double, account, pollingEvents(receiver.url)),
+    twilio: twilioSmsConfiguration(double, account, SENDER),
   };
   for (const key of ['twilio', 'twiliov2'] as const) {
     const created = await api('POST', '/instances', { element: { key }, name: `common ${key}`, configuration: configurations[key] });

@@ -5,7 +5,7 @@
  * receiver is down for a while. Every event the double produced must arrive; a notification received twice carries the
  * same Elements-Webhook-Id; no instance is polled by two replicas at once; both replicas work.
  */
-import { CallbackReceiver, TwilioDouble } from '@hub/testing';
+import { CallbackReceiver, pollingEvents, TwilioDouble, twiliov2Configuration } from '@hub/testing';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -88,15 +88,7 @@ type Delivered = { message: { eventId: string; instanceId: number; events: { obj
       const created = await http('POST', '/instances', {
         element: { key: 'twiliov2' },
         name: `polled ${i}`,
-        configuration: {
-          username: account.sid,
-          password: account.authToken,
-          'base.url': double.accountsUrl,
-          'event.notification.enabled': 'true',
-          'event.vendor.type': 'polling',
-          'event.poller.refresh_interval': '1',
-          'event.notification.callback.url': receiver.url,
-        },
+        configuration: twiliov2Configuration(double, account, pollingEvents(receiver.url, 1)),
       });
       expect(created.status).toBe(200);
       instances.push({ id: Number((created.body as Json)['id']), account: account.sid, sids: [] });

@@ -1,3 +1,4 @@
 export * from './lib/twilio-double';
 export * from './lib/webhooks/callback-receiver';
 export * from './lib/webhooks/twilio-webhook';
+export * from './lib/instances';

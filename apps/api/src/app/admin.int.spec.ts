@@ -6,7 +6,7 @@
  */
 import { HUB_STORE } from '@hub/platform';
 import type { HubStore } from '@hub/store';
-import { CallbackReceiver, TwilioDouble } from '@hub/testing';
+import { CallbackReceiver, pollingEvents, TwilioDouble, twiliov2Configuration } from '@hub/testing';
 import { ApiHarness, type Organization, type Reply, storesUnderTest } from '../testing/api-harness';
 
 jest.setTimeout(120_000);
@@ -209,15 +209,7 @@ describe.each(storesUnderTest())('admin API on the %s store', (_name, storeUnder
         element: { key: 'twiliov2' },
         name: 'Support Case 42',
         tags: ['vip'],
-        configuration: {
-          username: account.sid,
-          password: account.authToken,
-          'base.url': double.accountsUrl,
-          'event.notification.enabled': 'true',
-          'event.vendor.type': 'polling',
-          'event.poller.refresh_interval': '60',
-          'event.notification.callback.url': receiver.url,
-        },
+        configuration: twiliov2Configuration(double, account, pollingEvents(receiver.url)),
       });
       expect(res.status).toBe(200);
       instance = res.body as typeof instance;
@@ -401,15 +393,7 @@ describe.each(storesUnderTest())('admin view of callback circuits on the %s stor
       body: {
         element: { key: 'twiliov2' },
         name: 'failing receiver',
-        configuration: {
-          username: account.sid,
-          password: account.authToken,
-          'base.url': double.accountsUrl,
-          'event.notification.enabled': 'true',
-          'event.vendor.type': 'polling',
-          'event.poller.refresh_interval': '60',
-          'event.notification.callback.url': `${receiver.url}?token=do-not-show`,
-        },
+        configuration: twiliov2Configuration(double, account, pollingEvents(`${receiver.url}?token=do-not-show`)),
       },
     });
     expect(created.status).toBe(200);

@@ -4,7 +4,7 @@
  * delivered to a real HTTP receiver on 127.0.0.1, the delivery log and its replay.
  */
 import { verifyDelivery } from '@hub/events';
-import { CallbackReceiver, signedTwilioWebhook, TwilioDouble } from '@hub/testing';
+import { CallbackReceiver, pollingEvents, signedTwilioWebhook, TwilioDouble, twilioSmsConfiguration, twiliov2Configuration, webhookEvents } from '@hub/testing';
 import { ApiHarness, type Organization, storesUnderTest } from '../testing/api-harness';
 
 jest.setTimeout(120_000);
@@ -42,16 +42,7 @@ describe.each(storesUnderTest())('events on the %s store', (_name, store) => {
     const instance = await provision({
       element: { key: 'twiliov2' },
       name,
-      configuration: {
-        username: own.sid,
-        password: own.authToken,
-        'base.url': double.accountsUrl,
-        'event.notification.enabled': 'true',
-        'event.vendor.type': 'polling',
-        'event.poller.refresh_interval': '60',
-        'event.notification.callback.url': receiver.url,
-        'event.notification.signature.key': SIGNATURE_KEY,
-      },
+      configuration: twiliov2Configuration(double, own, { ...pollingEvents(receiver.url), 'event.notification.signature.key': SIGNATURE_KEY }),
     });
     const inbound = (n: number) =>
       Array.from({ length: n }, (_, i) => double.addInboundMessage({ accountSid: own.sid, from: '+15005550006', to: '+15005550001', body: `hello ${i}` }));
@@ -179,15 +170,7 @@ describe.each(storesUnderTest())('events on the %s store', (_name, store) => {
       sms = await provision({
         element: { key: 'twilio' },
         name: 'sms',
-        configuration: {
-          'messaging.sms.twilio.account': account.sid,
-          'messaging.sms.twilio.token': account.authToken,
-          'messaging.sms.twilio.sender': '+15005550006',
-          'base.url': double.accountsUrl,
-          'event.notification.enabled': 'true',
-          'event.vendor.type': 'webhook',
-          'event.notification.callback.url': receiver.url,
-        },
+        configuration: twilioSmsConfiguration(double, account, '+15005550006', webhookEvents(receiver.url)),
       });
       webhookUrl = `${PUBLIC_URL}/elements/api-v2/events/twilio/${sms.id}`;
       expect((await api('GET', `/instances/${sms.id}`)).body).toMatchObject({ eventsWebhookUrl: webhookUrl });

@@ -9,7 +9,7 @@
 import { CREDENTIALS_TTL_MS } from '@hub/hub';
 import { HUB_STORE } from '@hub/platform';
 import type { HubStore, Tenant } from '@hub/store';
-import { CallbackReceiver, signedTwilioWebhook, TwilioDouble } from '@hub/testing';
+import { CallbackReceiver, pollingEvents, signedTwilioWebhook, TwilioDouble, twilioSmsConfiguration, twiliov2Configuration, webhookEvents } from '@hub/testing';
 import { ApiHarness, type Organization, type Reply, storesUnderTest } from '../testing/api-harness';
 
 jest.setTimeout(120_000);
@@ -67,15 +67,7 @@ describe.each(storesUnderTest())('suspended organizations on the %s store', (_na
     const res = await api('POST', '/instances', who, {
       element: { key: 'twiliov2' },
       name,
-      configuration: {
-        username: account.sid,
-        password: account.authToken,
-        'base.url': double.accountsUrl,
-        'event.notification.enabled': 'true',
-        'event.vendor.type': 'polling',
-        'event.poller.refresh_interval': '60',
-        'event.notification.callback.url': receiver.url,
-      },
+      configuration: twiliov2Configuration(double, account, pollingEvents(receiver.url)),
     });
     expect(res.status).toBe(200);
     const instance = res.body as { id: number; token: string };
@@ -202,15 +194,7 @@ describe.each(storesUnderTest())('suspended organizations on the %s store', (_na
     const res = await api('POST', '/instances', org, {
       element: { key: 'twilio' },
       name: 'sms',
-      configuration: {
-        'messaging.sms.twilio.account': account.sid,
-        'messaging.sms.twilio.token': account.authToken,
-        'messaging.sms.twilio.sender': '+15005550006',
-        'base.url': double.accountsUrl,
-        'event.notification.enabled': 'true',
-        'event.vendor.type': 'webhook',
-        'event.notification.callback.url': receiver.url,
-      },
+      configuration: twilioSmsConfiguration(double, account, '+15005550006', webhookEvents(receiver.url)),
     });
     expect(res.status).toBe(200);
     const sms = res.body as { id: number };
