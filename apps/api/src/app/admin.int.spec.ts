@@ -6,7 +6,7 @@
  */
 import { HUB_STORE } from '@hub/platform';
 import type { HubStore } from '@hub/store';
-import { CallbackReceiver, pollingEvents, TwilioDouble, twiliov2Configuration } from '@hub/testing';
+import { CallbackReceiver, eventually, pollingEvents, TwilioDouble, twiliov2Configuration } from '@hub/testing';
 import { ApiHarness, type Organization, type Reply, storesUnderTest } from '../testing/api-harness';
 
 jest.setTimeout(120_000);
@@ -245,12 +245,10 @@ describe.each(storesUnderTest())('admin API on the %s store', (_name, storeUnder
     it('shows a failed delivery, redelivers it, and counts the attempts per hour', async () => {
       receiver.respondWith = () => 410;
       await platform('POST', `/instances/${instance.id}/events/poller/run`);
-      for (let i = 0; i < 200 && receiver.received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-      let failed: Json[] = [];
-      for (let i = 0; i < 100 && failed.length === 0; i++) {
-        failed = (await as(support)('GET', '/events/deliveries?status=failed')).body as Json[];
-        if (failed.length === 0) await new Promise((r) => setTimeout(r, 50));
-      }
+      const failed = await eventually('a failed delivery', async () => {
+        const found = (await as(support)('GET', '/events/deliveries?status=failed')).body as Json[];
+        return found.length > 0 ? found : undefined;
+      });
       expect(failed).toEqual([expect.objectContaining({ instanceId: instance.id, instanceName: 'Support Case 42', status: 'failed', lastStatusCode: 410, nextAttemptAt: null })]);
       const pollers = (await as(support)('GET', '/events/pollers')).body as Json[];
       expect(pollers).toEqual([expect.objectContaining({ instanceId: instance.id, organizationName: 'Tenant Org', consecutiveFailures: 0, lastError: null })]);
@@ -261,11 +259,10 @@ describe.each(storesUnderTest())('admin API on the %s store', (_name, storeUnder
       expect((await as(admin)('POST', `/events/${eventId}/redeliver`)).status).toBe(200);
       await receiver.waitForDelivered(1);
       // The worker logs the attempt just after the receiver answered.
-      let hours: Json[] = [];
-      for (let i = 0; i < 100 && hours[1]?.['delivered'] !== 1; i++) {
-        hours = (await as(support)('GET', '/events/deliveries/hourly?hours=2')).body as Json[];
-        if (hours[1]?.['delivered'] !== 1) await new Promise((r) => setTimeout(r, 50));
-      }
+      const hours = await eventually('the delivered attempt in the hourly counts', async () => {
+        const counts = (await as(support)('GET', '/events/deliveries/hourly?hours=2')).body as Json[];
+        return counts[1]?.['delivered'] === 1 ? counts : undefined;
+      });
       expect(hours).toHaveLength(2);
       expect(hours[1]).toMatchObject({ delivered: 1, failed: 1, retry: 0 });
       expectError(await as(admin)('POST', '/events/not-an-event/redeliver'), 404, 'No event notification not-an-event');
@@ -276,11 +273,10 @@ describe.each(storesUnderTest())('admin API on the %s store', (_name, storeUnder
       double.addInboundMessage({ accountSid: account.sid, from: '+15005550006', to: '+15005550002', body: 'again' });
       const before = receiver.received.length;
       await platform('POST', `/instances/${instance.id}/events/poller/run`);
-      let failed: Json[] = [];
-      for (let i = 0; i < 200 && failed.length === 0; i++) {
-        failed = ((await as(support)('GET', '/events/deliveries?status=failed')).body as Json[]).filter((d) => d['instanceId'] === instance.id);
-        if (failed.length === 0) await new Promise((r) => setTimeout(r, 50));
-      }
+      const failed = await eventually('the instance’s failed delivery', async () => {
+        const found = ((await as(support)('GET', '/events/deliveries?status=failed')).body as Json[]).filter((d) => d['instanceId'] === instance.id);
+        return found.length > 0 ? found : undefined;
+      });
       expect(receiver.received.length).toBeGreaterThan(before);
       receiver.respondWith = () => 200;
       const delivered = receiver.delivered().length;
@@ -381,11 +377,6 @@ describe.each(storesUnderTest())('admin view of callback circuits on the %s stor
     const session = await harness.call('POST', '/elements/api-v2/admin/session', { body: ADMIN });
     const cookie = String(session.headers['set-cookie']).split(';')[0];
     const circuits = async (all = false) => (await harness.call('GET', `/elements/api-v2/admin/events/circuits${all ? '?all=true' : ''}`, { headers: { cookie } })).body as Json[];
-    const until = async (what: string, probe: () => Promise<boolean>) => {
-      for (let i = 0; i < 300; i++) if (await probe()) return;
-      else await new Promise((r) => setTimeout(r, 50));
-      throw new Error(`timed out waiting for ${what}`);
-    };
     receiver.respondWith = () => 503;
     const account = double.addAccount();
     const created = await harness.call('POST', '/elements/api-v2/instances', {
@@ -401,13 +392,13 @@ describe.each(storesUnderTest())('admin view of callback circuits on the %s stor
     double.addInboundMessage({ accountSid: account.sid, from: '+15005550006', to: '+15005550001', body: 'hello' });
     await harness.call('POST', `/elements/api-v2/instances/${(created.body as Json)['id']}/events/poller/run`, { auth: org.platform });
 
-    await until('the circuit to open', async () => (await circuits()).some((c) => c['state'] === 'open'));
+    await eventually('the circuit to open', async () => ((await circuits()).some((c) => c['state'] === 'open') ? true : undefined));
     const [open] = await circuits();
     expect(open).toMatchObject({ url: `${receiver.url}?…`, state: 'open', consecutiveFailures: 5, retryAt: expect.any(String), owner: expect.any(String) });
     expect(JSON.stringify(await circuits(true))).not.toContain('do-not-show');
 
     receiver.respondWith = () => 200;
-    await until('the circuit to close', async () => (await circuits(true)).some((c) => c['state'] === 'closed'));
+    await eventually('the circuit to close', async () => ((await circuits(true)).some((c) => c['state'] === 'closed') ? true : undefined));
     expect(await circuits()).toEqual([]);
     expect(receiver.delivered()).toHaveLength(1);
   });

@@ -4,7 +4,7 @@
  * delivered to a real HTTP receiver on 127.0.0.1, the delivery log and its replay.
  */
 import { verifyDelivery } from '@hub/events';
-import { CallbackReceiver, pollingEvents, signedTwilioWebhook, TwilioDouble, twilioSmsConfiguration, twiliov2Configuration, webhookEvents } from '@hub/testing';
+import { CallbackReceiver, eventually, pollingEvents, signedTwilioWebhook, TwilioDouble, twilioSmsConfiguration, twiliov2Configuration, webhookEvents } from '@hub/testing';
 import { ApiHarness, type Organization, storesUnderTest } from '../testing/api-harness';
 
 jest.setTimeout(120_000);
@@ -49,16 +49,6 @@ describe.each(storesUnderTest())('events on the %s store', (_name, store) => {
     return { ...instance, inbound };
   }
 
-  const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> => {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-
   beforeAll(async () => {
     double = await TwilioDouble.start({ clock: 'system' });
     receiver = await CallbackReceiver.start();
@@ -93,7 +83,7 @@ describe.each(storesUnderTest())('events on the %s store', (_name, store) => {
       expect(verifyDelivery({ key: SIGNATURE_KEY, rawBody: request.body, headers: request.headers as Record<string, string> })).toMatchObject({ valid: true, scheme: 'v2' });
     }
 
-    const status = await waitFor('the poll to be recorded', async () => {
+    const status = await eventually('the poll to be recorded', async () => {
       const res = await api('GET', `/instances/${instance.id}/events/poller`);
       return (res.body as Json)['lastSuccessDate'] ? (res.body as Json) : undefined;
     });
@@ -101,7 +91,7 @@ describe.each(storesUnderTest())('events on the %s store', (_name, store) => {
 
     // The next poll overlaps the last one (pollDelay): nothing is an event twice.
     await api('POST', `/instances/${instance.id}/events/poller/run`);
-    await waitFor('a second poll', async () => {
+    await eventually('a second poll', async () => {
       const res = await api('GET', `/instances/${instance.id}/events/poller`);
       return (res.body as Json)['lastRunDate'] !== status['lastRunDate'] ? true : undefined;
     });
@@ -126,7 +116,7 @@ describe.each(storesUnderTest())('events on the %s store', (_name, store) => {
     expect(receiver.received.map((r) => r.answered)).toEqual([503, 503, 200]);
     expect(new Set(receiver.received.map((r) => r.headers['elements-webhook-id'])).size).toBe(1);
     const eventId = String(receiver.received[0].headers['elements-webhook-id']);
-    const detail = await waitFor('the attempt to be logged', async () => {
+    const detail = await eventually('the attempt to be logged', async () => {
       const res = await api('GET', `/instances/events/${eventId}`);
       return (res.body as Json)['status'] === 'delivered' ? (res.body as Json) : undefined;
     });
@@ -143,7 +133,7 @@ describe.each(storesUnderTest())('events on the %s store', (_name, store) => {
     receiver.respondWith = () => 410;
     instance.inbound(1);
     await api('POST', `/instances/${instance.id}/events/poller/run`);
-    const failed = await waitFor('the notification to fail', async () => {
+    const failed = await eventually('the notification to fail', async () => {
       const res = await api('GET', `/instances/${instance.id}/events?status=failed`);
       return (res.body as Json[]).length === 1 ? (res.body as Json[])[0] : undefined;
     });

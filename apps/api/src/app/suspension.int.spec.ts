@@ -9,7 +9,7 @@
 import { CREDENTIALS_TTL_MS } from '@hub/hub';
 import { HUB_STORE } from '@hub/platform';
 import type { HubStore, Tenant } from '@hub/store';
-import { CallbackReceiver, pollingEvents, signedTwilioWebhook, TwilioDouble, twilioSmsConfiguration, twiliov2Configuration, webhookEvents } from '@hub/testing';
+import { CallbackReceiver, eventually, pollingEvents, signedTwilioWebhook, TwilioDouble, twilioSmsConfiguration, twiliov2Configuration, webhookEvents } from '@hub/testing';
 import { ApiHarness, type Organization, type Reply, storesUnderTest } from '../testing/api-harness';
 
 jest.setTimeout(120_000);
@@ -49,16 +49,6 @@ describe.each(storesUnderTest())('suspended organizations on the %s store', (_na
     expect(reply.status).toBe(403);
     expect(reply.body).toEqual({ requestId: expect.any(String), message: expect.stringContaining(suspendedMessage()) });
     expect((reply.body as Json)['message']).toContain("contact the hub's operators");
-  };
-
-  const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> => {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-      await sleep(50);
-    }
   };
 
   /** A twiliov2 instance polling an account of its own (polled on demand: the interval is an hour). */
@@ -156,7 +146,7 @@ describe.each(storesUnderTest())('suspended organizations on the %s store', (_na
     const first = mine.inbound(15); // two notifications: 10 events, then 5
     receiver.delayMs = 1_500; // the first delivery is still in flight when the suspension begins
     expect((await api('POST', `/instances/${mine.id}/events/poller/run`)).status).toBe(200);
-    const stored = await waitFor('the poll to store two notifications, the first being delivered', async () => {
+    const stored = await eventually('the poll to store two notifications, the first being delivered', async () => {
       const { items } = await notifications();
       return items.length === 2 && items[1].attempts === 1 ? items : undefined;
     });
@@ -170,7 +160,7 @@ describe.each(storesUnderTest())('suspended organizations on the %s store', (_na
     // the other organization is polled and delivered to meanwhile: the workers are running
     const theirSids = theirs.inbound(1);
     expect((await api('POST', `/instances/${theirs.id}/events/poller/run`, other)).status).toBe(200);
-    await waitFor('the other organization’s delivery', async () => (deliveredTo(theirs.id).length === 1 ? true : undefined));
+    await eventually('the other organization’s delivery', async () => (deliveredTo(theirs.id).length === 1 ? true : undefined));
     expect(deliveredTo(theirs.id)[0].message.events.map((e) => e.objectId)).toEqual(theirSids);
     await sleep(1_500); // the in-flight delivery ends, and the workers look for work many times over
     expect(deliveredTo(mine.id).map((b) => b.message.eventId)).toEqual([stored[1].eventId]);
@@ -183,7 +173,7 @@ describe.each(storesUnderTest())('suspended organizations on the %s store', (_na
     expect((await hubStore.events.pollStatus(otherTenant, theirs.id))?.lastEventsFound).toBe(1);
 
     expect(await suspend(tenant.organizationId, false)).toBe(true);
-    await waitFor('the waiting notification and the due poll’s', async () => (deliveredTo(mine.id).length === 3 ? true : undefined));
+    await eventually('the waiting notification and the due poll’s', async () => (deliveredTo(mine.id).length === 3 ? true : undefined));
     const bodies = deliveredTo(mine.id);
     expect(bodies.map((b) => b.message.eventId).slice(0, 2)).toEqual([stored[1].eventId, stored[0].eventId]);
     expect(bodies.flatMap((b) => b.message.events.map((e) => e.objectId)).sort()).toEqual([...first, ...second].sort());
@@ -217,7 +207,7 @@ describe.each(storesUnderTest())('suspended organizations on the %s store', (_na
     expect(await suspend(tenant.organizationId, false)).toBe(true);
     expect((await post(signedTwilioWebhook(account.authToken, webhookUrl, inbound('e')))).statusCode).toBe(200);
     expect(await stored()).toBe(1);
-    await waitFor('the webhook’s delivery', async () => (deliveredTo(sms.id).length === 1 ? true : undefined));
+    await eventually('the webhook’s delivery', async () => (deliveredTo(sms.id).length === 1 ? true : undefined));
     expect(deliveredTo(sms.id)[0].message.events.map((e) => e.objectId)).toEqual(['SM' + 'e'.repeat(32)]);
   });
 });
