@@ -227,7 +227,8 @@ describe.each(storesUnderTest())('admin API on the %s store', (_name, storeUnder
       const [row] = (await as(support)('GET', `/instances?tag=vip`)).body as Json[];
       expect(row).toMatchObject({ name: 'Support Case 42', organizationName: 'Tenant Org', element: { key: 'twiliov2' }, valid: true, disabled: false });
       const detail = (await as(support)('GET', `/instances/${instance.id}`)).body as { instance: Json; organization: Json; poller: Json };
-      expect(detail.instance).toMatchObject({ id: instance.id, configuration: { password: '********' } });
+      expect(detail.instance).toMatchObject({ id: instance.id, token: '********', configuration: { password: '********' } });
+      expect(JSON.stringify(detail)).not.toContain(instance.token);
       expect(detail.organization).toEqual({ id: orgId, name: 'Tenant Org' });
       expect(detail.poller).toMatchObject({ enabled: true });
       expectError(await as(support)('GET', '/instances/999999'), 404, 'No instance with id 999999');
@@ -235,7 +236,7 @@ describe.each(storesUnderTest())('admin API on the %s store', (_name, storeUnder
 
     it('disables an instance (its hub calls answer 403) and enables it again', async () => {
       expect((await hubCall()).status).toBe(200);
-      expect((await as(admin)('DELETE', `/instances/${instance.id}/enabled`)).body).toMatchObject({ disabled: true });
+      expect((await as(admin)('DELETE', `/instances/${instance.id}/enabled`)).body).toMatchObject({ disabled: true, token: '********' });
       expectError(await hubCall(), 403, 'is disabled');
       expect((await as(support)('GET', '/instances?status=disabled')).body).toEqual([expect.objectContaining({ id: instance.id })]);
       expect((await as(admin)('PUT', `/instances/${instance.id}/enabled`)).body).toMatchObject({ disabled: false });

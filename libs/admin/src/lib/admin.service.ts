@@ -29,6 +29,9 @@ export interface Paging {
   readonly pageSize: number;
 }
 
+/** An instance as operators see it: the owner's view without the Element token (the tenant's credential for hub calls). */
+const operatorView = <V extends { token: string }>(view: V): V => ({ ...view, token: '********' });
+
 const skipTake = (p: Paging) => ({ skip: (p.page - 1) * p.pageSize, take: p.pageSize });
 
 /** One operator sign-in answers the same 401 for an unknown operator, a disabled one and a wrong password. */
@@ -191,13 +194,13 @@ export class AdminService {
       this.store.traces.list(tenant, id, { skip: 0, take: 20 }),
       this.store.admin.findOrganization(operator, tenant.organizationId),
     ]);
-    return { instance: view, organization: organization && { id: organization.id, name: organization.name }, poller, deliveries: deliveries.items, traces: traces.items };
+    return { instance: operatorView(view), organization: organization && { id: organization.id, name: organization.name }, poller, deliveries: deliveries.items, traces: traces.items };
   }
 
   async setInstanceEnabled(operator: Operator, id: number, enabled: boolean, requestId: string) {
     const view = await this.instances.setEnabled(await this.tenantOfInstance(operator, id), id, enabled);
     await this.audit(operator, { action: enabled ? 'instance.enable' : 'instance.disable', targetType: 'instance', targetId: id, requestId });
-    return view;
+    return operatorView(view);
   }
 
   // ---- events ------------------------------------------------------------------------------------
