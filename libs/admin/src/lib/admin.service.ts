@@ -3,13 +3,13 @@ import { EventsService } from '@hub/event-engine';
 import { RateLimiter } from '@hub/hub';
 import {
   AuthenticationService,
+  countLoginAttempt,
   ElementCatalog,
   HUB_STORE,
   InstancesService,
   PLATFORM_OPTIONS,
   type PlatformOptions,
-  throttleVerdict,
-  TooManyLoginAttemptsError,
+  throttleKeys,
 } from '@hub/platform';
 import {
   type HubStore,
@@ -59,11 +59,8 @@ export class AdminService {
 
   /** Signs an operator in (throttled like the users' login, on its own keys). */
   async signIn(email: string, password: string, address: string, requestId: string) {
-    const settings = this.options.login;
-    const keys = { username: `operator:${email.trim().toLowerCase()}`, address: `admin-ip:${address}` };
-    const counts = await this.store.logins.countAttempt([keys.username, keys.address], settings.windowSeconds);
-    const verdict = throttleVerdict(counts, keys, settings, new Date());
-    if (!verdict.allowed) throw new TooManyLoginAttemptsError(verdict.retryAfterSeconds);
+    const keys = throttleKeys(email, address, 'operator');
+    await countLoginAttempt(this.store, this.options.login, keys);
     const operator = await this.store.operators.verifyPassword(email, password);
     if (!operator || operator.disabled) throw new UnauthorizedError(OPERATOR_LOGIN_REFUSED);
     await this.store.logins.forgiveAttempt([keys.username], [keys.address]);

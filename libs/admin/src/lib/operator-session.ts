@@ -1,6 +1,6 @@
 import { ForbiddenError, UnauthorizedError } from '@hub/element-sdk';
 import { HUB_STORE } from '@hub/platform';
-import type { HubStore, Operator } from '@hub/store';
+import { csrfTokenOf, type HubStore, type Operator } from '@hub/store';
 import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -57,7 +57,7 @@ export class OperatorGuard implements CanActivate {
     if (!['GET', 'HEAD'].includes(request.method)) {
       const csrf = request.headers[CSRF_HEADER];
       const given = typeof csrf === 'string' ? sha256(csrf) : undefined;
-      if (!given || !timingSafeEqual(given, Buffer.from(session.csrfHash, 'hex'))) {
+      if (!given || !timingSafeEqual(given, sha256(csrfTokenOf(token)))) {
         throw new ForbiddenError(`A change needs the session's CSRF token in the ${CSRF_HEADER} header (from the sign-in answer or GET /admin/session)`);
       }
       if (session.operator.role !== 'admin' && !this.reflector.get<boolean>(ANY_ROLE, context.getHandler())) {

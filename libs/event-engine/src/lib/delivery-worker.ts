@@ -13,7 +13,7 @@ import type { AttemptResult, ClaimedDelivery, HubStore } from '@hub/store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EVENT_ENGINE_OPTIONS, type EventEngineOptions } from './event-engine.options';
 import { InstanceLookup } from './instance-lookup';
-import { ClaimLoop } from './work-loop';
+import { ClaimLoop, ClaimingWorker } from './work-loop';
 
 /**
  * Delivers notifications to their instance's callback URL: signed, retried on the schedule with
@@ -23,9 +23,9 @@ import { ClaimLoop } from './work-loop';
  * and redeliverable, never dropped.
  */
 @Injectable()
-export class DeliveryWorker {
+export class DeliveryWorker extends ClaimingWorker<ClaimedDelivery> {
   private readonly logger = new Logger('DeliveryWorker');
-  private readonly loop: ClaimLoop<ClaimedDelivery>;
+  protected readonly loop: ClaimLoop<ClaimedDelivery>;
   private readonly breaker: CircuitBreaker;
   /** The last circuit state this worker reported per URL (a report is written on changes only). */
   private readonly reported = new Map<string, string>();
@@ -36,6 +36,7 @@ export class DeliveryWorker {
     private readonly instances: InstanceLookup,
     private readonly catalog: ElementCatalog,
   ) {
+    super();
     this.breaker = new InMemoryCircuitBreaker({
       failureThreshold: options.circuitFailureThreshold,
       coolDownMs: options.circuitCoolDownMs,
@@ -49,18 +50,6 @@ export class DeliveryWorker {
       release: () => this.store.events.releaseDeliveries(options.owner),
       logger: this.logger,
     });
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  wake(): void {
-    this.loop.wake();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
   }
 
   private async deliverOne(delivery: ClaimedDelivery): Promise<void> {

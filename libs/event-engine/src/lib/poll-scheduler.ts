@@ -7,7 +7,7 @@ import { DeliveryWorker } from './delivery-worker';
 import { EVENT_ENGINE_OPTIONS, type EventEngineOptions } from './event-engine.options';
 import { InstanceLookup } from './instance-lookup';
 import { notificationBuilder, notificationContext, pendingFromPoll, pollResources } from './poll-runner';
-import { ClaimLoop } from './work-loop';
+import { ClaimLoop, ClaimingWorker } from './work-loop';
 
 /** event.poller.configuration as stored: a JSON object, or (the old platform's clients send it so) a JSON string of one. */
 export function parsePollerConfiguration(text: string | null | undefined): Record<string, PollerResourceConfiguration> {
@@ -23,9 +23,9 @@ export function parsePollerConfiguration(text: string | null | undefined): Recor
  * and its events and new checkpoint are committed together only while the lease is held.
  */
 @Injectable()
-export class PollScheduler {
+export class PollScheduler extends ClaimingWorker<ClaimedPoll> {
   private readonly logger = new Logger('PollScheduler');
-  private readonly loop: ClaimLoop<ClaimedPoll>;
+  protected readonly loop: ClaimLoop<ClaimedPoll>;
 
   constructor(
     @Inject(HUB_STORE) private readonly store: HubStore,
@@ -35,6 +35,7 @@ export class PollScheduler {
     private readonly catalog: ElementCatalog,
     private readonly delivery: DeliveryWorker,
   ) {
+    super();
     this.loop = new ClaimLoop({
       name: 'poll',
       concurrency: options.pollConcurrency,
@@ -44,18 +45,6 @@ export class PollScheduler {
       release: () => this.store.events.releasePolls(options.owner),
       logger: this.logger,
     });
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  wake(): void {
-    this.loop.wake();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
   }
 
   private async poll(poll: ClaimedPoll): Promise<void> {

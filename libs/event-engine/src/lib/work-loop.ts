@@ -101,3 +101,25 @@ export class ClaimLoop<T> {
     });
   }
 }
+
+/**
+ * A worker whose work comes from a ClaimLoop (the poll scheduler, the delivery workers): starting,
+ * waking and stopping it is its loop's.
+ */
+export abstract class ClaimingWorker<T> {
+  protected abstract readonly loop: ClaimLoop<T>;
+
+  start(): void {
+    this.loop.start();
+  }
+
+  /** Looks for work now instead of at the next idle tick (new work was just stored). */
+  wake(): void {
+    this.loop.wake();
+  }
+
+  /** Finishes the work in flight and gives back the claims not started. */
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+}

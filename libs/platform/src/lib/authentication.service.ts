@@ -1,7 +1,7 @@
 import { ConflictError, ForbiddenError, UnauthorizedError } from '@hub/element-sdk';
 import { type HubStore, OrganizationSuspendedError, SecretNotRecoverableError, type Tenant } from '@hub/store';
 import { Inject, Injectable } from '@nestjs/common';
-import { throttleKeys, throttleVerdict, TooManyLoginAttemptsError } from './login-throttle';
+import { countLoginAttempt, throttleKeys } from './login-throttle';
 import { refusingSuspended } from './suspension';
 import { HUB_STORE, PLATFORM_OPTIONS, type PlatformOptions } from './tokens';
 
@@ -27,9 +27,7 @@ export class AuthenticationService {
     const now = new Date();
     await this.pruneNow(now);
     const keys = throttleKeys(username, address);
-    const counts = await this.store.logins.countAttempt([keys.username, keys.address], settings.windowSeconds, now);
-    const verdict = throttleVerdict(counts, keys, settings, now);
-    if (!verdict.allowed) throw new TooManyLoginAttemptsError(verdict.retryAfterSeconds);
+    await countLoginAttempt(this.store, settings, keys, now);
     let tenant: Tenant | null;
     try {
       // The password is checked first; only the right one learns that the organization is suspended.

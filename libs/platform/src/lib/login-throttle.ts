@@ -1,5 +1,5 @@
 import { HubError } from '@hub/element-sdk';
-import { type AttemptCount, loginNameOf } from '@hub/store';
+import { type AttemptCount, type HubStore, loginNameOf } from '@hub/store';
 import type { LoginSettings } from './tokens';
 
 /** 429: too many login attempts for this username or from this address; Retry-After says when to try again. */
@@ -16,8 +16,21 @@ export interface ThrottleKeys {
   readonly address: string;
 }
 
-export function throttleKeys(username: string, address: string): ThrottleKeys {
-  return { username: `user:${loginNameOf(username)}`, address: `ip:${address}` };
+/** The throttle's keys of an attempt: users' logins and operators' sign-ins are counted apart. */
+export function throttleKeys(username: string, address: string, who: 'user' | 'operator' = 'user'): ThrottleKeys {
+  return who === 'user'
+    ? { username: `user:${loginNameOf(username)}`, address: `ip:${address}` }
+    : { username: `operator:${loginNameOf(username)}`, address: `admin-ip:${address}` };
+}
+
+/**
+ * Counts an attempt before its password is checked (in the store, so every replica sees it) and
+ * refuses it with a 429 when its username or address is over the limit.
+ */
+export async function countLoginAttempt(store: HubStore, settings: LoginSettings, keys: ThrottleKeys, now = new Date()): Promise<void> {
+  const counts = await store.logins.countAttempt([keys.username, keys.address], settings.windowSeconds, now);
+  const verdict = throttleVerdict(counts, keys, settings, now);
+  if (!verdict.allowed) throw new TooManyLoginAttemptsError(verdict.retryAfterSeconds);
 }
 
 /**

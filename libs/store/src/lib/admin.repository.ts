@@ -19,8 +19,6 @@ export interface Operator {
 
 export interface OperatorSessionInfo {
   readonly operator: Operator;
-  /** SHA-256 of the session's CSRF token (the header a mutating call must carry). */
-  readonly csrfHash: string;
   readonly expiresAt: Date;
 }
 
@@ -182,7 +180,7 @@ export class AdminRepository {
     const token = randomBytes(32).toString('base64url');
     const csrfToken = csrfTokenOf(token);
     const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
-    await this.prisma.operatorSession.create({ data: { tokenHash: hashSecret(token), csrfHash: hashSecret(csrfToken), operatorId: operator.id, expiresAt } });
+    await this.prisma.operatorSession.create({ data: { tokenHash: hashSecret(token), operatorId: operator.id, expiresAt } });
     return { token, csrfToken, expiresAt, operator: mintOperator(operator) };
   }
 
@@ -193,7 +191,7 @@ export class AdminRepository {
       include: { operator: { select: { id: true, email: true, role: true, disabled: true } } },
     });
     if (!session || session.expiresAt <= now || session.operator.disabled) return null;
-    return { operator: mintOperator(session.operator), csrfHash: session.csrfHash, expiresAt: session.expiresAt };
+    return { operator: mintOperator(session.operator), expiresAt: session.expiresAt };
   }
 
   async closeSession(token: string): Promise<void> {

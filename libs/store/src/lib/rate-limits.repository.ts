@@ -35,11 +35,6 @@ interface BucketRow {
 export class RateLimitsRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async find(organizationId: number): Promise<RateLimit | null> {
-    const row = await this.prisma.organizationRateLimit.findUnique({ where: { organizationId } });
-    return row ? { requestsPerSecond: row.requestsPerSecond, burst: row.burst } : null;
-  }
-
   /** Sets (a full bucket) or removes (`null`) an organization's limit. */
   async set(organizationId: number, limit: RateLimit | null): Promise<void> {
     if (limit === null) {

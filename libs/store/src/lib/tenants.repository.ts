@@ -214,16 +214,6 @@ export class TenantsRepository {
     return count > 0;
   }
 
-  /** Operators only: whether the organization is suspended, and since when; null when there is no such organization. */
-  async organizationSuspension(organizationId: number): Promise<{ suspended: boolean; suspendedDate: Date | null } | null> {
-    return this.prisma.organization.findUnique({ where: { id: organizationId }, select: { suspended: true, suspendedDate: true } });
-  }
-
-  /** Operators only: whether the organization is suspended (false when there is no such organization). */
-  async isOrganizationSuspended(organizationId: number): Promise<boolean> {
-    return (await this.organizationSuspension(organizationId))?.suspended ?? false;
-  }
-
   async countOrganizations(): Promise<number> {
     return this.prisma.organization.count();
   }

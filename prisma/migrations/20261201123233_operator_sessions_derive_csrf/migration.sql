@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "operator_sessions" DROP COLUMN "csrf_hash";
