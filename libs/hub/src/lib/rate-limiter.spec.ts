@@ -1,5 +1,5 @@
 import type { HubStore, RateLimit, RateLimitDecision } from '@hub/store';
-import { leaseSize, RateLimiter } from './rate-limiter';
+import { allowanceSize, RateLimiter } from './rate-limiter';
 
 /** A bucket like the store's (no time passes unless a test moves it), counting the store's takes. */
 function fakeStore(limit: RateLimit | null) {
@@ -22,19 +22,19 @@ function fakeStore(limit: RateLimit | null) {
 }
 
 describe('RateLimiter', () => {
-  it('sizes a lease at a tenth of a second of the rate, at most a quarter of the burst, at least one', () => {
-    expect(leaseSize({ requestsPerSecond: 100_000, burst: 100_000 })).toBe(10_000);
-    expect(leaseSize({ requestsPerSecond: 1_000, burst: 20 })).toBe(5);
-    expect(leaseSize({ requestsPerSecond: 1, burst: 5 })).toBe(1);
+  it('sizes an allowance at a tenth of a second of the rate, at most a quarter of the burst, at least one', () => {
+    expect(allowanceSize({ requestsPerSecond: 100_000, burst: 100_000 })).toBe(10_000);
+    expect(allowanceSize({ requestsPerSecond: 1_000, burst: 20 })).toBe(5);
+    expect(allowanceSize({ requestsPerSecond: 1, burst: 5 })).toBe(1);
   });
 
-  it('asks the store once per lease, not once per call, and never gives out more than the bucket had', async () => {
+  it('asks the store once per allowance, not once per call, and never gives out more than the bucket had', async () => {
     const { store, takes } = fakeStore({ requestsPerSecond: 1_000, burst: 400 });
     const limiter = new RateLimiter(store);
     const outcomes = await Promise.allSettled(Array.from({ length: 500 }, () => limiter.take(1)));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(400);
     expect(outcomes.filter((o) => o.status === 'rejected')).toHaveLength(100);
-    // The first take learns the limit (one token); then leases of 100, one in flight at a time.
+    // The first take learns the limit (one token); then allowances of 100, one in flight at a time.
     expect(takes.slice(0, 6)).toEqual([1, 100, 100, 100, 100, 100]);
     expect(takes.length).toBeLessThanOrEqual(7);
   });

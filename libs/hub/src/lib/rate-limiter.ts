@@ -10,12 +10,12 @@ export const LIMITED_ORGANIZATIONS_TTL_MS = 2_000;
  * How many tokens a process takes from the shared bucket at once: a tenth of a second's rate, at
  * most a quarter of the burst, at least one. A process can run ahead of the bucket by at most this.
  */
-export function leaseSize(limit: RateLimit): number {
+export function allowanceSize(limit: RateLimit): number {
   return Math.max(1, Math.min(Math.floor(limit.requestsPerSecond / 10), Math.floor(limit.burst / 4)));
 }
 
 /** One organization's tokens in this process. */
-interface Lease {
+interface Allowance {
   tokens: number;
   /** The bucket as the last take found it (for the RateLimit-* headers). */
   decision?: RateLimitDecision;
@@ -27,16 +27,16 @@ interface Lease {
 
 /**
  * Per-organization limits on hub calls, as token buckets in the store (shared by every api
- * replica). A process takes tokens a lease at a time (`leaseSize`) and hands them out itself, with
+ * replica). A process takes tokens an allowance at a time (`allowanceSize`) and hands them out itself, with
  * one take in flight per organization; while the bucket is empty it refuses until the next token
- * is due without asking again. So a limited organization costs one store statement per lease, not
+ * is due without asking again. So a limited organization costs one store statement per allowance, not
  * per call, and the bucket still never gives out more than it has. Organizations without a limit
  * cost one set lookup (the list of limited ones is re-read every LIMITED_ORGANIZATIONS_TTL_MS).
  */
 @Injectable()
 export class RateLimiter {
   private limited?: { readonly ids: Promise<Set<number>>; readonly until: number };
-  private readonly leases = new Map<number, Lease>();
+  private readonly allowances = new Map<number, Allowance>();
 
   constructor(@Inject(HUB_STORE) private readonly store: HubStore) {}
 
@@ -46,43 +46,43 @@ export class RateLimiter {
    */
   async take(organizationId: number): Promise<Record<string, string>> {
     if (!(await this.limitedIds()).has(organizationId)) {
-      this.leases.delete(organizationId);
+      this.allowances.delete(organizationId);
       return {};
     }
-    let lease = this.leases.get(organizationId);
-    if (!lease) {
-      lease = { tokens: 0, refusedUntil: 0 };
-      this.leases.set(organizationId, lease);
+    let allowance = this.allowances.get(organizationId);
+    if (!allowance) {
+      allowance = { tokens: 0, refusedUntil: 0 };
+      this.allowances.set(organizationId, allowance);
     }
     for (;;) {
-      if (lease.tokens >= 1) {
-        lease.tokens -= 1;
-        return lease.decision ? rateLimitHeaders(lease.decision, lease.tokens) : {};
+      if (allowance.tokens >= 1) {
+        allowance.tokens -= 1;
+        return allowance.decision ? rateLimitHeaders(allowance.decision, allowance.tokens) : {};
       }
-      if (lease.decision && Date.now() < lease.refusedUntil) throw this.refusal(lease.decision, (lease.refusedUntil - Date.now()) / 1000);
-      const current = lease;
-      lease.refill ??= this.refill(organizationId, current).finally(() => (current.refill = undefined));
-      await lease.refill;
-      if (!this.leases.has(organizationId)) return {}; // the limit was removed meanwhile
+      if (allowance.decision && Date.now() < allowance.refusedUntil) throw this.refusal(allowance.decision, (allowance.refusedUntil - Date.now()) / 1000);
+      const current = allowance;
+      allowance.refill ??= this.refill(organizationId, current).finally(() => (current.refill = undefined));
+      await allowance.refill;
+      if (!this.allowances.has(organizationId)) return {}; // the limit was removed meanwhile
     }
   }
 
   /** Forgets what this process knows of limits (after an operator changed one through it). */
   changed(): void {
     this.limited = undefined;
-    this.leases.clear();
+    this.allowances.clear();
   }
 
-  private async refill(organizationId: number, lease: Lease): Promise<void> {
-    const wanted = lease.decision ? leaseSize(lease.decision.limit) : 1;
+  private async refill(organizationId: number, allowance: Allowance): Promise<void> {
+    const wanted = allowance.decision ? allowanceSize(allowance.decision.limit) : 1;
     const decision = await this.store.rateLimits.take(organizationId, wanted);
     if (!decision) {
-      this.leases.delete(organizationId);
+      this.allowances.delete(organizationId);
       return;
     }
-    lease.decision = decision;
-    lease.tokens += decision.granted;
-    lease.refusedUntil = decision.granted > 0 ? 0 : Date.now() + decision.retryAfterSeconds * 1000;
+    allowance.decision = decision;
+    allowance.tokens += decision.granted;
+    allowance.refusedUntil = decision.granted > 0 ? 0 : Date.now() + decision.retryAfterSeconds * 1000;
   }
 
   private refusal(decision: RateLimitDecision, retryAfterSeconds: number): TooManyRequestsError {
