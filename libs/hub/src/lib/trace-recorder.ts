@@ -77,6 +77,14 @@ export class TraceRecorder {
     };
   }
 
+  /**
+   * A hub call that ignored parameters (not in strict mode): an entry of its own, with the hub's path
+   * (not a vendor URL), no status, and the Elements-Warning it answered. Recorded before the vendor call.
+   */
+  recordWarning(tenant: Tenant, instanceId: number, method: string, hubPath: string, warning: string, secrets: readonly string[]): void {
+    void this.write(tenant, instanceId, { method, url: redactValues(hubPath, secrets), durationMs: 0, warning: redactValues(warning, secrets) });
+  }
+
   private async write(tenant: Tenant, instanceId: number, entry: TraceEntry): Promise<void> {
     try {
       await this.store.traces.record(tenant, instanceId, entry);

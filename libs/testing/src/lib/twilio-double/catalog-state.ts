@@ -493,6 +493,16 @@ export class CatalogState {
       ['sms-inbound', 'SMS inbound', counts.inbound, '0.0079'],
       ['phonenumbers', 'Phone numbers', numbers, '1.15'],
       ['calls', 'Voice minutes', calls, '0.013'],
+      ['calls-inbound', 'Voice minutes inbound', 0, '0.0085'],
+      ['calls-outbound', 'Voice minutes outbound', calls, '0.013'],
+      ['mms', 'MMS', 0, '0.02'],
+      ['mms-inbound', 'MMS inbound', 0, '0.01'],
+      ['mms-outbound', 'MMS outbound', 0, '0.02'],
+      ['phonenumbers-local', 'Local phone numbers', numbers, '1.15'],
+      ['phonenumbers-tollfree', 'Toll-free phone numbers', 0, '2.15'],
+      ['recordings', 'Voice recordings', 0, '0.0025'],
+      ['transcriptions', 'Voice transcriptions', 0, '0.05'],
+      ['totalprice', 'Total price', 0, '0'],
     ]
       .filter(([category]) => filters['Category'] === undefined || category === filters['Category'])
       .map(([category, description, count, unitPrice], i) => ({
