@@ -281,9 +281,10 @@ export class HubService {
   }
 }
 
+/** Twilio updates a record with POST, and the old platform's twiliov2 clients do so through it too. */
 const METHODS: Record<'collection' | 'record' | 'singleton', Partial<Record<string, Operation>>> = {
   collection: { GET: 'list', POST: 'create' },
-  record: { GET: 'get', PUT: 'update', PATCH: 'update', DELETE: 'delete' },
+  record: { GET: 'get', PUT: 'update', PATCH: 'update', POST: 'update', DELETE: 'delete' },
   singleton: { GET: 'get', PUT: 'update', PATCH: 'update' },
 };
 
