@@ -161,7 +161,7 @@ export class HubService {
     const body = operation === 'create' || operation === 'update' ? bodyOf(call.body, resource, operation, policy(true)) : {};
 
     const headers: Record<string, string> = { 'elements-element-instance-id': String(instance.id) };
-    const paging = operation === 'list' ? this.paging(call.query, configuration, headers, refusal === undefined ? ignored : undefined) : { pageSize: 0 };
+    const paging = operation === 'list' ? this.paging(call.query, configuration, headers, refusal === undefined ? { ignored } : { refusal }) : { pageSize: 0 };
     const identity = {
       path: resourcePath.join('/') + (id ? `/${id}` : ''),
       query: { ...Object.fromEntries(Object.entries(query).filter(([name]) => !unchecked.has(name))), ...(ceql.where ? { where: ceql.where } : {}) },
@@ -245,13 +245,13 @@ export class HubService {
 
   /**
    * pageSize (capped at pagination.max, reported in Elements-Error), then page or nextPage. Old clients
-   * send both: nextPage wins and page is named in `ignored`; in strict mode (no `ignored`) both is a 400.
+   * send both: nextPage wins and page is named in `ignored`; where unknown parameters are refused, both is a 400.
    */
   private paging(
     query: HubCall['query'],
     configuration: Readonly<Record<string, string | null>>,
     headers: Record<string, string>,
-    ignored?: string[],
+    both: { ignored: string[] } | { refusal: string },
   ): { pageSize: number; pageIndex?: number; nextPage?: string } {
     const max = Number(configuration['pagination.max'] ?? DEFAULT_PAGE_SIZE) || DEFAULT_PAGE_SIZE;
     const single = (name: string) => singleParameter(query, name);
@@ -267,9 +267,9 @@ export class HubService {
     }
     const pageText = single('page');
     const nextPage = single('nextPage');
-    if (pageText !== undefined && nextPage !== undefined && !ignored) throw new BadRequestError('send either page or nextPage, not both (strict mode; otherwise nextPage wins)');
+    if (pageText !== undefined && nextPage !== undefined && 'refusal' in both) throw new BadRequestError(`send either page or nextPage, not both (${both.refusal})`);
     if (nextPage !== undefined) {
-      if (pageText !== undefined) ignored?.push("ignored query parameter 'page' (nextPage names the page)");
+      if (pageText !== undefined && 'ignored' in both) both.ignored.push("ignored query parameter 'page' (nextPage names the page)");
       return { pageSize, nextPage };
     }
     if (pageText === undefined) return { pageSize };
