@@ -4,8 +4,11 @@ import { Logger } from '@nestjs/common';
 
 export const TRACE_BODY_LIMIT = 4_096;
 const REDACTED = '[redacted]';
-/** Field names that hold credentials in vendor JSON and forms (Twilio's account JSON carries auth_token). */
-const SECRET_FIELD = /^(auth_?token|password|secret|client_?secret|api_?key|access_?token|refresh_?token|token)$/i;
+/**
+ * Field names that hold credentials in vendor JSON and forms (Twilio's account JSON carries auth_token;
+ * a call may be placed with a SipAuthPassword, which clients can now send).
+ */
+const SECRET_FIELD = /^(auth_?token|\w*password|secret|client_?secret|api_?key|access_?token|refresh_?token|token)$/i;
 
 function redactJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactJson);
