@@ -181,6 +181,8 @@ export interface TraceRow {
   status?: number;
   durationMs: number;
   error?: string;
+  /** A hub call's Elements-Warning (the parameters it ignored); its url is the hub's path. */
+  warning?: string;
 }
 
 export interface InstanceDetail {

@@ -135,7 +135,7 @@ export function InstanceDetailPage({ id }: { id: number }) {
             <th>Request</th>
             <th>Status</th>
             <th>Duration</th>
-            <th>Error</th>
+            <th>Error or warning</th>
           </tr>
         </thead>
         <tbody>
@@ -149,7 +149,7 @@ export function InstanceDetailPage({ id }: { id: number }) {
               </td>
               <td>{t.status ?? '—'}</td>
               <td>{t.durationMs} ms</td>
-              <td className="wrap">{t.error ?? '—'}</td>
+              <td className="wrap">{t.error ?? t.warning ?? '—'}</td>
             </tr>
           ))}
         </tbody>

@@ -408,6 +408,56 @@ describe.each(storesUnderTest())('hub API on the %s store', (_name, store) => {
     });
   });
 
+  describe('old-platform clients: unknown parameters, strict mode', () => {
+    const setStrict = (value: string) =>
+      harness.call('PATCH', `/elements/api-v2/instances/${v2.id}`, { auth: org.platform, body: { configuration: { 'request.parameters.strict': value } } });
+    const orgSettings = (body?: unknown) => harness.call(body === undefined ? 'GET' : 'PATCH', '/elements/api-v2/organizations/settings', { auth: org.platform, body });
+
+    it('passes unknown parameters on to Twilio and names them in Elements-Warning and the trace', async () => {
+      await harness.call('PATCH', `/elements/api-v2/instances/${v2.id}`, { auth: org.platform, body: { traceLoggingEnabled: true } });
+      const listed = await hub('GET', '/messages?Colour=red&_=1733130000');
+      expect(listed.status).toBe(200);
+      expect(listed.headers['elements-warning']).toBe("ignored query parameter 'Colour', ignored query parameter '_'");
+      expect(double.requests[double.requests.length - 1].query).toMatchObject({ Colour: 'red', _: '1733130000' });
+      await new Promise((r) => setTimeout(r, 300));
+      const traces = await harness.call('GET', `/elements/api-v2/instances/${v2.id}/traces?pageSize=2`, { auth: org.platform });
+      expect(traces.body).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ method: 'GET', url: '/hubs/messaging/messages', warning: "ignored query parameter 'Colour', ignored query parameter '_'" }),
+        ]),
+      );
+      await harness.call('PATCH', `/elements/api-v2/instances/${v2.id}`, { auth: org.platform, body: { traceLoggingEnabled: false } });
+    });
+
+    it('refuses them with a 400 naming the field, before Twilio, when the instance is strict', async () => {
+      expect((await setStrict('true')).status).toBe(200);
+      const before = double.requestCount;
+      const refused = await hub('GET', '/messages?_=1');
+      expect(refused).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^unknown query parameter '_' \(accepted: To, From.*strict mode: request.parameters.strict is true on this instance/) } });
+      const both = await hub('GET', '/messages?page=1&nextPage=x');
+      expect(both.body).toMatchObject({ message: expect.stringContaining('send either page or nextPage, not both') });
+      expect(double.requestCount).toBe(before);
+      expect((await setStrict('maybe')).body).toMatchObject({ message: expect.stringContaining('request.parameters.strict') });
+      expect((await setStrict('false')).status).toBe(200);
+      expect((await hub('GET', '/messages?_=1')).status).toBe(200);
+    });
+
+    it('refuses them on every instance of an organization that is strict, which is its own setting', async () => {
+      expect((await orgSettings()).body).toEqual({ 'request.parameters.strict': false });
+      expect((await orgSettings({ 'request.parameters.strict': 'yes' })).body).toMatchObject({ message: expect.stringContaining("'request.parameters.strict' must be a boolean") });
+      expect((await orgSettings({ strict: true })).body).toMatchObject({ message: "unknown field 'strict'" });
+      expect((await orgSettings({ 'request.parameters.strict': true })).body).toEqual({ 'request.parameters.strict': true });
+      expect((await harness.call('GET', '/elements/api-v2/organizations/settings', { auth: other.platform })).body).toEqual({ 'request.parameters.strict': false });
+      await new Promise((r) => setTimeout(r, 2_100)); // resolved hub credentials are reused for 2 s
+      for (const instance of [v2, sms]) {
+        expect((await hub('GET', '/messages?_=1', undefined, instance)).body).toMatchObject({ message: expect.stringContaining('is true for this organization') });
+      }
+      await orgSettings({ 'request.parameters.strict': false });
+      await new Promise((r) => setTimeout(r, 2_100));
+      expect((await hub('GET', '/messages?_=1')).status).toBe(200);
+    });
+  });
+
   describe('errors', () => {
     async function refusedBeforeVendor(method: string, path: string, body: unknown, status: number, message: RegExp) {
       const before = double.requestCount;
@@ -424,14 +474,13 @@ describe.each(storesUnderTest())('hub API on the %s store', (_name, store) => {
       const put = await refusedBeforeVendor('PUT', '/messages', {}, 405, /PUT is not supported on \/messages \(allowed: GET, POST\)/);
       expect(put.headers['allow']).toBe('GET, POST');
       await refusedBeforeVendor('DELETE', '/accounts/AC1', undefined, 405, /allowed: GET, PUT, PATCH/);
-      await refusedBeforeVendor('GET', '/messages?Colour=red', undefined, 400, /unknown query parameter 'Colour' \(accepted: To, From, DateSent/);
       await refusedBeforeVendor('GET', '/messages?DateSent=yesterday', undefined, 400, /'DateSent' must be a date/);
       await refusedBeforeVendor('POST', '/messages', { Body: 'no recipient' }, 400, /body parameter 'To' is required/);
-      await refusedBeforeVendor('POST', '/messages', { To: '+1', Attempt: 'x', Smell: 1 }, 400, /'Attempt' must be an integer; unknown body parameter 'Smell'/);
+      await refusedBeforeVendor('POST', '/messages', { To: '+1', Attempt: 'x', Smell: 1 }, 400, /^body parameter 'Attempt' must be an integer$/);
       await refusedBeforeVendor('POST', '/messages', ['x'], 400, /must be a JSON object/);
       await refusedBeforeVendor('PATCH', '/messages/SM1', { Status: 'sent' }, 400, /'Status' must be one of canceled/);
       await refusedBeforeVendor('GET', '/messages?pageSize=0', undefined, 400, /pageSize must be a positive integer/);
-      await refusedBeforeVendor('GET', '/messages?page=1&nextPage=x', undefined, 400, /either page or nextPage/);
+      await refusedBeforeVendor('GET', '/messages?page=1&nextPage=x', undefined, 400, /nextPage is not a page token/);
     });
 
     it('passes Twilio’s 4xx through with its status, code and message', async () => {

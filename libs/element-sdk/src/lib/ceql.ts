@@ -24,6 +24,12 @@ export interface QueryFieldSpec {
   readonly type: 'string' | 'number' | 'boolean' | 'date';
   /** The vendor list parameter per operator, where the vendor filters (Twilio: `=` → DateSent, `<=` → DateSent<). */
   readonly vendorParameters?: Partial<Record<ComparisonOperator, string>>;
+  /**
+   * Only the vendor can filter on it (Twilio's AreaCode, NearNumber: no record field holds what they
+   * mean): a `where` may use it only where it becomes a vendor parameter, a top-level conjunct with an
+   * operator of `vendorParameters`; anywhere else it is a 400. `recordPath` is then only documentation.
+   */
+  readonly vendorOnly?: boolean;
 }
 
 /**

@@ -43,6 +43,7 @@ export const COMMON_CONFIGURATION_KEYS = [
   'pagination.type',
   'pagination.max',
   'pagination.page.startindex',
+  'request.parameters.strict',
 ] as const;
 
 export type CommonConfigurationKey = (typeof COMMON_CONFIGURATION_KEYS)[number];

@@ -64,7 +64,17 @@ export interface ElementDefinition {
   readonly webhook?: WebhookEventSource;
   /** How the element's resources map onto common objects (checked against its resources when defined). */
   readonly transformations: Required<ElementTransformations>;
+  /** What the hub does with a query or body parameter no resource declares, outside strict mode (see UnknownParameters). */
+  readonly unknownParameters: UnknownParameters;
 }
+
+/**
+ * A parameter a resource does not declare, when the instance is not in strict mode (the old platform's
+ * behaviour): `forward` hands it to the handlers as it came, for vendors that ignore parameters an endpoint
+ * does not take (Twilio does), so a parameter the vendor added since the adapter was written still works;
+ * `drop` leaves it out. Either way the hub names it in `Elements-Warning`. In strict mode it is a 400.
+ */
+export type UnknownParameters = 'forward' | 'drop';
 
 /** How an adapter writes an element: typed over its own connection (its vendor SDK client). */
 export interface ElementSpec<C> {
@@ -81,6 +91,8 @@ export interface ElementSpec<C> {
   readonly webhook?: WebhookEventSource;
   /** Its mappings onto the hub's common objects (`messages`), and any old-platform default mappings. */
   readonly transformations?: ElementTransformations;
+  /** Parameters no resource declares, outside strict mode: `drop` (the default) unless the vendor ignores unknown ones. */
+  readonly unknownParameters?: UnknownParameters;
 }
 
 /** Turns an adapter's typed spec into the element the hub runs. */
@@ -101,6 +113,7 @@ export function defineElement<C>(spec: ElementSpec<C>): ElementDefinition {
   if (problems.length > 0) throw new TypeError(`element '${spec.metadata.key}': ${problems.join('; ')}`);
   return {
     transformations,
+    unknownParameters: spec.unknownParameters ?? 'drop',
     metadata: spec.metadata,
     configuration: spec.configuration,
     commonConfiguration: spec.commonConfiguration,

@@ -11,6 +11,8 @@ import { RateLimiter } from './rate-limiter';
 export interface HubCaller {
   readonly tenant: Tenant;
   readonly instance: InstanceRecord;
+  /** The organization's request.parameters.strict (PATCH /organizations/settings): strict on all its instances. */
+  readonly strictParameters?: boolean;
 }
 
 type HubRequest = FastifyRequest & { hubCaller?: HubCaller };
@@ -86,7 +88,8 @@ export class HubAuthGuard implements CanActivate {
     if (resolved.instance.disabled) {
       throw new ForbiddenError(`Instance ${resolved.instance.id} is disabled: enable it with PUT /instances/${resolved.instance.id}/enabled`);
     }
-    return { tenant, instance: resolved.instance };
+    const { strictParameters } = await this.store.tenants.organizationSettings(tenant);
+    return { tenant, instance: resolved.instance, strictParameters };
   }
 }
 

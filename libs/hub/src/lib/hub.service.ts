@@ -17,7 +17,8 @@ import type { HubCaller } from './hub-auth.guard';
 import { PageTokens, type QueryIdentity } from './page-tokens';
 import { ResponseCache } from './response-cache';
 import { TraceRecorder } from './trace-recorder';
-import { checkParameters } from './request-parameters';
+import { checkParameters, type UnknownParameterPolicy } from './request-parameters';
+import { STRICT_PARAMETERS_KEY } from '@hub/instance-config';
 import { withoutNulls } from './response-shaping';
 import { parseCeql, printCeql } from './ceql/ceql-parser';
 import { type ObjectMapping, ObjectMappings } from './object-mappings';
@@ -42,6 +43,8 @@ export interface HubResponse {
 
 /** Query parameters the hub owns (paging, CEQL); every other one belongs to the resource. */
 const HUB_PARAMETERS = new Set(['pageSize', 'page', 'nextPage', 'where', 'fields', 'orderBy']);
+/** At most this many ignored parameters are named in Elements-Warning (the rest are counted). */
+const MAX_WARNINGS = 20;
 /** The default page size when a client names none, capped by the element's pagination.max. */
 export const DEFAULT_PAGE_SIZE = 200;
 
@@ -105,7 +108,10 @@ export class HubService {
     // A body that is not a JSON object goes on as it is, for the resource to refuse in its own words.
     const mapsBody = writes && call.body !== null && typeof call.body === 'object' && !Array.isArray(call.body);
     const body = mapsBody ? toWriteParameters(toVendor(call.body, t, definition), resource.parameters[operation] ?? []) : call.body;
-    const response = await this.callVendor(caller, { ...call, segments: [t.vendorName, ...call.segments.slice(1)], query, body }, element);
+    // Without passThrough.toVendor the object's own rules stand: what its mapping does not name is refused.
+    const forwardsUnmapped = t.configuration?.some((c) => c.type === 'passThrough' && c.properties.toVendor === true) === true;
+    const refuseUnknown = forwardsUnmapped ? undefined : `'${mapping.objectName}' is a common object whose transformation passes nothing unmapped to the vendor (passThrough.toVendor)`;
+    const response = await this.callVendor(caller, { ...call, segments: [t.vendorName, ...call.segments.slice(1)], query, body }, element, refuseUnknown);
     const shape = (record: unknown) => {
       const common = toCommon(record, t, definition) as VendorRecord;
       return fields ? project(common, fields) : common;
@@ -116,29 +122,55 @@ export class HubService {
     return { ...response, body: mapped };
   }
 
-  private async callVendor(caller: HubCaller, call: HubCall, element: ElementDefinition): Promise<HubResponse> {
+  /**
+   * The call on the vendor resource. A parameter the resource does not declare is refused when
+   * `refuseUnknown` says why (a common object's rules) or the instance is in strict mode; otherwise it
+   * is passed on (lists and writes of an element whose vendor ignores unknown parameters) or dropped,
+   * and named in Elements-Warning and the instance's trace.
+   */
+  private async callVendor(caller: HubCaller, call: HubCall, element: ElementDefinition, refuseUnknown?: string): Promise<HubResponse> {
     const { instance } = caller;
     const configuration = resolvedConfigurationOf(instance, this.catalog.descriptors(element));
     const { resource, resourcePath, operation, id, subId } = route(element, call);
+    const refusal =
+      refuseUnknown ??
+      (configuration[STRICT_PARAMETERS_KEY] === 'true'
+        ? `strict mode: ${STRICT_PARAMETERS_KEY} is true on this instance`
+        : caller.strictParameters
+          ? `strict mode: ${STRICT_PARAMETERS_KEY} is true for this organization`
+          : undefined);
+    const ignored: string[] = [];
+    // Twilio's fetches take no query parameters: only a list hands unknown ones on.
+    const policy = (passesOn: boolean): UnknownParameterPolicy =>
+      refusal !== undefined ? { unknown: 'refuse', ignored, refusal } : { unknown: passesOn ? element.unknownParameters : 'drop', ignored };
 
     const rawQuery: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(call.query)) if (v !== undefined && !HUB_PARAMETERS.has(k)) rawQuery[k] = v;
     const querySpecs = operation === 'list' || operation === 'get' ? resource.parameters[operation] : undefined;
-    const query = checkParameters(querySpecs ?? [], rawQuery, 'query');
+    const query = checkParameters(querySpecs ?? [], rawQuery, 'query', policy(operation === 'list'));
+    // Parameters passed on unchecked are not part of the query a page token is bound to: a client's
+    // cache buster (`_`) changes on every call and must not make its next page a stranger.
+    const declared = new Set((querySpecs ?? []).map((p) => p.name));
+    const unchecked = new Set(Object.keys(query).filter((name) => !declared.has(name)));
     const ceql = queryOf(call.query, resource, operation);
     for (const [name, value] of Object.entries(ceql.plan?.vendorParameters ?? {})) {
       if (query[name] !== undefined) throw new BadRequestError(`'${name}' is given both as a query parameter and in where: use one`);
       query[name] = value;
+      unchecked.delete(name);
     }
-    const body = operation === 'create' || operation === 'update' ? bodyOf(call.body, resource, operation) : {};
+    const body = operation === 'create' || operation === 'update' ? bodyOf(call.body, resource, operation, policy(true)) : {};
 
     const headers: Record<string, string> = { 'elements-element-instance-id': String(instance.id) };
-    const paging = operation === 'list' ? this.paging(call.query, configuration, headers) : { pageSize: 0 };
+    const paging = operation === 'list' ? this.paging(call.query, configuration, headers, refusal === undefined ? { ignored } : { refusal }) : { pageSize: 0 };
     const identity = {
       path: resourcePath.join('/') + (id ? `/${id}` : ''),
-      query: { ...query, ...(ceql.where ? { where: ceql.where } : {}) },
+      query: { ...Object.fromEntries(Object.entries(query).filter(([name]) => !unchecked.has(name))), ...(ceql.where ? { where: ceql.where } : {}) },
       pageSize: paging.pageSize,
     };
+    if (ignored.length > 0) {
+      headers['elements-warning'] = warningOf(ignored);
+      if (instance.traceLoggingEnabled) this.traces.recordWarning(caller.tenant, instance.id, call.method.toUpperCase(), hubPathOf(element, call), headers['elements-warning'], secretValues(instance));
+    }
     const cursor = paging.nextPage ? this.pageTokens.redeem(instance.id, identity, paging.nextPage) : undefined;
 
     // Reads are cached; a singleton such as ping must always reach the vendor.
@@ -211,11 +243,15 @@ export class HubService {
     }
   }
 
-  /** pageSize (capped at pagination.max, reported in Elements-Error), then page or nextPage. */
+  /**
+   * pageSize (capped at pagination.max, reported in Elements-Error), then page or nextPage. Old clients
+   * send both: nextPage wins and page is named in `ignored`; where unknown parameters are refused, both is a 400.
+   */
   private paging(
     query: HubCall['query'],
     configuration: Readonly<Record<string, string | null>>,
     headers: Record<string, string>,
+    both: { ignored: string[] } | { refusal: string },
   ): { pageSize: number; pageIndex?: number; nextPage?: string } {
     const max = Number(configuration['pagination.max'] ?? DEFAULT_PAGE_SIZE) || DEFAULT_PAGE_SIZE;
     const single = (name: string) => singleParameter(query, name);
@@ -231,8 +267,11 @@ export class HubService {
     }
     const pageText = single('page');
     const nextPage = single('nextPage');
-    if (pageText !== undefined && nextPage !== undefined) throw new BadRequestError('send either page or nextPage, not both');
-    if (nextPage !== undefined) return { pageSize, nextPage };
+    if (pageText !== undefined && nextPage !== undefined && 'refusal' in both) throw new BadRequestError(`send either page or nextPage, not both (${both.refusal})`);
+    if (nextPage !== undefined) {
+      if (pageText !== undefined && 'ignored' in both) both.ignored.push("ignored query parameter 'page' (nextPage names the page)");
+      return { pageSize, nextPage };
+    }
     if (pageText === undefined) return { pageSize };
     const start = Number(configuration['pagination.page.startindex'] ?? '0');
     if (!/^\d+$/.test(pageText) || Number(pageText) < start) {
@@ -242,9 +281,10 @@ export class HubService {
   }
 }
 
+/** Twilio updates a record with POST, and the old platform's twiliov2 clients do so through it too. */
 const METHODS: Record<'collection' | 'record' | 'singleton', Partial<Record<string, Operation>>> = {
   collection: { GET: 'list', POST: 'create' },
-  record: { GET: 'get', PUT: 'update', PATCH: 'update', DELETE: 'delete' },
+  record: { GET: 'get', PUT: 'update', PATCH: 'update', POST: 'update', DELETE: 'delete' },
   singleton: { GET: 'get', PUT: 'update', PATCH: 'update' },
 };
 
@@ -337,8 +377,19 @@ function secretValues(instance: HubCaller['instance']): string[] {
   return instance.configuration.filter((c) => c.secret && c.value).map((c) => String(c.value));
 }
 
-function bodyOf(body: unknown, resource: ResourceDescriptor, operation: 'create' | 'update'): VendorRecord {
+function bodyOf(body: unknown, resource: ResourceDescriptor, operation: 'create' | 'update', policy: UnknownParameterPolicy): VendorRecord {
   if (body === undefined || body === null) body = {};
   if (typeof body !== 'object' || Array.isArray(body)) throw new BadRequestError('the request body must be a JSON object');
-  return checkParameters(resource.parameters[operation] ?? [], body as Record<string, unknown>, 'body');
+  return checkParameters(resource.parameters[operation] ?? [], body as Record<string, unknown>, 'body', policy);
+}
+
+/** Elements-Warning: what the hub ignored, comma separated, at most MAX_WARNINGS named. */
+export function warningOf(ignored: readonly string[]): string {
+  const named = ignored.slice(0, MAX_WARNINGS).join(', ');
+  return ignored.length > MAX_WARNINGS ? `${named}, and ${ignored.length - MAX_WARNINGS} more` : named;
+}
+
+/** The hub path of a call, as a client wrote it (for the trace). */
+function hubPathOf(element: ElementDefinition, call: HubCall): string {
+  return `/hubs/${element.metadata.hub}/${call.segments.map(encodeURIComponent).join('/')}`;
 }

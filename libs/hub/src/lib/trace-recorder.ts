@@ -4,8 +4,11 @@ import { Logger } from '@nestjs/common';
 
 export const TRACE_BODY_LIMIT = 4_096;
 const REDACTED = '[redacted]';
-/** Field names that hold credentials in vendor JSON and forms (Twilio's account JSON carries auth_token). */
-const SECRET_FIELD = /^(auth_?token|password|secret|client_?secret|api_?key|access_?token|refresh_?token|token)$/i;
+/**
+ * Field names that hold credentials in vendor JSON and forms (Twilio's account JSON carries auth_token;
+ * a call may be placed with a SipAuthPassword, which clients can now send).
+ */
+const SECRET_FIELD = /^(auth_?token|\w*password|secret|client_?secret|api_?key|access_?token|refresh_?token|token)$/i;
 
 function redactJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactJson);
@@ -75,6 +78,14 @@ export class TraceRecorder {
       };
       void this.write(tenant, instanceId, entry);
     };
+  }
+
+  /**
+   * A hub call that ignored parameters (not in strict mode): an entry of its own, with the hub's path
+   * (not a vendor URL), no status, and the Elements-Warning it answered. Recorded before the vendor call.
+   */
+  recordWarning(tenant: Tenant, instanceId: number, method: string, hubPath: string, warning: string, secrets: readonly string[]): void {
+    void this.write(tenant, instanceId, { method, url: redactValues(hubPath, secrets), durationMs: 0, warning: redactValues(warning, secrets) });
   }
 
   private async write(tenant: Tenant, instanceId: number, entry: TraceEntry): Promise<void> {

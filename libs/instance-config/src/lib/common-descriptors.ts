@@ -84,6 +84,17 @@ export const COMMON_DESCRIPTORS: Readonly<Record<CommonConfigurationKey, Configu
     default: 'true',
     description: 'When true, null fields are removed from hub responses.',
   },
+  'request.parameters.strict': {
+    key: 'request.parameters.strict',
+    name: 'Refuse unknown parameters',
+    type: 'boolean',
+    required: false,
+    default: 'false',
+    description:
+      'When true, a hub call with a query or body parameter its resource does not take is refused (400 naming it). ' +
+      'When false (the old platform’s behaviour) such a parameter is passed on to a vendor that ignores unknown ones (Twilio) or dropped, ' +
+      'and named in the Elements-Warning response header.',
+  },
   'pagination.type': {
     key: 'pagination.type',
     name: 'Pagination Type',

@@ -1,5 +1,5 @@
 import { BadRequestError, type ElementDefinition, defineElement } from '@hub/element-sdk';
-import { MASK, descriptorsOf, maskConfiguration, resolveConfiguration, validateConfiguration } from './instance-configuration';
+import { MASK, STRICT_PARAMETERS_KEY, descriptorsOf, maskConfiguration, resolveConfiguration, validateConfiguration } from './instance-configuration';
 
 const element: ElementDefinition = defineElement<null>({
   metadata: {
@@ -139,5 +139,14 @@ describe('resolveConfiguration and maskConfiguration', () => {
     expect(masked['password']).toBe(MASK);
     expect(masked['username']).toBe('u');
     expect(Object.values(masked).every((v) => v === null || typeof v === 'string')).toBe(true);
+  });
+});
+
+describe('request.parameters.strict', () => {
+  it('is offered by every element, off by default, and takes only a boolean', () => {
+    expect(descriptorsOf(element).find((d) => d.key === STRICT_PARAMETERS_KEY)).toMatchObject({ type: 'boolean', default: 'false' });
+    expect(resolveConfiguration(descriptorsOf(element), { username: 'u', password: 'p' })[STRICT_PARAMETERS_KEY]).toBe('false');
+    expect(validateConfiguration(element, { [STRICT_PARAMETERS_KEY]: true }, { mode: 'partial' })).toEqual({ [STRICT_PARAMETERS_KEY]: 'true' });
+    expect(problemOf(() => validateConfiguration(element, { [STRICT_PARAMETERS_KEY]: 'sometimes' }, { mode: 'partial' }))).toContain(STRICT_PARAMETERS_KEY);
   });
 });

@@ -11,8 +11,11 @@ import { pollerConfigurationProblems } from './poller-configuration';
 
 export const MASK = '********';
 
+/** The instance setting that makes hub calls refuse parameters their resource does not take (strict mode). */
+export const STRICT_PARAMETERS_KEY = 'request.parameters.strict';
+
 /** Common keys that every element gets whether or not it lists them. */
-const UNIVERSAL_KEYS: readonly CommonConfigurationKey[] = ['filter.response.nulls'];
+const UNIVERSAL_KEYS: readonly CommonConfigurationKey[] = ['filter.response.nulls', STRICT_PARAMETERS_KEY];
 
 /** All descriptors of an element: its own, then the common ones it supports with its defaults. */
 export function descriptorsOf(element: ElementDefinition): ConfigurationDescriptor[] {

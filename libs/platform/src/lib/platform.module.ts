@@ -9,6 +9,7 @@ import { InstancesController } from './instances.controller';
 import { InstancesService } from './instances.service';
 import { PlatformAuthGuard } from './auth.guard';
 import { AuthenticationController, SecretRotationController } from './authentication.controller';
+import { OrganizationSettingsController } from './organization-settings.controller';
 import { AuthenticationService } from './authentication.service';
 import { HUB_ELEMENTS, HUB_STORE, PLATFORM_OPTIONS, type PlatformOptions } from './tokens';
 
@@ -23,7 +24,7 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       global: true,
-      controllers: [InstancesController, ElementsController, HealthController, AuthenticationController, SecretRotationController],
+      controllers: [InstancesController, ElementsController, HealthController, AuthenticationController, SecretRotationController, OrganizationSettingsController],
       providers: [
         { provide: HUB_ELEMENTS, useValue: options.elements },
         {

@@ -24,6 +24,12 @@ export interface CreatedOrganization {
   readonly user: { readonly id: number; readonly emailAddress: string; readonly secret: string };
 }
 
+/** What an organization sets for itself. */
+export interface OrganizationSettings {
+  /** request.parameters.strict for all its instances: hub calls refuse parameters their resource does not take. */
+  readonly strictParameters: boolean;
+}
+
 export interface UserSummary {
   readonly id: number;
   readonly emailAddress: string;
@@ -212,6 +218,22 @@ export class TenantsRepository {
              updated_date = now()
        WHERE id = ${organizationId}`;
     return count > 0;
+  }
+
+  /** The organization's own settings (request.parameters.strict: its hub calls refuse unknown parameters). */
+  async organizationSettings(tenant: Tenant): Promise<OrganizationSettings> {
+    const row = await this.prisma.organization.findUnique({ where: { id: tenant.organizationId }, select: { strictParameters: true } });
+    return { strictParameters: row?.strictParameters ?? false };
+  }
+
+  /** Changes the settings given, keeps the others; answers them all. */
+  async setOrganizationSettings(tenant: Tenant, change: Partial<OrganizationSettings>): Promise<OrganizationSettings> {
+    const row = await this.prisma.organization.update({
+      where: { id: tenant.organizationId },
+      data: { ...(change.strictParameters !== undefined ? { strictParameters: change.strictParameters } : {}) },
+      select: { strictParameters: true },
+    });
+    return { strictParameters: row.strictParameters };
   }
 
   async countOrganizations(): Promise<number> {

@@ -38,5 +38,12 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('traces on %s', 
     expect(items.map((t) => t.url)).toEqual(['/x/10', '/x/9', '/x/8', '/x/7', '/x/6']);
     expect((await traces.list(stranger, instance.id, { skip: 0, take: 50 })).total).toBe(0);
     expect(await traces.prune(stranger, instance.id, { maxEntries: 0, maxAgeMs: 0 })).toBe(0);
+
+    // A hub call's warning is an entry of its own, without a status.
+    await traces.record(tenant, instance.id, { method: 'POST', url: '/hubs/messaging/addresses/AD1', durationMs: 0, warning: "ignored body parameter 'IsoCountry'" });
+    const [warned, vendor] = (await traces.list(tenant, instance.id, { skip: 0, take: 2 })).items;
+    expect(warned).toMatchObject({ url: '/hubs/messaging/addresses/AD1', warning: "ignored body parameter 'IsoCountry'" });
+    expect(warned).not.toHaveProperty('status');
+    expect(vendor).not.toHaveProperty('warning');
   });
 });

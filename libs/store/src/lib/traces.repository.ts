@@ -9,6 +9,8 @@ export interface TraceEntry {
   readonly requestBody?: string;
   readonly responseBody?: string;
   readonly error?: string;
+  /** A hub call's Elements-Warning (the parameters it ignored); such an entry names the hub's path, not a vendor URL. */
+  readonly warning?: string;
 }
 
 export interface TraceRecord extends TraceEntry {
@@ -40,6 +42,7 @@ export class TracesRepository {
         requestBody: entry.requestBody ?? null,
         responseBody: entry.responseBody ?? null,
         error: entry.error ?? null,
+        warning: entry.warning ?? null,
       },
     });
   }
@@ -62,6 +65,7 @@ export class TracesRepository {
         ...(r.requestBody !== null ? { requestBody: r.requestBody } : {}),
         ...(r.responseBody !== null ? { responseBody: r.responseBody } : {}),
         ...(r.error !== null ? { error: r.error } : {}),
+        ...(r.warning !== null ? { warning: r.warning } : {}),
       })),
       total,
     };

@@ -36,6 +36,8 @@ export const MESSAGE_CREATE_PARAMETERS: readonly ParameterSpec[] = [
   { name: 'SendAt', type: 'date', description: 'When to send a scheduled message' },
   { name: 'SendAsMms', type: 'boolean', description: 'Send as MMS even without media' },
   { name: 'RiskCheck', type: 'string', allowedValues: ['enable', 'disable'], description: 'SMS pumping protection' },
+  { name: 'TrafficType', type: 'string', allowedValues: ['free'], description: 'free: a free message (WhatsApp)' },
+  { name: 'FallbackFrom', type: 'string', description: 'The sender to fall back to when From cannot deliver (RCS)' },
 ];
 
 export const MESSAGE_UPDATE_PARAMETERS: readonly ParameterSpec[] = [

@@ -105,6 +105,8 @@ export const twilioElement: ElementDefinition = defineElement<TwilioConnection>(
     ),
   verifyCredentials: verifyTwilioConnection,
   toHubError,
+  // Twilio ignores parameters an endpoint does not take: outside strict mode, unknown ones go on to it.
+  unknownParameters: 'forward',
   webhook: twilioWebhookSource('messaging.sms.twilio.token'),
   transformations: { common: { messages: TWILIO_MESSAGES_TRANSFORMATION } },
   resources: [smsMessagesResource, twilioPingResource('twilio')],

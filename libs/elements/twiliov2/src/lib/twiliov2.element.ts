@@ -109,6 +109,8 @@ export const twiliov2Element: ElementDefinition = defineElement<TwilioConnection
     ),
   verifyCredentials: verifyTwilioConnection,
   toHubError,
+  // Twilio ignores parameters an endpoint does not take: outside strict mode, unknown ones go on to it.
+  unknownParameters: 'forward',
   webhook: twilioWebhookSource('password'),
   transformations: {
     common: { messages: TWILIO_MESSAGES_TRANSFORMATION },

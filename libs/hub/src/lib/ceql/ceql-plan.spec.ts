@@ -34,7 +34,7 @@ describe('planQuery', () => {
     expect(() => plan("Colour = 'red'")).toThrow(new BadRequestError("where: 'messages' cannot be queried on 'Colour' (queryable: To, DateSent, Status, ErrorCode)"));
     expect(() => plan('DateSent = 5')).toThrow(/'DateSent' is compared with a date/);
     expect(() => plan("DateSent = 'yesterday'")).toThrow(/'DateSent' is compared with a date/);
-    expect(() => plan("ErrorCode = '30003'")).toThrow(/'ErrorCode' is compared with a number/);
+    expect(() => plan("ErrorCode = 'many'")).toThrow(/'ErrorCode' is compared with a number, not "many"/);
     expect(() => plan("ErrorCode LIKE '3%'")).toThrow(/LIKE needs a text field/);
   });
 });
@@ -74,5 +74,35 @@ describe('project', () => {
       sid: 'SM1',
       subresource_uris: { media: '/m' },
     });
+  });
+});
+
+describe('planQuery on the old platform’s forms', () => {
+  const NUMBERS: QueryFieldSpec[] = [
+    { name: 'MmsEnabled', recordPath: 'capabilities.MMS', type: 'boolean', vendorParameters: { '=': 'MmsEnabled' } },
+    { name: 'AreaCode', recordPath: 'phone_number', type: 'number', vendorParameters: { '=': 'AreaCode' }, vendorOnly: true },
+    { name: 'InRegion', recordPath: 'region', type: 'string', vendorParameters: { '=': 'InRegion' } },
+  ];
+  const numbers = (where: string) => planQuery(parseCeql(where), NUMBERS, 'numbers');
+
+  it('reads quoted booleans and numbers as the values they spell, and sends them as the vendor writes them', () => {
+    expect(numbers("MmsEnabled = 'true' AND AreaCode = '510'")).toEqual({ vendorParameters: { MmsEnabled: 'true', AreaCode: '510' } });
+    expect(numbers("MmsEnabled = 'FALSE' AND AreaCode = 415")).toEqual({ vendorParameters: { MmsEnabled: 'false', AreaCode: '415' } });
+    expect(() => numbers("MmsEnabled = 'yes'")).toThrow(/'MmsEnabled' is compared with a boolean, not "yes"/);
+  });
+
+  it('filters quoted booleans on the records it has to filter itself', () => {
+    const { residual } = numbers("MmsEnabled != 'true'");
+    expect(residual).toBeDefined();
+    expect(matches(residual!, { capabilities: { MMS: false } }, NUMBERS)).toBe(true);
+    expect(matches(residual!, { capabilities: { MMS: true } }, NUMBERS)).toBe(false);
+  });
+
+  it('refuses a vendor-only field anywhere the vendor cannot take it, naming the field', () => {
+    expect(() => numbers("AreaCode != '510'")).toThrow(/'AreaCode' is filtered by the vendor only/);
+    expect(() => numbers("AreaCode = '510' OR InRegion = 'CA'")).toThrow(/'AreaCode' is filtered by the vendor only/);
+    expect(() => numbers("AreaCode = '510' AND AreaCode = '415'")).toThrow(/'AreaCode' is filtered by the vendor only/);
+    expect(() => numbers("AreaCode > 500")).toThrow(/'AreaCode' is filtered by the vendor only/);
+    expect(numbers("InRegion = 'CA' OR InRegion = 'NY'").residual).toMatchObject({ kind: 'or' });
   });
 });

@@ -25,18 +25,45 @@ export function planQuery(expression: CeqlExpression, fields: readonly QueryFiel
       // The vendor's inclusive bounds serve strict ones too, with the hub removing the equal records.
       const pushdown = conjunct.operator === '<' ? '<=' : conjunct.operator === '>' ? '>=' : conjunct.operator;
       const parameter = field.vendorParameters?.[pushdown];
-      if (parameter && vendorParameters[parameter] === undefined) {
-        vendorParameters[parameter] = String(conjunct.value);
+      if (parameter && vendorParameters[parameter] === undefined && (pushdown === conjunct.operator || !field.vendorOnly)) {
+        vendorParameters[parameter] = String(coerce(field, conjunct.value));
         if (pushdown !== conjunct.operator) residual.push(conjunct);
         continue;
       }
     }
     residual.push(conjunct);
   }
+  for (const conjunct of residual) refuseVendorOnly(conjunct, fieldOf);
   return {
     vendorParameters,
     ...(residual.length === 0 ? {} : { residual: residual.length === 1 ? residual[0] : { kind: 'and', operands: residual } }),
   };
+}
+
+/** A field only the vendor filters, left for the hub to apply: a 400 saying how it can be used. */
+function refuseVendorOnly(expression: CeqlExpression, fieldOf: (name: string) => QueryFieldSpec): void {
+  if ('operands' in expression) {
+    expression.operands.forEach((operand) => refuseVendorOnly(operand, fieldOf));
+    return;
+  }
+  const field = fieldOf(expression.field);
+  if (!field.vendorOnly) return;
+  const operators = Object.keys(field.vendorParameters ?? {}).join(' ');
+  throw new BadRequestError(
+    `where: '${field.name}' is filtered by the vendor only: use it once, with ${operators || '='}, joined to the rest with AND (not inside OR, nor with IN, LIKE or IS NULL)`,
+  );
+}
+
+/**
+ * A value as the field's type reads it. The old platform passed `where` values to the vendor as text,
+ * so its clients quote booleans and numbers (`MmsEnabled='true'`, `AreaCode='510'`): those are read
+ * as the boolean or number they spell.
+ */
+function coerce(field: QueryFieldSpec, value: CeqlValue): CeqlValue {
+  if (typeof value !== 'string') return value;
+  if (field.type === 'boolean' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  if (field.type === 'number' && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  return value;
 }
 
 function checkTypes(expression: CeqlExpression, fieldOf: (name: string) => QueryFieldSpec): void {
@@ -59,7 +86,8 @@ function checkTypes(expression: CeqlExpression, fieldOf: (name: string) => Query
   }
 }
 
-function checkValue(field: QueryFieldSpec, value: CeqlValue): void {
+function checkValue(field: QueryFieldSpec, given: CeqlValue): void {
+  const value = coerce(field, given);
   const ok =
     field.type === 'date'
       ? typeof value === 'string' && dateRange(value) !== undefined
@@ -70,7 +98,7 @@ function checkValue(field: QueryFieldSpec, value: CeqlValue): void {
           : typeof value === 'string';
   if (!ok) {
     const example = field.type === 'date' ? "a date such as '2026-01-31' or '2026-01-31T10:00:00Z'" : field.type === 'string' ? "a 'quoted string'" : `a ${field.type}`;
-    throw new BadRequestError(`where: '${field.name}' is compared with ${example}, not ${JSON.stringify(value)}`);
+    throw new BadRequestError(`where: '${field.name}' is compared with ${example}, not ${JSON.stringify(given)}`);
   }
 }
 
@@ -118,7 +146,7 @@ function compare(field: QueryFieldSpec, actual: unknown, operator: string, expec
     }
   }
   const a = field.type === 'number' ? Number(actual) : field.type === 'boolean' ? String(actual) === 'true' : String(actual);
-  const b = expected;
+  const b = coerce(field, expected);
   switch (operator) {
     case '=':
       return a === b;

@@ -27,7 +27,32 @@ interface Available {
   readonly locality: string;
   readonly region: string;
   readonly capabilities: { voice: boolean; SMS: boolean; MMS: boolean; fax: boolean };
+  readonly postalCode: string | null;
+  readonly rateCenter: string | null;
+  readonly lata: string | null;
+  readonly latitude: number | null;
+  readonly longitude: number | null;
+  /** Twilio's address_requirements: none, any, local or foreign. */
+  readonly addressRequirements: 'none' | 'any' | 'local' | 'foreign';
+  readonly beta: boolean;
 }
+
+/** Where the inventory's places are (postal code, rate center, LATA, latitude, longitude). */
+const PLACES: Record<string, [string, string, string, number, number]> = {
+  Oakland: ['94612', 'OKLD', '722', 37.8044, -122.2712],
+  Berkeley: ['94704', 'BERKELEY', '722', 37.8716, -122.2727],
+  'San Francisco': ['94105', 'SNFC CNTRL', '722', 37.7749, -122.4194],
+  'New York': ['10001', 'NWYRCYZN01', '132', 40.7128, -74.006],
+  London: ['EC1A', '', '', 51.5074, -0.1278],
+  Vancouver: ['V6B', 'VANCOUVER', '888', 49.2827, -123.1207],
+};
+/** Numbers of the inventory whose address requirements or beta flag differ from none and false. */
+const SPECIAL: Record<string, Partial<Pick<Available, 'addressRequirements' | 'beta'>>> = {
+  '+15105550102': { addressRequirements: 'local' },
+  '+14155550104': { beta: true },
+  '+12125550105': { addressRequirements: 'any' },
+  '+442075550108': { addressRequirements: 'foreign' },
+};
 
 const COUNTRIES: Record<string, { name: string; types: Partial<Record<NumberType, Available[]>> }> = {};
 function inventory(
@@ -37,14 +62,24 @@ function inventory(
   rows: [string, string, string, boolean, boolean, boolean][],
 ) {
   COUNTRIES[country] ??= { name, types: {} };
-  COUNTRIES[country].types[type] = rows.map(([phoneNumber, locality, region, sms, mms, voice]) => ({
-    phoneNumber,
-    country,
-    type,
-    locality,
-    region,
-    capabilities: { voice, SMS: sms, MMS: mms, fax: false },
-  }));
+  COUNTRIES[country].types[type] = rows.map(([phoneNumber, locality, region, sms, mms, voice]) => {
+    const [postalCode, rateCenter, lata, latitude, longitude] = PLACES[locality] ?? [];
+    return {
+      phoneNumber,
+      country,
+      type,
+      locality,
+      region,
+      capabilities: { voice, SMS: sms, MMS: mms, fax: false },
+      postalCode: postalCode || null,
+      rateCenter: rateCenter || null,
+      lata: lata || null,
+      latitude: latitude ?? null,
+      longitude: longitude ?? null,
+      addressRequirements: SPECIAL[phoneNumber]?.addressRequirements ?? 'none',
+      beta: SPECIAL[phoneNumber]?.beta ?? false,
+    };
+  });
 }
 inventory('US', 'United States', 'Local', [
   ['+15105550101', 'Oakland', 'CA', true, true, true],
@@ -70,6 +105,76 @@ const boolParam = (value: string | undefined, name: string): boolean | undefined
   if (value === 'true' || value === 'false') return value === 'true';
   throw TwilioErrors.invalidParameter(`Invalid value for ${name}: ${value}`);
 };
+
+/** Twilio's Contains: digits, letters (as on a phone keypad) and `*` for any one digit, anywhere in the number. */
+function containsPattern(pattern: string): RegExp {
+  if (!/^[0-9a-zA-Z*]+$/.test(pattern)) throw TwilioErrors.invalidParameter(`Invalid value for Contains: ${pattern}`);
+  const keypad = ['', '', 'abc', 'def', 'ghi', 'jkl', 'mno', 'pqrs', 'tuv', 'wxyz'];
+  const digit = (ch: string) => (/\d/.test(ch) ? ch : String(keypad.findIndex((keys) => keys.includes(ch.toLowerCase()))));
+  return new RegExp([...pattern].map((ch) => (ch === '*' ? '\\d' : digit(ch))).join(''));
+}
+
+/** Miles between two points (haversine). */
+function miles(a: readonly [number, number], b: readonly [number, number]): number {
+  const rad = (d: number) => (d * Math.PI) / 180;
+  const h =
+    Math.sin(rad(b[0] - a[0]) / 2) ** 2 + Math.cos(rad(a[0])) * Math.cos(rad(b[0])) * Math.sin(rad(b[1] - a[1]) / 2) ** 2;
+  return 2 * 3958.8 * Math.asin(Math.sqrt(h));
+}
+
+/**
+ * Twilio's filters of AvailablePhoneNumbers/{Country}/{Type}, as its documentation describes them:
+ * capabilities, Beta (false leaves out numbers new to Twilio), the address exclusions, places,
+ * AreaCode, Contains, and NearNumber / NearLatLong within Distance miles (default 25).
+ */
+function availableFilter(q: (name: string) => string | undefined, inventory: readonly Available[]): (n: Available) => boolean {
+  const flag = (name: string) => boolParam(q(name), name);
+  const sms = flag('SmsEnabled');
+  const mms = flag('MmsEnabled');
+  const voice = flag('VoiceEnabled');
+  const fax = flag('FaxEnabled');
+  const beta = flag('Beta');
+  const excludeAll = flag('ExcludeAllAddressRequired');
+  const excludeLocal = flag('ExcludeLocalAddressRequired');
+  const excludeForeign = flag('ExcludeForeignAddressRequired');
+  const areaCode = q('AreaCode');
+  if (areaCode !== undefined && !/^\d{3}$/.test(areaCode)) throw TwilioErrors.invalidParameter(`Invalid value for AreaCode: ${areaCode}`);
+  const contains = q('Contains') === undefined ? undefined : containsPattern(q('Contains') ?? '');
+  const distanceText = q('Distance');
+  if (distanceText !== undefined && !/^\d+$/.test(distanceText)) throw TwilioErrors.invalidParameter(`Invalid value for Distance: ${distanceText}`);
+  const distance = Number(distanceText ?? 25);
+  let near: [number, number] | undefined;
+  const nearLatLong = q('NearLatLong');
+  if (nearLatLong !== undefined) {
+    const parts = nearLatLong.split(',').map(Number);
+    if (parts.length !== 2 || parts.some(Number.isNaN)) throw TwilioErrors.invalidParameter(`Invalid value for NearLatLong: ${nearLatLong}`);
+    near = [parts[0], parts[1]];
+  }
+  const nearNumber = q('NearNumber');
+  if (nearNumber !== undefined) {
+    const at = inventory.find((n) => n.phoneNumber === nearNumber && n.latitude !== null);
+    if (!at) throw TwilioErrors.invalidParameter(`Invalid value for NearNumber: ${nearNumber} (no location known)`);
+    near = [at.latitude as number, at.longitude as number];
+  }
+  const same = (name: string, actual: string | null) => q(name) === undefined || actual === q(name);
+  return (n) =>
+    (sms === undefined || n.capabilities.SMS === sms) &&
+    (mms === undefined || n.capabilities.MMS === mms) &&
+    (voice === undefined || n.capabilities.voice === voice) &&
+    (fax === undefined || n.capabilities.fax === fax) &&
+    (beta !== false || !n.beta) &&
+    (excludeAll !== true || n.addressRequirements === 'none') &&
+    (excludeLocal !== true || n.addressRequirements !== 'local') &&
+    (excludeForeign !== true || n.addressRequirements !== 'foreign') &&
+    (areaCode === undefined || n.phoneNumber.startsWith(`+1${areaCode}`)) &&
+    (contains === undefined || contains.test(n.phoneNumber.slice(1))) &&
+    same('InRegion', n.region || null) &&
+    same('InLocality', n.locality || null) &&
+    same('InPostalCode', n.postalCode) &&
+    same('InRateCenter', n.rateCenter) &&
+    same('InLata', n.lata) &&
+    (near === undefined || (n.latitude !== null && n.longitude !== null && miles(near, [n.latitude, n.longitude]) <= distance));
+}
 
 export class CatalogState {
   private seq = 0;
@@ -153,20 +258,8 @@ export class CatalogState {
     ) {
       const available = COUNTRIES[m[1]]?.types[m[2] as NumberType];
       if (!available) throw TwilioErrors.notFound(path);
-      const sms = boolParam(q('SmsEnabled'), 'SmsEnabled');
-      const mms = boolParam(q('MmsEnabled'), 'MmsEnabled');
-      const voice = boolParam(q('VoiceEnabled'), 'VoiceEnabled');
-      const areaCode = q('AreaCode');
-      const contains = q('Contains');
-      const matching = available.filter(
-        (n) =>
-          !this.bought.has(n.phoneNumber) &&
-          (sms === undefined || n.capabilities.SMS === sms) &&
-          (mms === undefined || n.capabilities.MMS === mms) &&
-          (voice === undefined || n.capabilities.voice === voice) &&
-          (areaCode === undefined || n.phoneNumber.startsWith(`+1${areaCode}`)) &&
-          (contains === undefined || n.phoneNumber.includes(contains.replace(/\*/g, ''))),
-      );
+      const wanted = availableFilter(q, Object.values(COUNTRIES).flatMap((c) => Object.values(c.types).flat()) as Available[]);
+      const matching = available.filter((n) => !this.bought.has(n.phoneNumber) && wanted(n));
       // Twilio answers one page of suggestions: no paging for available numbers.
       const pageSize = Math.min(Number(q('PageSize') ?? 50) || 50, 1000);
       return {
@@ -178,13 +271,13 @@ export class CatalogState {
             locality: n.locality || null,
             region: n.region || null,
             iso_country: n.country,
-            postal_code: null,
-            lata: null,
-            rate_center: null,
-            latitude: null,
-            longitude: null,
-            address_requirements: 'none',
-            beta: false,
+            postal_code: n.postalCode,
+            lata: n.lata,
+            rate_center: n.rateCenter,
+            latitude: n.latitude === null ? null : n.latitude.toFixed(6),
+            longitude: n.longitude === null ? null : n.longitude.toFixed(6),
+            address_requirements: n.addressRequirements,
+            beta: n.beta,
             capabilities: n.capabilities,
           })),
           uri: `${path}?PageSize=${pageSize}`,
@@ -400,6 +493,16 @@ export class CatalogState {
       ['sms-inbound', 'SMS inbound', counts.inbound, '0.0079'],
       ['phonenumbers', 'Phone numbers', numbers, '1.15'],
       ['calls', 'Voice minutes', calls, '0.013'],
+      ['calls-inbound', 'Voice minutes inbound', 0, '0.0085'],
+      ['calls-outbound', 'Voice minutes outbound', calls, '0.013'],
+      ['mms', 'MMS', 0, '0.02'],
+      ['mms-inbound', 'MMS inbound', 0, '0.01'],
+      ['mms-outbound', 'MMS outbound', 0, '0.02'],
+      ['phonenumbers-local', 'Local phone numbers', numbers, '1.15'],
+      ['phonenumbers-tollfree', 'Toll-free phone numbers', 0, '2.15'],
+      ['recordings', 'Voice recordings', 0, '0.0025'],
+      ['transcriptions', 'Voice transcriptions', 0, '0.05'],
+      ['totalprice', 'Total price', 0, '0'],
     ]
       .filter(([category]) => filters['Category'] === undefined || category === filters['Category'])
       .map(([category, description, count, unitPrice], i) => ({

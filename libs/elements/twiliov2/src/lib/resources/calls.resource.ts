@@ -33,6 +33,17 @@ const CREATE = [
   'TimeLimit',
   'CallReason',
   'RecordingTrack',
+  'SipAuthUsername',
+  'SipAuthPassword',
+  'MachineDetectionSpeechThreshold',
+  'MachineDetectionSpeechEndThreshold',
+  'MachineDetectionSilenceTimeout',
+  'AsyncAmd',
+  'AsyncAmdStatusCallback',
+  'AsyncAmdStatusCallbackMethod',
+  'Byoc',
+  'CallToken',
+  'ClientNotificationUrl',
 ];
 
 /** Voice calls of the account: list, fetch, place. */
@@ -101,6 +112,9 @@ export const callsResource: ResourceSpec<TwilioConnection> = {
         Record: 'boolean',
         MachineDetectionTimeout: 'integer',
         TimeLimit: 'integer',
+        MachineDetectionSpeechThreshold: 'integer',
+        MachineDetectionSpeechEndThreshold: 'integer',
+        MachineDetectionSilenceTimeout: 'integer',
         StatusCallbackEvent: 'string[]',
         RecordingStatusCallbackEvent: 'string[]',
       },

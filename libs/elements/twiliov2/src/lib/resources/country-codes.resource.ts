@@ -17,7 +17,7 @@ export const countryCodesResource: ResourceSpec<TwilioConnection> = {
     { name: 'Country', recordPath: 'country', type: 'string' },
   ],
   handlers: {
-    list: (c, r) => c.rest.list(`${c.rest.accountPath}/AvailablePhoneNumbers.json`, 'countries', r.page),
+    list: (c, r) => c.rest.list(`${c.rest.accountPath}/AvailablePhoneNumbers.json`, 'countries', r.page, r.query),
     get: (c, r) =>
       c.rest.get(`${c.rest.accountPath}/AvailablePhoneNumbers/${encodeURIComponent(r.id ?? '')}.json`),
   },
