@@ -88,8 +88,7 @@ export class HubAuthGuard implements CanActivate {
     if (resolved.instance.disabled) {
       throw new ForbiddenError(`Instance ${resolved.instance.id} is disabled: enable it with PUT /instances/${resolved.instance.id}/enabled`);
     }
-    const { strictParameters } = await this.store.tenants.organizationSettings(tenant);
-    return { tenant, instance: resolved.instance, strictParameters };
+    return { tenant, instance: resolved.instance, strictParameters: resolved.organizationStrictParameters };
   }
 }
 

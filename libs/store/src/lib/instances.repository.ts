@@ -172,10 +172,16 @@ export class InstancesRepository {
   /**
    * Hub calls name their instance by its token alone (`Element <token>`); the token is
    * the tenant selector here, and the caller checks that the user belongs to the same organization.
+   * The organization's strict-parameters switch comes in the same query (hub calls read it on every resolve).
    */
-  async resolveByToken(token: string): Promise<{ tenant: Tenant; instance: InstanceRecord } | null> {
-    const row = await this.prisma.instance.findUnique({ where: { tokenHash: hashSecret(token) }, include: instanceInclude });
-    return row ? { tenant: mintTenant(row.organizationId, row.userId), instance: this.toRecord(row) } : null;
+  async resolveByToken(token: string): Promise<{ tenant: Tenant; instance: InstanceRecord; organizationStrictParameters: boolean } | null> {
+    const row = await this.prisma.instance.findUnique({
+      where: { tokenHash: hashSecret(token) },
+      include: { ...instanceInclude, organization: { select: { strictParameters: true } } },
+    });
+    return row
+      ? { tenant: mintTenant(row.organizationId, row.userId), instance: this.toRecord(row), organizationStrictParameters: row.organization.strictParameters }
+      : null;
   }
 
   /**
