@@ -4,3 +4,8 @@ export * from './lib/references';
 export * from './lib/runner';
 export * from './lib/sandbox';
 export * from './lib/values';
+export * from './lib/formula-documents';
+export * from './lib/formula-worker';
+export * from './lib/formulas.module';
+export * from './lib/formulas.options';
+export * from './lib/formulas.service';
