@@ -161,7 +161,8 @@ describe.each(storesUnderTest())('formulas on the %s store', (_name, store) => {
     expect(instance).toMatchObject({ name: '@prod', active: false, formula: { id: formula['id'], name: 'auto-reply' }, numberConsecutiveErrors: 0, numberConsecutiveErrorWarningNotifications: 0 });
     expect(await ok('PUT', `/formulas/${formula['id']}/instances/${instance['id']}/active`)).toMatchObject({ active: true });
     expect(await ok('DELETE', `/formulas/${formula['id']}/instances/${instance['id']}/active`)).toMatchObject({ active: false });
-    expect(((await ok('GET', `/formulas/instances?elementInstanceId=${twilio.id}`)) as unknown as Json[]).map((i) => i['id'])).toContain(instance['id']);
+    expect(((await ok('GET', `/formulas/instances?elementInstanceId=${twilio.id}`)) as unknown as Json[]).map((i) => i['id'])).not.toContain(instance['id']);
+    expect(((await ok('GET', `/formulas/instances?elementInstanceId=${twilio.id}&includeInactive=true`)) as unknown as Json[]).map((i) => i['id'])).toContain(instance['id']);
     expect(await ok('GET', '/formulas/instances?elementInstanceId=-1')).toEqual([]);
     await expectError(api('GET', `/formulas/${formula['id']}/instances/${instance['id']}`, undefined, other), 404, /not found/);
     await ok('DELETE', `/formulas/instances/${instance['id']}`);

@@ -54,14 +54,14 @@ export class FormulasController {
   // ---- formula instances across formulas, executions (static paths first)
 
   @Get('instances')
-  @ApiOperation({ summary: 'Formula instances of the organization: elementInstanceId= (those whose configuration uses it), searchText=, includeInactive=' })
+  @ApiOperation({ summary: 'Active formula instances of the organization (includeInactive=true: all): elementInstanceId= (those whose configuration uses it), searchText= (in the name)' })
   async instancesAcross(@CurrentTenant() tenant: Tenant, @Query() query: Record<string, string | undefined>, @Res({ passthrough: true }) reply: Reply) {
     const elementInstanceId = query['elementInstanceId'] === undefined ? undefined : Number(query['elementInstanceId']);
     if (elementInstanceId !== undefined && !Number.isInteger(elementInstanceId)) throw new BadRequestError('elementInstanceId must be an integer');
     const items = await this.formulas.listInstances(tenant, {
       elementInstanceId,
       searchText: query['searchText'],
-      includeInactive: optionalFlag(query['includeInactive'], 'includeInactive') ?? true,
+      includeInactive: optionalFlag(query['includeInactive'], 'includeInactive') ?? false,
     });
     setPageHeaders(reply, { page: 1, pageSize: items.length || 1, total: items.length, returned: items.length });
     return items;
