@@ -4,6 +4,7 @@ export * from './lib/common-resources.repository';
 export * from './lib/database';
 export * from './lib/elements.repository';
 export * from './lib/events.repository';
+export * from './lib/formulas.repository';
 export * from './lib/hub-store';
 export * from './lib/instances.repository';
 export * from './lib/logins.repository';

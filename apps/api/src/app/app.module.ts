@@ -2,6 +2,7 @@ import { AdminModule } from '@hub/admin';
 import { CommonResourcesModule } from '@hub/common-resources';
 import { ELEMENTS } from '@hub/element-registry';
 import { EventEngineModule, eventEngineOptionsFrom } from '@hub/event-engine';
+import { FormulasModule, formulasOptionsFrom } from '@hub/formulas';
 import { HubModule } from '@hub/hub';
 import { type HubEnvironment, openHubStore, PlatformModule, platformSettingsFrom, StoreModule, validateHubEnvironment } from '@hub/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
@@ -27,6 +28,7 @@ export class AppModule {
         HubModule,
         CommonResourcesModule,
         EventEngineModule.forRoot(eventEngineOptionsFrom(env, storeKind)),
+        FormulasModule.forRoot(formulasOptionsFrom(eventEngineOptionsFrom(env, storeKind))),
         AdminModule,
       ],
       providers: [

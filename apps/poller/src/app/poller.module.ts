@@ -1,5 +1,6 @@
 import { ELEMENTS } from '@hub/element-registry';
 import { EventEngineModule, eventEngineOptionsFrom } from '@hub/event-engine';
+import { FormulasModule, formulasOptionsFrom } from '@hub/formulas';
 import { type HubEnvironment, openHubStore, PlatformModule, platformSettingsFrom, StoreModule } from '@hub/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 
@@ -17,6 +18,7 @@ export class PollerModule {
         StoreModule.forRootAsync({ inject: [], useFactory: () => openHubStore(env, __dirname, log) }),
         PlatformModule.forRoot({ elements: ELEMENTS, ...platformSettingsFrom(env, storeKind) }),
         EventEngineModule.forRoot(eventEngineOptionsFrom(env, storeKind, { workers: true })),
+        FormulasModule.forRoot(formulasOptionsFrom(eventEngineOptionsFrom(env, storeKind, { workers: true }))),
       ],
     };
   }

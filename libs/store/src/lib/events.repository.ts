@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import { FormulasRepository } from './formulas.repository';
 import { mintTenant, type Tenant } from './tenant';
 
 type Tx = Prisma.TransactionClient;
@@ -316,6 +317,8 @@ export class EventsRepository {
       await tx.eventNotification.createMany({
         data: notifications.map((n) => ({ ...n, instanceId, organizationId: tenant.organizationId })),
       });
+      // Formula instances listening to this instance's events start with them (same transaction).
+      await FormulasRepository.startEventExecutions(tx, tenant, instanceId, notifications);
     }
     return notifications;
   }

@@ -4,6 +4,7 @@ import { CircuitsRepository } from './circuits.repository';
 import { CommonResourcesRepository } from './common-resources.repository';
 import { ElementsRepository } from './elements.repository';
 import { EventsRepository } from './events.repository';
+import { FormulasRepository } from './formulas.repository';
 import { InstancesRepository } from './instances.repository';
 import { LoginsRepository } from './logins.repository';
 import { OperatorsRepository } from './operators.repository';
@@ -27,6 +28,8 @@ export interface HubStore {
   /** Callback URLs' circuit-breaker states, as delivery workers report them (for operators). */
   readonly circuits: CircuitsRepository;
   readonly commonResources: CommonResourcesRepository;
+  /** Formulas, their instances and executions (issue 19). */
+  readonly formulas: FormulasRepository;
   readonly rateLimits: RateLimitsRepository;
   /** Across organizations, for operators only (its methods take an Operator). */
   readonly admin: AdminRepository;
@@ -76,6 +79,7 @@ export function storeOver(database: HubDatabase, secrets: SecretBox): HubStore {
     events: new EventsRepository(prisma),
     circuits: new CircuitsRepository(prisma),
     commonResources: new CommonResourcesRepository(prisma),
+    formulas: new FormulasRepository(prisma),
     rateLimits: new RateLimitsRepository(prisma),
     admin: new AdminRepository(prisma),
     seal: (value, context) => secrets.seal(value, `sealed:${context}`),
