@@ -1,0 +1,6 @@
+export default {
+  displayName: 'metrics',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+};
