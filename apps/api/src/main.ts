@@ -33,7 +33,14 @@ async function main(): Promise<void> {
       close: async () => {
         // The listener first (no new connections, requests in flight answered), then the event
         // workers (their claims given back) and the store: app.close() would stop the workers first.
-        await app.getHttpAdapter().getInstance().close();
+        // Kept-alive connections are closed as soon as they are idle, not after their keep-alive timeout.
+        const server = app.getHttpServer();
+        const reaper = setInterval(() => server.closeIdleConnections(), 50);
+        try {
+          await app.getHttpAdapter().getInstance().close();
+        } finally {
+          clearInterval(reaper);
+        }
         await app.close();
         await operations?.close();
       },
@@ -48,8 +55,6 @@ async function main(): Promise<void> {
       env.HUB_METRICS_TOKEN ? `${baseUrl}/metrics (Authorization: Bearer <HUB_METRICS_TOKEN>)` : undefined,
       operations ? `${operations.url}/metrics` : undefined,
     ].filter(Boolean);
-    // The log lines before it are written first (pino writes asynchronously), so the block comes after "listening".
-    await new Promise<void>((resolve) => logger.flush(() => resolve()));
     process.stdout.write(
       startUpBanner({
         baseUrl,

@@ -17,14 +17,15 @@ export function prettyLogs(format: LogFormat, stdoutIsTty = process.stdout.isTTY
  * line of defence; the first is never to log them at all.
  */
 export function createHubLogger(level: string, format: LogFormat = 'json'): Logger {
-  const destination: DestinationStream | undefined = prettyLogs(format)
+  const destination: DestinationStream = prettyLogs(format)
     ? pinoPretty({
         sync: true,
         colorize: process.stdout.isTTY === true,
         translateTime: 'SYS:HH:MM:ss.l',
         ignore: 'pid,hostname,service',
       })
-    : undefined;
+    : // Written synchronously: in order with what main.ts prints itself, and nothing left unwritten at exit.
+      pino.destination({ dest: 1, sync: true });
   return pino(
     {
       level,
