@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { createHubLogger, PinoNestLogger, validateHubEnvironment } from '@hub/platform';
+import { OperationsServer, ProcessState } from '@hub/metrics';
+import { closeOnSignals, createHubLogger, PinoNestLogger, storeLog, validateHubEnvironment } from '@hub/platform';
 import { NestFactory } from '@nestjs/core';
 import { PollerModule } from './app/poller.module';
 
@@ -17,27 +18,33 @@ async function main(): Promise<void> {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);
   }
-  const logger = createHubLogger(env.LOG_LEVEL).child({ app: 'poller' });
+  const logger = createHubLogger(env.LOG_LEVEL, env.LOG_FORMAT).child({ app: 'poller' });
+  const state = new ProcessState();
+  let operations: OperationsServer | undefined;
   try {
-    const app = await NestFactory.createApplicationContext(PollerModule.register(env, (m) => logger.info(m)), {
+    // HUB_METRICS_PORT: the poller's metrics and probes; open first, so readiness says "starting" while the store opens.
+    if (env.HUB_METRICS_PORT !== undefined) {
+      operations = await OperationsServer.start({ host: env.HUB_METRICS_HOST, port: env.HUB_METRICS_PORT, state, token: env.HUB_METRICS_TOKEN });
+      logger.info({ url: operations.url }, 'metrics and probes listening');
+    }
+    const app = await NestFactory.createApplicationContext(PollerModule.register(env, storeLog(logger), state), {
       logger: new PinoNestLogger(logger),
       abortOnError: false,
     });
+    // SIGTERM/SIGINT: stop claiming, let the work in flight finish (bounded), give back the claims, exit 0.
+    closeOnSignals({
+      name: 'the poller',
+      state,
+      logger,
+      drainMs: 0,
+      timeoutMs: env.HUB_SHUTDOWN_TIMEOUT_MS,
+      close: async () => {
+        await app.close();
+        await operations?.close();
+      },
+    });
     await app.init();
-    // SIGTERM/SIGINT: stop claiming, let the work in flight finish and give back the claims, then exit 0.
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
-        logger.info({ signal }, 'the poller is stopping');
-        app.close().then(
-          () => process.exit(0),
-          (error: unknown) => {
-            logger.error({ err: error }, 'the poller did not stop cleanly');
-            process.exit(1);
-          },
-        );
-      });
-    }
-    process.stdout.write(`Messaging hub poller running (pid ${process.pid})\n`);
+    process.stdout.write(`Messaging hub poller running (pid ${process.pid}${operations ? `, metrics and probes on ${operations.url}` : ''})\n`);
   } catch (error) {
     logger.fatal({ err: error }, 'the poller could not start');
     process.stderr.write(`The poller could not start: ${(error as Error).message}\n`);

@@ -10,3 +10,4 @@ export * from './lib/response-cache';
 export * from './lib/trace-recorder';
 export * from './lib/object-mappings';
 export * from './lib/rate-limiter';
+export * from './lib/hub-call-metrics';

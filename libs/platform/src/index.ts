@@ -12,3 +12,6 @@ export * from './lib/runtime/open-hub-store';
 export * from './lib/authentication.service';
 export * from './lib/login-throttle';
 export * from './lib/suspension';
+export * from './lib/operations/operations.module';
+export * from './lib/operations/operations.options';
+export * from './lib/operations/graceful-shutdown';

@@ -9,7 +9,7 @@ export const API_CLI = path.join(ROOT, 'dist/apps/api/cli.js');
 export class RunningProcess {
   stdout = '';
   stderr = '';
-  /** Exit code, or the signal that ended the process (NestJS re-raises SIGTERM after a clean shutdown). */
+  /** Exit code (the apps exit 0 after a clean shutdown on SIGTERM), or the signal that ended the process. */
   readonly exited: Promise<number | NodeJS.Signals | null>;
 
   constructor(readonly child: ChildProcess) {

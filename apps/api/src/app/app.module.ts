@@ -4,7 +4,16 @@ import { ELEMENTS } from '@hub/element-registry';
 import { EventEngineModule, eventEngineOptionsFrom } from '@hub/event-engine';
 import { FormulasModule, formulasOptionsFrom } from '@hub/formulas';
 import { HubModule } from '@hub/hub';
-import { type HubEnvironment, openHubStore, PlatformModule, platformSettingsFrom, StoreModule, validateHubEnvironment } from '@hub/platform';
+import type { ProcessState } from '@hub/metrics';
+import {
+  type HubEnvironment,
+  OperationsModule,
+  openHubStore,
+  PlatformModule,
+  platformSettingsFrom,
+  StoreModule,
+  validateHubEnvironment,
+} from '@hub/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { FirstOperatorBootstrap } from './first-operator';
@@ -17,7 +26,7 @@ import { FirstOrganizationBootstrap } from './first-organization';
  */
 @Module({})
 export class AppModule {
-  static register(env: HubEnvironment, log: (message: string) => void): DynamicModule {
+  static register(env: HubEnvironment, log: (message: string) => void, state: ProcessState): DynamicModule {
     const storeKind = env.DATABASE_URL ? 'postgresql' : 'embedded';
     return {
       module: AppModule,
@@ -30,6 +39,7 @@ export class AppModule {
         EventEngineModule.forRoot(eventEngineOptionsFrom(env, storeKind)),
         FormulasModule.forRoot(formulasOptionsFrom(eventEngineOptionsFrom(env, storeKind))),
         AdminModule,
+        OperationsModule.forRoot({ state, metricsToken: env.HUB_METRICS_TOKEN }),
       ],
       providers: [
         { provide: FirstOrganizationBootstrap.ENABLED, useValue: env.HUB_BOOTSTRAP_ORGANIZATION },

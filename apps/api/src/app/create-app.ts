@@ -1,4 +1,6 @@
 import { HubExceptionFilter, hubValidationPipe } from '@hub/http';
+import { registerHubCallMetrics } from '@hub/hub';
+import { ProcessState, registerRequestMetrics } from '@hub/metrics';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -7,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { registerAdminApp } from './admin-app';
 import { AppModule } from './app.module';
-import { type HubEnvironment, PinoNestLogger, publicUrlOf } from '@hub/platform';
+import { type HubEnvironment, PinoNestLogger, publicUrlOf, storeLog } from '@hub/platform';
 
 export const API_PREFIX = 'elements/api-v2';
 /** The old platform's payload limit. */
@@ -16,7 +18,12 @@ export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 export interface ApiAppOptions {
   /** The built admin web app (dist/apps/admin), served at /admin/; without it /admin/ says how to build it. */
   readonly adminAppDir?: string;
+  /** The process's phase for the probes (main.ts shares it with its shutdown handler); a new one by default. */
+  readonly state?: ProcessState;
 }
+
+/** Probes and scrapes come every few seconds: they are not logged as requests. */
+const QUIET_PATHS = /^\/(health(\/live|\/ready)?|metrics)(\?|$)/;
 
 /** Builds the api app (not yet listening): used by main.ts and by the in-process tests. */
 export async function createApiApp(env: HubEnvironment, logger: Logger, options: ApiAppOptions = {}): Promise<NestFastifyApplication> {
@@ -25,20 +32,22 @@ export async function createApiApp(env: HubEnvironment, logger: Logger, options:
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: (req) => QUIET_PATHS.test(req.url ?? '') }),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env, (m) => logger.info(m)), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env, storeLog(logger), options.state ?? new ProcessState()), adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
     // Vendor webhooks are verified over the exact bytes received (X-Twilio-Signature, bodySHA256).
     rawBody: true,
   });
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(hubValidationPipe());
   app.useGlobalFilters(new HubExceptionFilter());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main.ts handles SIGTERM itself (closeOnSignals: drain, then close, exit 0).
 
   const fastify = app.getHttpAdapter().getInstance();
+  registerRequestMetrics(fastify);
+  registerHubCallMetrics(app);
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('Elements-Request-Id', request.id);
   });

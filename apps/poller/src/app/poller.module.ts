@@ -1,7 +1,8 @@
 import { ELEMENTS } from '@hub/element-registry';
 import { EventEngineModule, eventEngineOptionsFrom } from '@hub/event-engine';
 import { FormulasModule, formulasOptionsFrom } from '@hub/formulas';
-import { type HubEnvironment, openHubStore, PlatformModule, platformSettingsFrom, StoreModule } from '@hub/platform';
+import type { ProcessState } from '@hub/metrics';
+import { type HubEnvironment, OperationsModule, openHubStore, PlatformModule, platformSettingsFrom, StoreModule } from '@hub/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 /**
@@ -10,7 +11,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
  */
 @Module({})
 export class PollerModule {
-  static register(env: HubEnvironment, log: (message: string) => void): DynamicModule {
+  static register(env: HubEnvironment, log: (message: string) => void, state: ProcessState): DynamicModule {
     const storeKind = 'postgresql';
     return {
       module: PollerModule,
@@ -19,6 +20,8 @@ export class PollerModule {
         PlatformModule.forRoot({ elements: ELEMENTS, ...platformSettingsFrom(env, storeKind) }),
         EventEngineModule.forRoot(eventEngineOptionsFrom(env, storeKind, { workers: true })),
         FormulasModule.forRoot(formulasOptionsFrom(eventEngineOptionsFrom(env, storeKind, { workers: true }))),
+        // Its metrics and probes are served by main.ts's OperationsServer (HUB_METRICS_PORT).
+        OperationsModule.forRoot({ state }),
       ],
     };
   }

@@ -188,6 +188,8 @@ export interface VendorExchange {
   readonly requestBody?: string;
   readonly responseBody?: string;
   readonly error?: string;
+  /** Why no answer came: the call's deadline passed, or the vendor could not be reached. */
+  readonly failure?: 'timeout' | 'unreachable';
 }
 
 /** Looks an element up by key or numeric id (both as the client sent them). */

@@ -8,6 +8,7 @@ import {
   InMemoryCircuitBreaker,
   nextAttemptDelay,
 } from '@hub/events';
+import { hubMetrics } from '@hub/metrics';
 import { ElementCatalog, HUB_STORE, resolvedConfigurationOf } from '@hub/platform';
 import type { AttemptResult, ClaimedDelivery, HubStore } from '@hub/store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -61,6 +62,8 @@ export class DeliveryWorker extends ClaimingWorker<ClaimedDelivery> {
       // The hub's own failure (store, configuration): retry like a network error.
       result = this.resultOf(delivery, startedDate, { outcome: 'retry', error: `hub error: ${(error as Error).message}`, durationMs: Date.now() - startedDate.getTime() });
     }
+    hubMetrics.deliveries.inc({ outcome: result.status });
+    hubMetrics.deliveryDuration.observe({ outcome: result.status }, result.durationMs / 1000);
     const kept = await this.store.events.finishAttempt(this.options.owner, delivery, result);
     if (!kept) this.logger.warn(`delivery ${delivery.eventId}: the lease was lost meanwhile; the attempt is logged, its outcome left to the new holder`);
     const level = result.status === 'failed' ? 'warn' : 'debug';

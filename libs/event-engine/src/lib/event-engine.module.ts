@@ -39,7 +39,7 @@ class EventWorkersLifecycle implements OnApplicationBootstrap, BeforeApplication
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.options.workers) return;
     this.retention.stop();
-    await Promise.all([this.poller.stop(), this.delivery.stop()]);
+    await Promise.all([this.poller.stop(this.options.stopWaitMs), this.delivery.stop(this.options.stopWaitMs)]);
     this.logger.log('event workers stopped; their claims were given back');
   }
 }

@@ -31,6 +31,11 @@ export interface EventEngineOptions {
   readonly retentionMs: number;
   /** This process's name in leases (host, pid and a random part: a restarted process is a new owner). */
   readonly owner: string;
+  /**
+   * On shutdown, how long the work in flight may take before the claims are given back anyway (a
+   * poll then finds its lease gone and drops its results; its checkpoint stays).
+   */
+  readonly stopWaitMs: number;
 }
 
 export const DEFAULT_EVENT_ENGINE_OPTIONS: Omit<EventEngineOptions, 'workers' | 'publicUrl' | 'allowPrivateCallbackUrls' | 'owner'> = {
@@ -43,6 +48,7 @@ export const DEFAULT_EVENT_ENGINE_OPTIONS: Omit<EventEngineOptions, 'workers' | 
   circuitFailureThreshold: DEFAULT_CIRCUIT_BREAKER_OPTIONS.failureThreshold,
   circuitCoolDownMs: DEFAULT_CIRCUIT_BREAKER_OPTIONS.coolDownMs,
   retentionMs: 30 * 86_400_000,
+  stopWaitMs: 8_000,
 };
 
 export function newOwnerId(): string {
@@ -70,6 +76,8 @@ export function eventEngineOptionsFrom(
     deliveryConcurrency: env.HUB_EVENT_DELIVERY_CONCURRENCY,
     circuitCoolDownMs: env.HUB_EVENT_CIRCUIT_COOLDOWN_MS,
     retentionMs: env.HUB_EVENT_RETENTION_DAYS * 86_400_000,
+    // Most of the shutdown budget; the rest gives the claims back and closes the store.
+    stopWaitMs: Math.floor(env.HUB_SHUTDOWN_TIMEOUT_MS * 0.8),
     owner: newOwnerId(),
     ...overrides,
   };

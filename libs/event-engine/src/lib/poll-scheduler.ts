@@ -1,5 +1,6 @@
 import type { PollerResourceConfiguration } from '@hub/instance-config';
 import { HubService } from '@hub/hub';
+import { hubMetrics } from '@hub/metrics';
 import { ElementCatalog, HUB_STORE, resolvedConfigurationOf } from '@hub/platform';
 import type { ClaimedPoll, HubStore } from '@hub/store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -50,6 +51,8 @@ export class PollScheduler extends ClaimingWorker<ClaimedPoll> {
   private async poll(poll: ClaimedPoll): Promise<void> {
     const { owner, leaseMs } = this.options;
     const started = Date.now();
+    hubMetrics.pollLag.observe(Math.max(0, poll.claimedAt.getTime() - poll.dueAt.getTime()) / 1000);
+    const took = (outcome: 'success' | 'failure' | 'lease_lost') => hubMetrics.pollDuration.observe({ outcome }, (Date.now() - started) / 1000);
     try {
       const instance = await this.instances.find(poll.tenant, poll.instanceId, poll.instanceUpdatedDate);
       if (!instance) return; // deleted meanwhile: its poll state went with it
@@ -70,6 +73,8 @@ export class PollScheduler extends ClaimingWorker<ClaimedPoll> {
         nextRunAt: new Date(poll.claimedAt.getTime() + poll.intervalMs),
       });
       if (!committed) throw new LeaseLostError();
+      took('success');
+      hubMetrics.pollEventsFound.inc(events);
       if (outcome.withoutId > 0) {
         this.logger.warn(
           `poll of instance ${poll.instanceId}: ${outcome.withoutId} record(s) have no value at their idField and cannot be events: check event.poller.configuration (a transformed object's records use its common field names)`,
@@ -81,9 +86,12 @@ export class PollScheduler extends ClaimingWorker<ClaimedPoll> {
       if (events > 0) this.delivery.wake();
     } catch (error) {
       if (error instanceof LeaseLostError) {
+        took('lease_lost');
         this.logger.warn(`poll of instance ${poll.instanceId}: the lease was lost to another poller; its results were dropped`);
         return;
       }
+      took('failure');
+      hubMetrics.pollFailures.inc();
       const message = (error as Error).message ?? String(error);
       this.logger.warn(`poll of instance ${poll.instanceId} failed: ${message}`);
       // The checkpoint stays: the next poll (within a minute, or the interval if shorter) asks for the same window again.

@@ -41,12 +41,21 @@ export class ClaimLoop<T> {
     else this.woken = true;
   }
 
-  /** Stops claiming, waits for the items in flight, and gives back what is still held. */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming, waits for the items in flight (at most `waitMs`), and gives back what is
+   * still held: another process can take it at once instead of after its lease.
+   */
+  async stop(waitMs = Infinity): Promise<void> {
     this.running = false;
     this.wake();
     await this.done;
-    await Promise.all(this.pending);
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      Promise.all(this.pending).then(() => true),
+      new Promise<boolean>((resolve) => (timer = Number.isFinite(waitMs) ? setTimeout(() => resolve(false), waitMs) : undefined)),
+    ]);
+    clearTimeout(timer);
+    if (!finished) this.options.logger.error(`${this.options.name} loop: ${this.pending.size} item(s) still running after ${waitMs} ms; giving their claims back`);
     await this.options.release().catch((error: unknown) => this.onError(error));
   }
 
@@ -118,8 +127,8 @@ export abstract class ClaimingWorker<T> {
     this.loop.wake();
   }
 
-  /** Finishes the work in flight and gives back the claims not started. */
-  stop(): Promise<void> {
-    return this.loop.stop();
+  /** Finishes the work in flight (at most `waitMs`) and gives back the claims still held. */
+  stop(waitMs?: number): Promise<void> {
+    return this.loop.stop(waitMs);
   }
 }

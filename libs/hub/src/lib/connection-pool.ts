@@ -1,4 +1,5 @@
 import type { ElementConnection, ElementDefinition, ResolvedConfiguration, VendorExchange } from '@hub/element-sdk';
+import { recordVendorExchange } from '@hub/metrics';
 import type { InstanceRecord } from '@hub/store';
 import { LRUCache } from 'lru-cache';
 
@@ -27,7 +28,12 @@ export class ConnectionPool {
     const key = `${instance.id}:${instance.updatedDate.getTime()}`;
     let connection = this.connections.get(key);
     if (!connection) {
-      const onVendorExchange = instance.traceLoggingEnabled ? trace?.() : undefined;
+      const traced = instance.traceLoggingEnabled ? trace?.() : undefined;
+      // Every exchange is measured (hub_vendor_call_*); it is recorded only when trace logging is on.
+      const onVendorExchange = (exchange: VendorExchange) => {
+        recordVendorExchange(element.metadata.key, exchange);
+        traced?.(exchange);
+      };
       connection = element.connect(configuration, { timeoutMs: this.timeoutMs, onVendorExchange });
       this.connections.set(key, connection);
     }

@@ -1,4 +1,5 @@
 import { TooManyRequestsError } from '@hub/element-sdk';
+import { hubMetrics } from '@hub/metrics';
 import { HUB_STORE } from '@hub/platform';
 import type { HubStore, RateLimit, RateLimitDecision } from '@hub/store';
 import { Inject, Injectable } from '@nestjs/common';
@@ -86,6 +87,7 @@ export class RateLimiter {
   }
 
   private refusal(decision: RateLimitDecision, retryAfterSeconds: number): TooManyRequestsError {
+    hubMetrics.rateLimitRefusals.inc();
     const headers = rateLimitHeaders({ ...decision, granted: 0, retryAfterSeconds }, 0);
     return new TooManyRequestsError(
       `Too many requests: this organization may make ${decision.limit.requestsPerSecond} hub calls per second (bursts of ${decision.limit.burst}); retry after ${headers['retry-after']} s`,

@@ -1,4 +1,5 @@
 import type { InstanceRecord } from '@hub/store';
+import { hubMetrics } from '@hub/metrics';
 import { LRUCache } from 'lru-cache';
 
 export interface CachedResponse {
@@ -38,7 +39,11 @@ export class ResponseCache {
   }
 
   get(instance: InstanceRecord, key: string): CachedResponse | undefined {
-    return this.cacheOf(instance)?.get(key);
+    const cache = this.cacheOf(instance);
+    if (!cache) return undefined;
+    const hit = cache.get(key);
+    hubMetrics.cacheLookups.inc({ result: hit ? 'hit' : 'miss' });
+    return hit;
   }
 
   set(instance: InstanceRecord, key: string, response: Omit<CachedResponse, 'bytes'>): void {

@@ -55,6 +55,12 @@ export class CircuitsRepository {
     });
   }
 
+  /** How many callback URLs' circuits are open or half-open, as the delivery workers last reported them. */
+  async countNotClosed(): Promise<{ state: string; count: number }[]> {
+    const rows = await this.prisma.eventCircuit.groupBy({ by: ['state'], where: { state: { not: 'closed' } }, _count: { _all: true } });
+    return rows.map((r) => ({ state: r.state, count: r._count._all }));
+  }
+
   /** Closed circuits not changed for `maxAgeMs` go (an open one stays until it closes). */
   async prune(maxAgeMs: number): Promise<number> {
     const { count } = await this.prisma.eventCircuit.deleteMany({ where: { state: 'closed', updatedDate: { lt: new Date(Date.now() - maxAgeMs) } } });

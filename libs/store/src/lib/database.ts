@@ -1,5 +1,6 @@
 
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,7 +13,16 @@ export type StoreKind = 'embedded' | 'postgresql';
 export interface HubDatabase {
   readonly kind: StoreKind;
   readonly prisma: PrismaClient;
+  /** PostgreSQL only: the connection pool's counts now (for the hub_db_pool_connections gauge). */
+  readonly pool?: () => DatabasePoolStats;
   close(): Promise<void>;
+}
+
+export interface DatabasePoolStats {
+  readonly total: number;
+  readonly idle: number;
+  /** Queries waiting for a connection. */
+  readonly waiting: number;
 }
 
 export interface OpenDatabaseOptions {
@@ -47,9 +57,16 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
       const { applied } = await applyMigrations({ adapterFactory, migrationsDir: options.migrationsDir, log });
       log(`applied ${applied.length} migration(s) to PostgreSQL`);
     }
-    const prisma = new PrismaClient({ adapter: adapterFactory });
+    // The client's own pool (migrations above used a short-lived one), kept to report its counts.
+    const pool = new Pool({ connectionString: options.databaseUrl });
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
     await prisma.$connect();
-    return { kind: 'postgresql', prisma, close: () => prisma.$disconnect() };
+    return {
+      kind: 'postgresql',
+      prisma,
+      pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      close: () => prisma.$disconnect(),
+    };
   }
 
   const pgliteDir = path.join(options.dataDir, 'pglite');

@@ -16,6 +16,8 @@ export interface ClaimedPoll {
   /** Everything changed before this was seen by an earlier poll. */
   readonly checkpoint: Date;
   readonly intervalMs: number;
+  /** When the poll fell due (claimedAt − dueAt is how late it runs). */
+  readonly dueAt: Date;
   /** The database's clock when the claim was made: the checkpoint a successful poll moves to. */
   readonly claimedAt: Date;
   /** The instance's updatedDate now: a copy of the instance read at that date is current. */
@@ -158,7 +160,7 @@ export class EventsRepository {
    */
   async claimPolls(owner: string, limit: number, leaseMs: number): Promise<ClaimedPoll[]> {
     const rows = await this.prisma.$queryRaw<
-      { instance_id: number; organization_id: number; user_id: number; checkpoint: Date; interval_ms: number; claimed_at: Date; updated_date: Date }[]
+      { instance_id: number; organization_id: number; user_id: number; checkpoint: Date; interval_ms: number; due_at: Date; claimed_at: Date; updated_date: Date }[]
     >`
       UPDATE event_poll_states s
          SET lease_owner = ${owner}, lease_until = now() + make_interval(secs => ${leaseMs / 1000}::float8)
@@ -169,12 +171,13 @@ export class EventsRepository {
                LIMIT ${limit}
                  FOR UPDATE OF p SKIP LOCKED) due
        WHERE s.instance_id = due.instance_id
-   RETURNING s.instance_id, s.organization_id, due.user_id, s.checkpoint, s.interval_ms, now() AS claimed_at, due.updated_date`;
+   RETURNING s.instance_id, s.organization_id, due.user_id, s.checkpoint, s.interval_ms, s.next_run_at AS due_at, now() AS claimed_at, due.updated_date`;
     return rows.map((r) => ({
       tenant: mintTenant(r.organization_id, r.user_id),
       instanceId: r.instance_id,
       checkpoint: r.checkpoint,
       intervalMs: r.interval_ms,
+      dueAt: r.due_at,
       claimedAt: r.claimed_at,
       instanceUpdatedDate: r.updated_date,
     }));
@@ -378,6 +381,16 @@ export class EventsRepository {
       )
       SELECT count(*) AS updated FROM moved`;
     return Number(rows[0]?.updated ?? 0) > 0;
+  }
+
+  /**
+   * Notifications waiting to be delivered, by status (created, retry), across organizations: for
+   * the backlog gauge. Finished ones are parked at FINISHED_AT, so this scans pending ones only.
+   */
+  async backlog(): Promise<{ status: string; count: number }[]> {
+    const rows = await this.prisma.$queryRaw<{ status: string; n: number }[]>`
+      SELECT status, count(*)::int AS n FROM event_notifications WHERE next_attempt_at < ${FINISHED_AT} GROUP BY status`;
+    return rows.map((r) => ({ status: r.status, count: Number(r.n) }));
   }
 
   async releaseDeliveries(owner: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { openDatabase, type HubDatabase, type OpenDatabaseOptions } from './database';
+import { type DatabasePoolStats, openDatabase, type HubDatabase, type OpenDatabaseOptions } from './database';
 import { AdminRepository } from './admin.repository';
 import { CircuitsRepository } from './circuits.repository';
 import { CommonResourcesRepository } from './common-resources.repository';
@@ -42,6 +42,8 @@ export interface HubStore {
   open(envelope: string, context: string): string;
   /** Liveness of the database, for /health. */
   ping(): Promise<void>;
+  /** PostgreSQL: the connection pool's counts now; undefined on the embedded store (one in-process connection). */
+  poolStats(): DatabasePoolStats | undefined;
   close(): Promise<void>;
 }
 
@@ -87,6 +89,7 @@ export function storeOver(database: HubDatabase, secrets: SecretBox): HubStore {
     ping: async () => {
       await prisma.$queryRaw`SELECT 1`;
     },
+    poolStats: () => database.pool?.(),
     close: () => database.close(),
   };
 }

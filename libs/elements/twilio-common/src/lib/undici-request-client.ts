@@ -93,7 +93,14 @@ export class UndiciRequestClient extends RequestClient {
           : new VendorUnavailableError(
               `Twilio could not be reached at ${url.origin}: ${(error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error))}`,
             );
-        this.onExchange?.({ method, url: url.toString(), durationMs: Math.round(performance.now() - started), requestBody: body, error: failure.message });
+        this.onExchange?.({
+          method,
+          url: url.toString(),
+          durationMs: Math.round(performance.now() - started),
+          requestBody: body,
+          error: failure.message,
+          failure: signal.aborted ? 'timeout' : 'unreachable',
+        });
         throw failure;
       }
       this.onExchange?.({

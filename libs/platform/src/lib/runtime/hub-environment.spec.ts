@@ -23,6 +23,23 @@ describe('the hub environment', () => {
     expect(attempt).toThrow(/HUB_EVENT_RETENTION_DAYS/);
   });
 
+  it('operations: metrics off until a token or a port is set, the metrics port on loopback, a 10 s shutdown budget, logs by terminal', () => {
+    expect(validateHubEnvironment({})).toMatchObject({
+      HUB_METRICS_HOST: '127.0.0.1',
+      HUB_SHUTDOWN_DRAIN_MS: 0,
+      HUB_SHUTDOWN_TIMEOUT_MS: 10_000,
+      LOG_FORMAT: 'auto',
+    });
+    expect(validateHubEnvironment({}).HUB_METRICS_TOKEN).toBeUndefined();
+    expect(validateHubEnvironment({}).HUB_METRICS_PORT).toBeUndefined();
+    expect(validateHubEnvironment({ HUB_METRICS_PORT: '9464', HUB_METRICS_TOKEN: 'x'.repeat(16) })).toMatchObject({ HUB_METRICS_PORT: 9464 });
+    const attempt = () => validateHubEnvironment({ HUB_METRICS_TOKEN: 'short', HUB_METRICS_PORT: 'ninety', HUB_SHUTDOWN_TIMEOUT_MS: '5', LOG_FORMAT: 'xml' });
+    expect(attempt).toThrow(/HUB_METRICS_TOKEN must have at least 16 characters/);
+    expect(attempt).toThrow(/HUB_METRICS_PORT must be a port number/);
+    expect(attempt).toThrow(/HUB_SHUTDOWN_TIMEOUT_MS/);
+    expect(attempt).toThrow(/LOG_FORMAT must be auto, json or pretty/);
+  });
+
   it('logins and secrets: 15 min tokens, 5 attempts per username and 50 per address in 15 min, 24 h grace', () => {
     expect(platformSettingsFrom(validateHubEnvironment({}), 'embedded')).toMatchObject({
       login: { tokenTtlSeconds: 900, maxFailuresPerUsername: 5, maxFailuresPerAddress: 50, windowSeconds: 900 },

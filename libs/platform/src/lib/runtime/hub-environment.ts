@@ -165,10 +165,56 @@ export class HubEnvironment {
   @MaxLength(1024, { message: 'HUB_ADMIN_PASSWORD may have at most 1024 characters' })
   HUB_ADMIN_PASSWORD?: string;
 
+  /**
+   * Turns on GET /metrics on the api's port, for `Authorization: Bearer <this>` only (at least 16
+   * characters; e.g. `openssl rand -hex 24`). Unset: /metrics is not served there (404).
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'HUB_METRICS_TOKEN must have at least 16 characters' })
+  @Matches(/^\S+$/, { message: 'HUB_METRICS_TOKEN may not contain spaces' })
+  HUB_METRICS_TOKEN?: string;
+
+  /**
+   * A port of its own for GET /metrics, /health/live and /health/ready (the poller's only HTTP;
+   * optional for the api). Unset: none. Bound to HUB_METRICS_HOST.
+   */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt({ message: 'HUB_METRICS_PORT must be a port number' })
+  @Min(0)
+  @Max(65535)
+  HUB_METRICS_PORT?: number;
+
+  /** The interface of HUB_METRICS_PORT: loopback by default (scrape through a sidecar, or set 0.0.0.0 in a private network). */
+  @IsString()
+  HUB_METRICS_HOST = '127.0.0.1';
+
+  /**
+   * On SIGTERM: how long to keep serving (readiness already 503) before closing the listener, so a
+   * load balancer sees the process leave first. 0 by default; a few seconds behind Kubernetes Services.
+   */
+  @Transform(toInteger)
+  @IsInt({ message: 'HUB_SHUTDOWN_DRAIN_MS must be an integer number of milliseconds' })
+  @Min(0)
+  @Max(300_000)
+  HUB_SHUTDOWN_DRAIN_MS = 0;
+
+  /** On SIGTERM: how long requests, polls and deliveries in flight may take to finish before the process exits anyway (code 1). */
+  @Transform(toInteger)
+  @IsInt({ message: 'HUB_SHUTDOWN_TIMEOUT_MS must be an integer number of milliseconds' })
+  @Min(100)
+  @Max(600_000)
+  HUB_SHUTDOWN_TIMEOUT_MS = 10_000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
   })
   LOG_LEVEL = 'info';
+
+  /** auto: readable lines on a terminal, JSON lines otherwise; json or pretty to choose. */
+  @IsIn(['auto', 'json', 'pretty'], { message: 'LOG_FORMAT must be auto, json or pretty' })
+  LOG_FORMAT: 'auto' | 'json' | 'pretty' = 'auto';
 }
 
 /** For @nestjs/config's `validate`, and for main.ts before the app exists. */
@@ -182,6 +228,8 @@ export function validateHubEnvironment(raw: Record<string, unknown>): HubEnviron
     'HUB_EVENT_RETRY_SCHEDULE',
     'HUB_ADMIN_EMAIL',
     'HUB_ADMIN_PASSWORD',
+    'HUB_METRICS_TOKEN',
+    'HUB_METRICS_PORT',
   ];
   const picked = Object.fromEntries(
     [...known, ...extra].filter((k) => raw[k] !== undefined && raw[k] !== '').map((k) => [k, raw[k]]),

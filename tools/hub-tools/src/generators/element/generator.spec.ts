@@ -22,7 +22,7 @@ export const ELEMENTS: readonly ElementDefinition[] = [
 const ELEMENT_FILES = [
   'project.json',
   'tsconfig.json',
-  'jest.config.ts',
+  'jest.config.js',
   'eslint.config.mjs',
   'src/index.ts',
   'src/lib/acme.element.ts',
@@ -62,7 +62,7 @@ describe('element generator', () => {
 
     const project = JSON.parse(read(tree, 'libs/elements/acme/project.json')) as { name: string; tags: string[]; sourceRoot: string };
     expect(project).toMatchObject({ name: 'element-acme', tags: ['type:adapter'], sourceRoot: 'libs/elements/acme/src' });
-    expect(read(tree, 'libs/elements/acme/jest.config.ts')).toContain(`preset: '../../../jest.preset.js'`);
+    expect(read(tree, 'libs/elements/acme/jest.config.js')).toContain(`preset: '../../../jest.preset.js'`);
     expect(read(tree, 'libs/elements/acme/eslint.config.mjs')).toContain(`from '../../../eslint.config.mjs'`);
     expect(read(tree, 'libs/elements/acme/tsconfig.json')).toContain('"extends": "../../../tsconfig.base.json"');
 

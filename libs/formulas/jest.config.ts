@@ -1,6 +1,0 @@
-export default {
-  displayName: 'formulas',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-  testMatch: ['<rootDir>/src/**/*.spec.ts'],
-};
