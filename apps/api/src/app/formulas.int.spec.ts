@@ -5,6 +5,7 @@
  * sub-formula, onFailure, step retries, cancel and replay, the execution and values APIs with paging.
  */
 import { CallbackReceiver, signedTwilioWebhook, TwilioDouble, twiliov2Configuration, webhookEvents } from '@hub/testing';
+import { hubMetrics } from '@hub/metrics';
 import { ApiHarness, type Organization, storesUnderTest } from '../testing/api-harness';
 
 jest.setTimeout(150_000);
@@ -211,6 +212,8 @@ describe.each(storesUnderTest())('formulas on the %s store', (_name, store) => {
   });
 
   it('manual trigger: trigger.args, info, console, loops and a sub-formula with a configuration overlay', async () => {
+    const succeeded = async () => (await hubMetrics.formulaExecutions.get()).values.find((v) => v.labels.status === 'success')?.value ?? 0;
+    const succeededBefore = await succeeded();
     const child = await ok('POST', '/formulas', {
       name: 'child',
       configuration: [{ key: 'greeting', name: 'Greeting', type: 'value' }],
@@ -233,6 +236,8 @@ describe.each(storesUnderTest())('formulas on the %s store', (_name, store) => {
       { n: 3, who: 'you' },
     );
     expect(execution['status']).toBe('success');
+    // Metrics: the execution is counted (the sub-formula runs inside it, not as one of its own).
+    await eventually(async () => expect(await succeeded()).toBe(succeededBefore + 1));
     expect(steps).toHaveLength(1 + 1 + 4 + 3 + 1);
     expect(values).toMatchObject({ 'trigger.args': '{"n":3,"who":"you"}', 'build.console': '["n 3"]', 'build.big': '8000270E-1392053436', 'build.id': String(instance['id']), 'sub.text': 'hello you' });
     expect(steps.filter((s) => s.stepName === 'each').map((s) => s.status)).toEqual(['failed', 'success', 'success', 'success']);

@@ -96,6 +96,8 @@ describe.each(storesUnderTest())('metrics and probes on the %s store', (name, st
       'hub_delivery_duration_seconds',
       'hub_delivery_backlog',
       'hub_delivery_circuits_open',
+      'hub_formula_executions_total',
+      'hub_formula_execution_duration_seconds',
       'hub_db_pool_connections',
       'process_cpu_user_seconds_total',
       'process_resident_memory_bytes',

@@ -2,6 +2,7 @@ import { HubError } from '@hub/element-sdk';
 import { ClaimingWorker, ClaimLoop } from '@hub/event-engine';
 import { CallbackUrlRefusedError, checkCallbackUrl, pinnedLookup } from '@hub/events';
 import { HubService } from '@hub/hub';
+import { hubMetrics } from '@hub/metrics';
 import { HUB_STORE } from '@hub/platform';
 import type { ClaimedExecution, HubStore } from '@hub/store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -88,6 +89,7 @@ export class FormulaWorker extends ClaimingWorker<ClaimedExecution> {
   private async execute(claim: ClaimedExecution): Promise<void> {
     const { owner, leaseMs } = this.options;
     const formulas = this.store.formulas;
+    const claimedAt = Date.now();
     try {
       if (claim.claims > 1) {
         this.logger.warn(`execution ${claim.id}: its worker stopped holding it; running it again from its trigger (claim ${claim.claims})`);
@@ -143,6 +145,8 @@ export class FormulaWorker extends ClaimingWorker<ClaimedExecution> {
           ? { retry: { trigger: claim.trigger, attempt: claim.attempt + 1, retryOf: claim.id, runAfter: new Date(Date.now() + this.options.retryDelayMs) } }
           : {}),
       });
+      hubMetrics.formulaExecutions.inc({ status: outcome.status });
+      hubMetrics.formulaExecutionDuration.observe({ status: outcome.status }, (Date.now() - claimedAt) / 1000);
       if (streak?.warned) this.logger.warn(`formula instance ${claim.formulaInstanceId}: ${streak.consecutiveErrors} consecutive failed executions`);
       if (streak?.deactivated) this.logger.warn(`formula instance ${claim.formulaInstanceId} deactivated after ${streak.consecutiveErrors} consecutive failed executions`);
       this.logger.debug(`execution ${claim.id} of formula instance ${claim.formulaInstanceId}: ${outcome.status}`);

@@ -93,6 +93,19 @@ export const hubMetrics = {
     buckets: LATENCY_BUCKETS,
     registers: [hubRegistry],
   }),
+  formulaExecutions: new Counter({
+    name: 'hub_formula_executions_total',
+    help: 'Formula executions this process finished, by status (success, failed, retry)',
+    labelNames: ['status'] as const,
+    registers: [hubRegistry],
+  }),
+  formulaExecutionDuration: new Histogram({
+    name: 'hub_formula_execution_duration_seconds',
+    help: 'Duration of formula executions this process finished, from claim to finish, by status',
+    labelNames: ['status'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300],
+    registers: [hubRegistry],
+  }),
 };
 
 /** Exchanges with no answer: the vendor transport's words for them. */
