@@ -46,7 +46,7 @@ describe('LIKE on hostile patterns', () => {
     const budget = new FilterBudget(1_000);
     const record = { to: 'a'.repeat(600) };
     expect(() => {
-      for (let i = 0; i < 10; i++) matches({ kind: 'like', field: 'To', pattern: '%a%b' }, record, FIELDS, budget);
+      for (let i = 0; i < 10; i++) matches({ kind: 'like', field: 'To', pattern: '%b%' }, record, FIELDS, budget);
     }).toThrow(/^where: /);
   });
 });
