@@ -1,4 +1,4 @@
-import { HubExceptionFilter, hubValidationPipe } from '@hub/http';
+import { HubExceptionFilter, hubValidationPipe, registerRequestLimits } from '@hub/http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -39,6 +39,8 @@ export async function createApiApp(env: HubEnvironment, logger: Logger, options:
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
+  // Body size, depth and keys per route, NUL characters, the overload guard: before any route runs.
+  await registerRequestLimits(fastify, { maxEventLoopDelayMs: env.HUB_MAX_EVENT_LOOP_DELAY_MS });
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('Elements-Request-Id', request.id);
   });

@@ -64,6 +64,8 @@ export interface ElementDefinition {
   readonly webhook?: WebhookEventSource;
   /** How the element's resources map onto common objects (checked against its resources when defined). */
   readonly transformations: Required<ElementTransformations>;
+  /** The vendor's public hosts (`*.twilio.com`): configured URLs elsewhere are refused unless the operator widens the list. */
+  readonly vendorHosts: readonly string[];
 }
 
 /** How an adapter writes an element: typed over its own connection (its vendor SDK client). */
@@ -81,6 +83,8 @@ export interface ElementSpec<C> {
   readonly webhook?: WebhookEventSource;
   /** Its mappings onto the hub's common objects (`messages`), and any old-platform default mappings. */
   readonly transformations?: ElementTransformations;
+  /** The vendor's public hosts, e.g. `*.twilio.com` (a leading `*.` matches any subdomain); empty or absent: any public host. */
+  readonly vendorHosts?: readonly string[];
 }
 
 /** Turns an adapter's typed spec into the element the hub runs. */
@@ -101,6 +105,7 @@ export function defineElement<C>(spec: ElementSpec<C>): ElementDefinition {
   if (problems.length > 0) throw new TypeError(`element '${spec.metadata.key}': ${problems.join('; ')}`);
   return {
     transformations,
+    vendorHosts: Object.freeze([...(spec.vendorHosts ?? [])]),
     metadata: spec.metadata,
     configuration: spec.configuration,
     commonConfiguration: spec.commonConfiguration,
@@ -158,10 +163,34 @@ export interface ConnectionOptions {
   /** Upper bound for one vendor call, in milliseconds. */
   readonly timeoutMs: number;
   /**
+   * The hub's policy for vendor URLs taken from an instance's configuration (a `base.url`): a
+   * tenant chooses them, so they must not reach the hub's own network. The hub always passes it;
+   * without it (an adapter's own tests) the adapter connects as the URL says.
+   */
+  readonly vendorNetwork?: VendorNetwork;
+  /**
    * Called after each request to the vendor (each attempt) when the instance records traces.
    * The adapter's transport reports what went over the wire, never credentials or auth headers.
    */
   readonly onVendorExchange?: (exchange: VendorExchange) => void;
+}
+
+/**
+ * What an adapter's transport does with a configured vendor URL: `check` it before each request
+ * (scheme, a literal address, the element's vendor hosts) and connect only through `lookup`, which
+ * resolves the host and answers only addresses the policy allows. A refusal is a
+ * `BadRequestError` naming the configuration field; the transport lets it through as it is.
+ */
+export interface VendorNetwork {
+  check(url: URL, field: string): void;
+  /** Node's net/tls `lookup` (for undici's `connect: { lookup }`); refusals carry `vendorUrlRefusal`. */
+  readonly lookup: (
+    hostname: string,
+    options: { family?: number | string; all?: boolean },
+    callback: (error: NodeJS.ErrnoException | null, address: string | { address: string; family: number }[], family?: number) => void,
+  ) => void;
+  /** The refusal carried by an error the lookup caused, if it was one. */
+  refusalOf(error: unknown): Error | undefined;
 }
 
 /** One request to the vendor and what came back. */

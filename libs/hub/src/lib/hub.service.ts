@@ -63,7 +63,7 @@ export class HubService {
     private readonly catalog: ElementCatalog,
     private readonly mappings: ObjectMappings,
   ) {
-    this.pool = new ConnectionPool(options.vendorTimeoutMs);
+    this.pool = new ConnectionPool(options.vendorTimeoutMs, (element) => catalog.vendorNetworkOf(element));
     this.pageTokens = new PageTokens(store);
     this.traces = new TraceRecorder(store);
   }

@@ -32,6 +32,8 @@ export class PlatformModule {
             vendorTimeoutMs: options.vendorTimeoutMs,
             publicUrl: options.publicUrl,
             allowPrivateCallbackUrls: options.allowPrivateCallbackUrls,
+            allowPrivateVendorUrls: options.allowPrivateVendorUrls,
+            vendorHosts: options.vendorHosts,
             login: options.login,
             secretGraceSeconds: options.secretGraceSeconds,
             admin: options.admin,

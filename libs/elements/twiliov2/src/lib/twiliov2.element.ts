@@ -4,6 +4,7 @@ import {
   TWILIO_MESSAGES_TRANSFORMATION,
   type TwilioConnection,
   connectTwilio,
+  TWILIO_VENDOR_HOSTS,
   toHubError,
   twilioWebhookSource,
   twilioPingResource,
@@ -109,6 +110,7 @@ export const twiliov2Element: ElementDefinition = defineElement<TwilioConnection
     ),
   verifyCredentials: verifyTwilioConnection,
   toHubError,
+  vendorHosts: TWILIO_VENDOR_HOSTS,
   webhook: twilioWebhookSource('password'),
   transformations: {
     common: { messages: TWILIO_MESSAGES_TRANSFORMATION },
