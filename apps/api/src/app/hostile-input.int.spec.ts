@@ -47,6 +47,7 @@ describe.each(storesUnderTest())('hostile input on the %s store', (_name, store)
   let other: Organization;
   let context: BatteryContext;
   let before = '';
+  const cleanups: (() => Promise<void>)[] = [];
 
   const send = async (request: HostileRequest) =>
     harness.call(request.method, request.url, { raw: request.body, headers: { ...request.headers } });
@@ -78,6 +79,7 @@ describe.each(storesUnderTest())('hostile input on the %s store', (_name, store)
   afterAll(async () => {
     await harness.dispose();
     await double?.stop();
+    for (const cleanup of cleanups) await cleanup();
   });
 
   it('answers each of the probe’s findings with a 4xx naming the problem, in time', async () => {
@@ -129,6 +131,32 @@ describe.each(storesUnderTest())('hostile input on the %s store', (_name, store)
     const after = await store.rawRows(harness.env, TENANT_TABLES);
     await harness.restart();
     expect(after).toEqual(before);
+  });
+
+  it('answers /hubs/messaging/accounts with a 502 naming Twilio when the vendor sends an unexpected shape', async () => {
+    // Answers the credential check like Twilio, and the account list with whatever the loop sets.
+    const sid = `AC${'1'.repeat(32)}`;
+    let listBody = '';
+    const vendor = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url?.startsWith(`/2010-04-01/Accounts/${sid}.json`)) res.end(JSON.stringify({ sid, friendly_name: 'Main', status: 'active', type: 'Full' }));
+      else res.end(listBody);
+    });
+    await new Promise<void>((resolve) => vendor.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => vendor.close(() => resolve())));
+    const port = (vendor.address() as AddressInfo).port;
+    const created = await harness.call('POST', '/elements/api-v2/instances', {
+      body: { element: { key: 'twiliov2' }, configuration: { username: sid, password: 'secret', 'base.url': `http://127.0.0.1:${port}/2010-04-01/Accounts` }, name: 'shape' },
+      auth: org.platform,
+    });
+    expect(created.status).toBe(200);
+    const token = (created.body as { token: string }).token;
+    for (const body of ['{"accounts":"nope"}', '{"accounts":[1,2]}', 'null', '[]', 'not json', '{}']) {
+      listBody = body;
+      const res = await harness.call('GET', '/elements/api-v2/hubs/messaging/accounts', { auth: `${org.user}, Element ${token}` });
+      expect({ body, status: res.status }).toEqual({ body, status: 502 });
+      expect((res.body as { message: string }).message).toContain('Twilio');
+    }
   });
 });
 
@@ -197,45 +225,5 @@ describe('vendor URLs under the SSRF policy (embedded store, private vendor URLs
     });
     const answers = await Promise.all([open, closed].map(async (port) => (await provision(`http://127.0.0.1:${port}/2010-04-01/Accounts`)).body as { message: string }));
     expect(answers[0].message.replace(String(open), 'PORT')).toBe(answers[1].message.replace(String(closed), 'PORT'));
-  });
-});
-
-describe('a vendor’s unexpected answer', () => {
-  const [, store] = storesUnderTest()[0];
-  const harness = new ApiHarness(store);
-  let vendor: Server;
-  let org: Organization;
-  const sid = `AC${'1'.repeat(32)}`;
-  let listBody = '';
-
-  beforeAll(async () => {
-    // Answers the credential check like Twilio, and the account list with whatever the test sets.
-    vendor = createServer((req, res) => {
-      res.setHeader('content-type', 'application/json');
-      if (req.url?.startsWith(`/2010-04-01/Accounts/${sid}.json`)) res.end(JSON.stringify({ sid, friendly_name: 'Main', status: 'active', type: 'Full' }));
-      else res.end(listBody);
-    });
-    await new Promise<void>((resolve) => vendor.listen(0, '127.0.0.1', resolve));
-    [org] = await harness.start(['Shape Org']);
-  });
-  afterAll(async () => {
-    await harness.dispose();
-    await new Promise((resolve) => vendor.close(resolve));
-  });
-
-  it('answers /hubs/messaging/accounts with a 502 naming Twilio when the vendor sends an unexpected shape', async () => {
-    const port = (vendor.address() as AddressInfo).port;
-    const created = await harness.call('POST', '/elements/api-v2/instances', {
-      body: { element: { key: 'twiliov2' }, configuration: { username: sid, password: 'secret', 'base.url': `http://127.0.0.1:${port}/2010-04-01/Accounts` }, name: 'shape' },
-      auth: org.platform,
-    });
-    expect(created.status).toBe(200);
-    const token = (created.body as { token: string }).token;
-    for (const body of ['{"accounts":"nope"}', '{"accounts":[1,2]}', 'null', '[]', 'not json', '{}']) {
-      listBody = body;
-      const res = await harness.call('GET', '/elements/api-v2/hubs/messaging/accounts', { auth: `${org.user}, Element ${token}` });
-      expect({ body, status: res.status }).toEqual({ body, status: 502 });
-      expect((res.body as { message: string }).message).toContain('Twilio');
-    }
   });
 });
