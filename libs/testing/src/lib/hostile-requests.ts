@@ -160,8 +160,11 @@ const hostilePathValue = (own: string | undefined, method: string, ownIds: reado
   return fc.oneof(hostileString, fc.constantFrom('999999999', '2147483648')).filter((v) => !(/^\s*\+?\d+(\.0*)?\s*$/.test(v) && owned.has(Number(v))) && !ownIds.includes(v));
 };
 
+/** Lone surrogates cannot be percent-encoded: they go as U+FFFD, as URLSearchParams sends them. */
+const wellFormed = (text: string) => text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+
 function fillPath(path: string, values: Record<string, string>): string {
-  return path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? ''));
+  return path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(wellFormed(values[name] ?? '')));
 }
 
 /** One hostile request over one documented route. */
