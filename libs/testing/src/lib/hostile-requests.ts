@@ -161,7 +161,20 @@ const hostilePathValue = (own: string | undefined, method: string, ownIds: reado
 };
 
 /** Lone surrogates cannot be percent-encoded: they go as U+FFFD, as URLSearchParams sends them. */
-const wellFormed = (text: string) => text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+function wellFormed(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const high = c >= 0xd800 && c <= 0xdbff;
+    const low = c >= 0xdc00 && c <= 0xdfff;
+    const next = text.charCodeAt(i + 1);
+    if (high && next >= 0xdc00 && next <= 0xdfff) {
+      out += text[i] + text[i + 1];
+      i++;
+    } else out += high || low ? '\ufffd' : text[i];
+  }
+  return out;
+}
 
 function fillPath(path: string, values: Record<string, string>): string {
   return path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(wellFormed(values[name] ?? '')));
