@@ -38,7 +38,7 @@ const TENANT_TABLES = [
 ];
 /** An answer within this (in-process, on a shared CI machine): a request that held the loop took seconds to minutes. */
 const BOUND_MS = 3_000;
-const RUNS = Number(process.env['HUB_FUZZ_RUNS'] ?? 150);
+const RUNS = Number(process.env['HUB_FUZZ_RUNS'] ?? 300);
 
 describe.each(storesUnderTest())('hostile input on the %s store', (_name, store) => {
   const harness = new ApiHarness(store);

@@ -216,6 +216,11 @@ export function validateHubEnvironment(raw: Record<string, unknown>): HubEnviron
   if (!env.HUB_ADMIN_EMAIL !== !env.HUB_ADMIN_PASSWORD) {
     problems.push('HUB_ADMIN_EMAIL and HUB_ADMIN_PASSWORD: set both (the first operator) or neither');
   }
+  try {
+    parseVendorHosts(env.HUB_VENDOR_HOSTS);
+  } catch (error) {
+    problems.push(`HUB_VENDOR_HOSTS: ${(error as Error).message}`);
+  }
   if (env.HUB_EVENT_LEASE_MS < 2 * env.HUB_VENDOR_TIMEOUT_MS) {
     problems.push(
       `HUB_EVENT_LEASE_MS: must be at least twice HUB_VENDOR_TIMEOUT_MS (${2 * env.HUB_VENDOR_TIMEOUT_MS}), so that a poll's vendor call ends well within its lease and no other replica polls the same instance meanwhile`,
