@@ -1,9 +1,10 @@
 import { BadRequestError, type ParameterSpec } from '@hub/element-sdk';
+import { summarizeProblems } from '@hub/http';
 
 
 /**
  * Checks what a client sent against what a resource declares, before the vendor is called:
- * unknown names, missing required ones and values of the wrong type are a 400 naming each.
+ * unknown names, missing required ones and values of the wrong type are a 400 naming the first few.
  * Values are normalized to what vendors take in forms: strings, or lists of strings.
  */
 export function checkParameters(
@@ -14,10 +15,10 @@ export function checkParameters(
   const byName = new Map(specs.map((s) => [s.name, s]));
   const problems: string[] = [];
   const out: Record<string, string | string[]> = {};
+  const known = specs.map((s) => s.name).join(', ');
   for (const [name, value] of Object.entries(given)) {
     const spec = byName.get(name);
     if (!spec) {
-      const known = specs.map((s) => s.name).join(', ');
       problems.push(`unknown ${where} parameter '${name}'${known ? ` (accepted: ${known})` : ' (none accepted)'}`);
       continue;
     }
@@ -28,7 +29,7 @@ export function checkParameters(
   for (const spec of specs) {
     if (spec.required && out[spec.name] === undefined) problems.push(`${where} parameter '${spec.name}' is required`);
   }
-  if (problems.length > 0) throw new BadRequestError(problems.join('; '));
+  if (problems.length > 0) throw new BadRequestError(summarizeProblems(problems));
   return out;
 }
 
