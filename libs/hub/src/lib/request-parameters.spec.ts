@@ -7,7 +7,7 @@ describe('checkParameters', () => {
     const started = performance.now();
     const error = (() => {
       try {
-        checkParameters([{ name: 'To', type: 'string' }], given, 'body');
+        checkParameters([{ name: 'To', type: 'string', description: 'the recipient' }], given, 'body');
       } catch (e) {
         return e;
       }
