@@ -119,6 +119,7 @@ async function main(): Promise<number> {
     DATABASE_URL: dbUrl.toString(),
     HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     HUB_ALLOW_PRIVATE_CALLBACK_URLS: 'true',
+    HUB_ALLOW_PRIVATE_VENDOR_URLS: 'true', // the Twilio double on loopback
     LOG_LEVEL: 'warn',
   };
   // BENCH_PROFILE_DIR: the pollers write V8 CPU profiles there (node --cpu-prof) to see where the time goes.

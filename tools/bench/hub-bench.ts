@@ -131,7 +131,8 @@ async function main() {
       });
       const url = new URL(serverUrl);
       url.pathname = `/${name}`;
-      Object.assign(env, { DATABASE_URL: url.toString(), HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'), HUB_MIGRATE_ON_START: 'true' });
+      // The Twilio double is on loopback: allow it as a vendor URL on PostgreSQL too.
+      Object.assign(env, { DATABASE_URL: url.toString(), HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'), HUB_MIGRATE_ON_START: 'true', HUB_ALLOW_PRIVATE_VENDOR_URLS: 'true' });
     } else {
       const dir = mkdtempSync(path.join(tmpdir(), 'hub-bench-'));
       cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

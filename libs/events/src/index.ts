@@ -5,3 +5,4 @@ export * from './lib/circuit-breaker';
 export * from './lib/ip-address';
 export * from './lib/callback-url';
 export * from './lib/deliver';
+export * from './lib/vendor-url';

@@ -3,3 +3,4 @@ export * from './lib/error-body';
 export * from './lib/hub-exception.filter';
 export * from './lib/validation';
 export * from './lib/paging';
+export * from './lib/request-limits';

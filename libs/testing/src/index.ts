@@ -3,3 +3,4 @@ export * from './lib/webhooks/callback-receiver';
 export * from './lib/webhooks/twilio-webhook';
 export * from './lib/instances';
 export * from './lib/eventually';
+export * from './lib/hostile-requests';

@@ -42,7 +42,8 @@ export function startNode(script: string, args: string[], env: Record<string, st
   return new RunningProcess(
     spawn(process.execPath, [script, ...args], {
       cwd: ROOT,
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'info', ...env },
+      // The Twilio double listens on loopback: vendor URLs there are allowed on PostgreSQL too.
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'info', HUB_ALLOW_PRIVATE_VENDOR_URLS: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );

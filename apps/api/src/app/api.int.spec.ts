@@ -199,11 +199,11 @@ describe.each(storesUnderTest())('platform API on the %s store', (_name, store) 
       expect(res.body).toMatchObject({ providerMessage: expect.any(String), providerCode: 20003 });
     });
 
-    it('refuses a body over 8 MB with 413', async () => {
+    it('refuses a body over its route’s limit (1 MiB for instances) with 413', async () => {
       const before = await instanceCount();
-      const res = await call('POST', '/elements/api-v2/instances', undefined, auth, JSON.stringify({ ...seedV2(), name: 'x'.repeat(8 * 1024 * 1024 + 10) }));
+      const res = await call('POST', '/elements/api-v2/instances', undefined, auth, JSON.stringify({ ...seedV2(), name: 'x'.repeat(1024 * 1024 + 10) }));
       expect(res.status).toBe(413);
-      expect(res.body).toMatchObject({ requestId: expect.any(String), message: 'Request body is larger than the 8 MB limit' });
+      expect(res.body).toMatchObject({ requestId: expect.any(String), message: "Request body is larger than this route's limit of 1 MiB" });
       expect(await instanceCount()).toBe(before);
     });
 

@@ -1,4 +1,4 @@
-import { HubExceptionFilter, hubValidationPipe } from '@hub/http';
+import { HubExceptionFilter, hubValidationPipe, registerRequestLimits } from '@hub/http';
 import { registerHubCallMetrics } from '@hub/hub';
 import { ProcessState, registerRequestMetrics } from '@hub/metrics';
 import { NestFactory } from '@nestjs/core';
@@ -46,6 +46,8 @@ export async function createApiApp(env: HubEnvironment, logger: Logger, options:
   // No enableShutdownHooks(): main.ts handles SIGTERM itself (closeOnSignals: drain, then close, exit 0).
 
   const fastify = app.getHttpAdapter().getInstance();
+  // Body size, depth and keys per route, NUL characters, the overload guard: before any route runs.
+  await registerRequestLimits(fastify, { maxEventLoopDelayMs: env.HUB_MAX_EVENT_LOOP_DELAY_MS });
   registerRequestMetrics(fastify);
   registerHubCallMetrics(app);
   fastify.addHook('onRequest', async (request, reply) => {

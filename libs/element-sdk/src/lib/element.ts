@@ -66,6 +66,8 @@ export interface ElementDefinition {
   readonly transformations: Required<ElementTransformations>;
   /** What the hub does with a query or body parameter no resource declares, outside strict mode (see UnknownParameters). */
   readonly unknownParameters: UnknownParameters;
+  /** The vendor's public hosts (`*.twilio.com`): configured URLs elsewhere are refused unless the operator widens the list. */
+  readonly vendorHosts: readonly string[];
 }
 
 /**
@@ -93,6 +95,8 @@ export interface ElementSpec<C> {
   readonly transformations?: ElementTransformations;
   /** Parameters no resource declares, outside strict mode: `drop` (the default) unless the vendor ignores unknown ones. */
   readonly unknownParameters?: UnknownParameters;
+  /** The vendor's public hosts, e.g. `*.twilio.com` (a leading `*.` matches any subdomain); empty or absent: any public host. */
+  readonly vendorHosts?: readonly string[];
 }
 
 /** Turns an adapter's typed spec into the element the hub runs. */
@@ -114,6 +118,7 @@ export function defineElement<C>(spec: ElementSpec<C>): ElementDefinition {
   return {
     transformations,
     unknownParameters: spec.unknownParameters ?? 'drop',
+    vendorHosts: Object.freeze([...(spec.vendorHosts ?? [])]),
     metadata: spec.metadata,
     configuration: spec.configuration,
     commonConfiguration: spec.commonConfiguration,
@@ -171,10 +176,34 @@ export interface ConnectionOptions {
   /** Upper bound for one vendor call, in milliseconds. */
   readonly timeoutMs: number;
   /**
+   * The hub's policy for vendor URLs taken from an instance's configuration (a `base.url`): a
+   * tenant chooses them, so they must not reach the hub's own network. The hub always passes it;
+   * without it (an adapter's own tests) the adapter connects as the URL says.
+   */
+  readonly vendorNetwork?: VendorNetwork;
+  /**
    * Called after each request to the vendor (each attempt) when the instance records traces.
    * The adapter's transport reports what went over the wire, never credentials or auth headers.
    */
   readonly onVendorExchange?: (exchange: VendorExchange) => void;
+}
+
+/**
+ * What an adapter's transport does with a configured vendor URL: `check` it before each request
+ * (scheme, a literal address, the element's vendor hosts) and connect only through `lookup`, which
+ * resolves the host and answers only addresses the policy allows. A refusal is a
+ * `BadRequestError` naming the configuration field; the transport lets it through as it is.
+ */
+export interface VendorNetwork {
+  check(url: URL, field: string): void;
+  /** Node's net/tls `lookup` (for undici's `connect: { lookup }`); refusals carry `vendorUrlRefusal`. */
+  readonly lookup: (
+    hostname: string,
+    options: { family?: number | string; all?: boolean },
+    callback: (error: NodeJS.ErrnoException | null, address: string | { address: string; family: number }[], family?: number) => void,
+  ) => void;
+  /** The refusal carried by an error the lookup caused, if it was one. */
+  refusalOf(error: unknown): Error | undefined;
 }
 
 /** One request to the vendor and what came back. */

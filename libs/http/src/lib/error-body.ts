@@ -22,7 +22,7 @@ export interface ErrorResponse {
  * hands those to the filter as HttpExceptions carrying Fastify's message: say it in our words.
  */
 const FASTIFY_MESSAGES: Readonly<Record<string, string>> = {
-  'Request body is too large': 'Request body is larger than the 8 MB limit',
+  'Request body is too large': "Request body is larger than this route's limit",
   "Body is not valid JSON but content-type is set to 'application/json'": 'Malformed JSON: the request body is not valid JSON',
   "Body cannot be empty when content-type is set to 'application/json'":
     'Request body is empty but Content-Type is application/json',

@@ -36,7 +36,7 @@ describe('toErrorResponse', () => {
     expect(toErrorResponse(new NotFoundException('Cannot GET /x'), 'r').body.message).toBe('Cannot GET /x');
     // NestJS hands Fastify's body errors over as HttpExceptions with Fastify's message.
     const tooLarge = new HttpException('Request body is too large', 413);
-    expect(toErrorResponse(tooLarge, 'r')).toMatchObject({ status: 413, body: { message: 'Request body is larger than the 8 MB limit' } });
+    expect(toErrorResponse(tooLarge, 'r')).toMatchObject({ status: 413, body: { message: "Request body is larger than this route's limit" } });
   });
 
   it('hides unexpected errors behind the request id', () => {

@@ -12,6 +12,15 @@ export function describeValidationErrors(errors: readonly ValidationError[], par
   });
 }
 
+/** Error messages name at most this many problems: a body of thousands of unknown keys gets a short answer. */
+export const MAX_PROBLEMS_NAMED = 5;
+
+/** `a; b; c; … and 12 more problems` */
+export function summarizeProblems(problems: readonly string[], max = MAX_PROBLEMS_NAMED): string {
+  const named = problems.slice(0, max).join('; ');
+  return problems.length > max ? `${named}; and ${problems.length - max} more problem${problems.length - max === 1 ? '' : 's'}` : named;
+}
+
 /**
  * Validates bodies and query strings against their DTO classes. Path parameters are left to
  * their own pipes, which name the parameter in their errors.
@@ -23,7 +32,7 @@ class HubValidationPipe extends ValidationPipe {
   }
 }
 
-/** Strict input: unknown fields are refused, types are checked, every field's problem named at once. */
+/** Strict input: unknown fields are refused, types are checked, the first few fields' problems named at once. */
 export function hubValidationPipe(): ValidationPipe {
   return new HubValidationPipe({
     stopAtFirstError: true,
@@ -32,6 +41,6 @@ export function hubValidationPipe(): ValidationPipe {
     forbidUnknownValues: true,
     transform: true,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => new BadRequestError(describeValidationErrors(errors).join('; ')),
+    exceptionFactory: (errors) => new BadRequestError(summarizeProblems(describeValidationErrors(errors))),
   });
 }

@@ -1,4 +1,4 @@
-import type { ElementConnection, ElementDefinition, ResolvedConfiguration, VendorExchange } from '@hub/element-sdk';
+import type { ElementConnection, ElementDefinition, ResolvedConfiguration, VendorExchange, VendorNetwork } from '@hub/element-sdk';
 import { recordVendorExchange } from '@hub/metrics';
 import type { InstanceRecord } from '@hub/store';
 import { LRUCache } from 'lru-cache';
@@ -13,6 +13,8 @@ export class ConnectionPool {
 
   constructor(
     private readonly timeoutMs: number,
+    /** The hub's vendor-URL policy for an element's connections. */
+    private readonly networkOf: (element: ElementDefinition) => VendorNetwork,
     max = 10_000,
   ) {
     this.connections = new LRUCache({ max });
@@ -34,7 +36,7 @@ export class ConnectionPool {
         recordVendorExchange(element.metadata.key, exchange);
         traced?.(exchange);
       };
-      connection = element.connect(configuration, { timeoutMs: this.timeoutMs, onVendorExchange });
+      connection = element.connect(configuration, { timeoutMs: this.timeoutMs, onVendorExchange, vendorNetwork: this.networkOf(element) });
       this.connections.set(key, connection);
     }
     return connection;

@@ -23,7 +23,7 @@ import { withoutNulls } from './response-shaping';
 import { parseCeql, printCeql } from './ceql/ceql-parser';
 import { type ObjectMapping, ObjectMappings } from './object-mappings';
 import { rewriteOrderBy, rewriteWhere, toCommon, toVendor } from '@hub/transformations';
-import { checkFieldPaths, matches, planQuery, project } from './ceql/ceql-plan';
+import { FilterBudget, checkFieldPaths, matches, planQuery, project } from './ceql/ceql-plan';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -66,7 +66,7 @@ export class HubService {
     private readonly catalog: ElementCatalog,
     private readonly mappings: ObjectMappings,
   ) {
-    this.pool = new ConnectionPool(options.vendorTimeoutMs);
+    this.pool = new ConnectionPool(options.vendorTimeoutMs, (element) => catalog.vendorNetworkOf(element));
     this.pageTokens = new PageTokens(store);
     this.traces = new TraceRecorder(store);
   }
@@ -229,7 +229,9 @@ export class HubService {
       case 'list': {
         const { cursor: next, totalCount } = result.page;
         const residual = ceql.plan?.residual;
-        const records = residual ? result.page.records.filter((r) => matches(residual, r, resource.queryFields)) : result.page.records;
+        // One budget for the page: a where the parser accepted still cannot hold the process on long records.
+        const budget = new FilterBudget();
+        const records = residual ? result.page.records.filter((r) => matches(residual, r, resource.queryFields, budget)) : result.page.records;
         headers['elements-returned-count'] = String(records.length);
         if (totalCount !== undefined && !residual) headers['elements-total-count'] = String(totalCount);
         // Twilio-style vendors name a next page only when there is one; a filtered page may be empty and still have one.

@@ -1,4 +1,5 @@
 import { BadRequestError, type ParameterSpec } from '@hub/element-sdk';
+import { summarizeProblems } from '@hub/http';
 
 /**
  * What to do with a parameter the resource does not declare: `refuse` (strict mode, and common objects
@@ -18,9 +19,9 @@ const UNSAFE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Checks what a client sent against what a resource declares, before the vendor is called:
- * missing required ones and values of the wrong type are a 400 naming each, and so are unknown
- * names when the policy refuses them (the default). Values are normalized to what vendors take in
- * forms: strings, or lists of strings.
+ * missing required ones and values of the wrong type are a 400 naming the first few, and so are
+ * unknown names when the policy refuses them (the default). Values are normalized to what vendors
+ * take in forms: strings, or lists of strings.
  */
 export function checkParameters(
   specs: readonly ParameterSpec[],
@@ -32,12 +33,12 @@ export function checkParameters(
   const problems: string[] = [];
   const unknown: string[] = [];
   const out: Record<string, string | string[]> = {};
+  const known = specs.map((s) => s.name).join(', ');
   for (const [name, value] of Object.entries(given)) {
     const spec = byName.get(name);
     if (!spec) {
       unknown.push(name);
       if (policy.unknown === 'refuse') {
-        const known = specs.map((s) => s.name).join(', ');
         problems.push(`unknown ${where} parameter '${name}'${known ? ` (accepted: ${known})` : ' (none accepted)'}`);
         continue;
       }
@@ -55,7 +56,7 @@ export function checkParameters(
   }
   if (problems.length > 0) {
     const refusedUnknown = policy.unknown === 'refuse' && unknown.length > 0 && policy.refusal;
-    throw new BadRequestError(problems.join('; ') + (refusedUnknown ? ` (${policy.refusal})` : ''));
+    throw new BadRequestError(summarizeProblems(problems) + (refusedUnknown ? ` (${policy.refusal})` : ''));
   }
   return out;
 }

@@ -97,7 +97,9 @@ function configurationError(problems: readonly ConfigurationProblem[]): BadReque
   const parts = problems.map((p) =>
     p === missing ? `Missing required configuration entries: ${p.key}` : `configuration '${p.key}' ${p.problem}`,
   );
-  return new BadRequestError(parts.join('; '));
+  // The first few, as the validation pipe does: thousands of unknown keys get a short answer.
+  const named = parts.slice(0, 5).join('; ');
+  return new BadRequestError(parts.length > 5 ? `${named}; and ${parts.length - 5} more problem${parts.length === 6 ? '' : 's'}` : named);
 }
 
 function normalizeValue(

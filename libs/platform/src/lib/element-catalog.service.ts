@@ -1,18 +1,34 @@
-import { type ConfigurationDescriptor, type ElementDefinition, NotFoundError, findElement } from '@hub/element-sdk';
+import { type ConfigurationDescriptor, type ElementDefinition, NotFoundError, type VendorNetwork, findElement } from '@hub/element-sdk';
+import { vendorHostsOf, vendorNetwork } from '@hub/events';
 import { descriptorsOf } from '@hub/instance-config';
 import type { HubStore } from '@hub/store';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { HUB_ELEMENTS, HUB_STORE } from './tokens';
+import { HUB_ELEMENTS, HUB_STORE, PLATFORM_OPTIONS, type PlatformOptions } from './tokens';
 
 /** The elements in code, joined with their run-time catalog state (active or not). */
 @Injectable()
 export class ElementCatalog implements OnApplicationBootstrap {
   private readonly descriptorCache = new Map<number, ConfigurationDescriptor[]>();
+  private readonly networks = new Map<number, VendorNetwork>();
 
   constructor(
     @Inject(HUB_ELEMENTS) readonly elements: readonly ElementDefinition[],
     @Inject(HUB_STORE) private readonly store: HubStore,
+    @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
   ) {}
+
+  /** The vendor-URL policy every connection of this element's instances goes through (one per element, so one pool). */
+  vendorNetworkOf(element: ElementDefinition): VendorNetwork {
+    let network = this.networks.get(element.metadata.id);
+    if (!network) {
+      network = vendorNetwork({
+        allowPrivate: this.options.allowPrivateVendorUrls,
+        hosts: vendorHostsOf(element.metadata.key, element.vendorHosts, this.options.vendorHosts),
+      });
+      this.networks.set(element.metadata.id, network);
+    }
+    return network;
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.store.elements.sync(this.elements.map((e) => e.metadata));

@@ -33,7 +33,11 @@ export class ElementReferenceDto {
   id?: number;
 }
 
-/** Fields shared by POST, PUT and PATCH of an instance: every field the old platform accepted. */
+/**
+ * Fields shared by POST, PUT and PATCH of an instance: every field the old platform accepted.
+ * Fields the store keeps non-null are optional but not nullable (`ValidateIf(v !== undefined)`):
+ * a null is a 400 naming the field, not a database error.
+ */
 export class InstanceInputDto {
   @IsOptional()
   @ValidateNested()
@@ -42,7 +46,7 @@ export class InstanceInputDto {
   element?: ElementReferenceDto;
 
   // class-validator runs these bottom-up (with stopAtFirstError): the type check goes last.
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined)
   @Transform(stripHtml)
   @MaxLength(255, { message: 'name must be at most 255 characters' })
   @IsNotEmpty({ message: 'name must not be empty' })
@@ -67,26 +71,28 @@ export class InstanceInputDto {
   @IsObject({ message: 'providerData must be an object' })
   providerData?: Record<string, unknown> | null;
 
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined)
   @IsIn(['none', 'initial', 'full'], { message: "externalAuthentication must be one of 'none', 'initial', 'full'" })
   @IsString({ message: 'externalAuthentication must be a string' })
   externalAuthentication?: string;
 
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined)
   @IsBoolean({ message: 'cachingEnabled must be a boolean' })
   cachingEnabled?: boolean;
 
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined)
+  @Max(2_147_483_647, { message: 'maxCacheSize must be at most 2147483647' })
   @Min(0, { message: 'maxCacheSize must not be negative' })
   @IsInt({ message: 'maxCacheSize must be an integer' })
   maxCacheSize?: number;
 
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined)
+  @Max(2_147_483_647, { message: 'cacheTimeToLive must be at most 2147483647 seconds' })
   @Min(0, { message: 'cacheTimeToLive must not be negative' })
   @IsInt({ message: 'cacheTimeToLive must be an integer (seconds)' })
   cacheTimeToLive?: number;
 
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined)
   @IsBoolean({ message: 'traceLoggingEnabled must be a boolean' })
   traceLoggingEnabled?: boolean;
 
@@ -134,8 +140,9 @@ export class ListInstancesQueryDto {
 
   @IsOptional()
   @Type(() => Number)
-  @IsInt({ message: 'page must be an integer of at least 1' })
-  @Min(1, { message: 'page must be an integer of at least 1' })
+  @IsInt({ message: 'page must be an integer from 1 to 1000000' })
+  @Min(1, { message: 'page must be an integer from 1 to 1000000' })
+  @Max(1_000_000, { message: 'page must be an integer from 1 to 1000000' })
   page?: number;
 
   @IsOptional()

@@ -41,7 +41,7 @@ export class InstancesService {
     const descriptors = this.catalog.descriptors(element);
     const resolved = resolveConfiguration(descriptors, values);
     await this.checkCallbackUrl(resolved['event.notification.callback.url']);
-    await element.connect(resolved, { timeoutMs: this.options.vendorTimeoutMs }).verifyCredentials();
+    await element.connect(resolved, { timeoutMs: this.options.vendorTimeoutMs, vendorNetwork: this.catalog.vendorNetworkOf(element) }).verifyCredentials();
     const record = await this.store.instances.create(tenant, {
       ...settingsOf(input),
       name: input.name,
@@ -153,7 +153,7 @@ export class InstancesService {
     const ownKeys = new Set(element.configuration.map((d) => d.key));
     const touchesConnection = Object.keys(values).some((k) => ownKeys.has(k) && values[k] !== currentValues[k]);
     if (touchesConnection) {
-      await element.connect(resolved, { timeoutMs: this.options.vendorTimeoutMs }).verifyCredentials();
+      await element.connect(resolved, { timeoutMs: this.options.vendorTimeoutMs, vendorNetwork: this.catalog.vendorNetworkOf(element) }).verifyCredentials();
     }
     return {
       configuration: values,

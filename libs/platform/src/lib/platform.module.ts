@@ -33,6 +33,8 @@ export class PlatformModule {
             vendorTimeoutMs: options.vendorTimeoutMs,
             publicUrl: options.publicUrl,
             allowPrivateCallbackUrls: options.allowPrivateCallbackUrls,
+            allowPrivateVendorUrls: options.allowPrivateVendorUrls,
+            vendorHosts: options.vendorHosts,
             login: options.login,
             secretGraceSeconds: options.secretGraceSeconds,
             admin: options.admin,

@@ -10,6 +10,10 @@ export interface PlatformOptions {
   readonly publicUrl: string;
   /** Callback URLs may resolve to loopback, private or link-local addresses (tests, a single machine). */
   readonly allowPrivateCallbackUrls: boolean;
+  /** Vendor URLs (base.url) may resolve to loopback, private or link-local addresses (a vendor double, a private gateway). */
+  readonly allowPrivateVendorUrls: boolean;
+  /** Public hosts vendor URLs may name besides each element's own, by element key (`*`: every element). */
+  readonly vendorHosts: ReadonlyMap<string, readonly string[]>;
   /** POST /authentication: token lifetime and the throttle of repeated attempts. */
   readonly login: LoginSettings;
   /** After a secret rotation, how long the previous secret keeps working (0: not at all). */

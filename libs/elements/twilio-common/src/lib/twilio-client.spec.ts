@@ -84,9 +84,10 @@ describe('the undici transport and error mapping, against a real loopback server
     expect(Date.now() - started).toBeLessThan(450);
   });
 
-  it('turns a reset connection and a closed port into 502s naming the host', async () => {
+  it('turns a reset connection and a closed port into 502s naming the host, in the same words (no port scanner)', async () => {
     behaviour = 'reset';
-    await expect(verifyTwilioAccount(client(), SID)).rejects.toBeInstanceOf(VendorUnavailableError);
+    const reset = await verifyTwilioAccount(client(), SID).catch((e: unknown) => e);
+    expect(reset).toBeInstanceOf(VendorUnavailableError);
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
@@ -94,7 +95,9 @@ describe('the undici transport and error mapping, against a real loopback server
     const error = await verifyTwilioAccount(client(2000, `http://127.0.0.1:${port}`), SID).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VendorUnavailableError);
     expect((error as Error).message).toContain(`127.0.0.1:${port}`);
-    expect((error as Error).message).toContain('ECONNREFUSED');
+    expect((error as Error).message).not.toMatch(/ECONN|reset|refused/i);
+    const origin = (text: string) => text.replace(/127\.0\.0\.1:\d+/, 'HOST');
+    expect(origin((error as Error).message)).toBe(origin((reset as Error).message));
   });
 
   it('maps other errors: 4xx pass through, hub errors stay as they are', () => {

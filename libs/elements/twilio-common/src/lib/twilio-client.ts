@@ -1,7 +1,10 @@
-import { BadRequestError, HubError, type VendorExchange, VendorRejectedError, VendorUnavailableError } from '@hub/element-sdk';
+import { BadRequestError, HubError, type VendorExchange, type VendorNetwork, VendorRejectedError, VendorUnavailableError } from '@hub/element-sdk';
 import twilio, { type Twilio } from 'twilio';
 import RestException from 'twilio/lib/base/RestException';
 import { UndiciRequestClient } from './undici-request-client';
+
+/** Twilio's public hosts: `base.url` elsewhere needs the operator's HUB_VENDOR_HOSTS (or, for private addresses, HUB_ALLOW_PRIVATE_VENDOR_URLS). */
+export const TWILIO_VENDOR_HOSTS: readonly string[] = ['*.twilio.com'];
 
 /** Twilio's own address, as the old platform's twiliov2 element named it in `base.url`. */
 export const TWILIO_ACCOUNTS_URL = 'https://api.twilio.com/2010-04-01/Accounts';
@@ -40,13 +43,15 @@ export interface TwilioCredentials {
   readonly accountsUrl: string;
   readonly timeoutMs: number;
   readonly onVendorExchange?: (exchange: VendorExchange) => void;
+  /** The hub's vendor-URL policy: every request is checked against it and connects through it. */
+  readonly vendorNetwork?: VendorNetwork;
 }
 
 /** The official `twilio` client for one instance, pointed at its base URL, over the undici transport. */
 export function createTwilioClient(credentials: TwilioCredentials): Twilio {
   const client = twilio(credentials.accountSid, credentials.authToken, {
     accountSid: credentials.accountSid,
-    httpClient: new UndiciRequestClient(credentials.timeoutMs, undefined, credentials.onVendorExchange),
+    httpClient: new UndiciRequestClient(credentials.timeoutMs, undefined, credentials.onVendorExchange, credentials.vendorNetwork),
   });
   client.api.baseUrl = twilioApiBaseUrl(credentials.accountsUrl);
   return client;

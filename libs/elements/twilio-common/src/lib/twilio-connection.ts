@@ -22,6 +22,7 @@ export function connectTwilio(
     accountsUrl: credentials.accountsUrl ?? TWILIO_ACCOUNTS_URL,
     timeoutMs: options.timeoutMs,
     onVendorExchange: options.onVendorExchange,
+    vendorNetwork: options.vendorNetwork,
   });
   return { accountSid, client, rest: new TwilioRest(client, accountSid) };
 }

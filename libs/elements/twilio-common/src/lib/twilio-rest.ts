@@ -1,4 +1,4 @@
-import { BadRequestError, type ListPage, type PageRequest, type VendorRecord } from '@hub/element-sdk';
+import { BadRequestError, type ListPage, type PageRequest, type VendorRecord, VendorUnavailableError } from '@hub/element-sdk';
 import type { Twilio } from 'twilio';
 import RestException from 'twilio/lib/base/RestException';
 
@@ -48,7 +48,9 @@ export class TwilioRest {
       body = await this.call('get', path, { ...params, PageSize: page.pageSize, Page: page.pageIndex ?? 0 });
     }
     const records = body[listKey];
-    if (!Array.isArray(records)) throw new Error(`Twilio answered a list without '${listKey}'`);
+    if (!Array.isArray(records) || !records.every(isRecord)) {
+      throw new VendorUnavailableError(`Twilio answered a list without a '${listKey}' array of objects`);
+    }
     const cursor = typeof body['next_page_uri'] === 'string' && body['next_page_uri'] ? body['next_page_uri'] : undefined;
     return { records: records as VendorRecord[], ...(cursor ? { cursor } : {}) };
   }
@@ -62,9 +64,22 @@ export class TwilioRest {
     });
     if (response.statusCode < 200 || response.statusCode >= 300) throw new RestException(response);
     if (response.statusCode === 204 || response.body === '' || response.body === undefined) return {};
-    const body: unknown = typeof response.body === 'string' ? JSON.parse(response.body) : response.body;
-    return body as VendorRecord;
+    let body: unknown = response.body;
+    if (typeof body === 'string') {
+      try {
+        body = JSON.parse(body);
+      } catch {
+        throw new VendorUnavailableError('Twilio answered something that is not JSON');
+      }
+    }
+    // A vendor's unexpected answer is a 502 naming the vendor, not a 500 of the hub's.
+    if (!isRecord(body)) throw new VendorUnavailableError('Twilio answered JSON that is not an object');
+    return body;
   }
+}
+
+function isRecord(value: unknown): value is VendorRecord {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function compact(params: Params): Record<string, string | readonly string[]> {

@@ -1,4 +1,4 @@
-import { type VendorExchange, VendorRateLimitedError, VendorTimeoutError, VendorUnavailableError } from '@hub/element-sdk';
+import { type VendorExchange, type VendorNetwork, VendorRateLimitedError, VendorTimeoutError, VendorUnavailableError } from '@hub/element-sdk';
 import RequestClient from 'twilio/lib/base/RequestClient';
 import Response from 'twilio/lib/http/response';
 import { Agent, request } from 'undici';
@@ -8,7 +8,26 @@ import { Agent, request } from 'undici';
  * library's default axios client costs more than half the throughput in front of a vendor call
  * (see shared/reference/twilio.md); undici keeps the library's models, paging and errors.
  */
-const sharedAgent = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 128 });
+const AGENT_OPTIONS = { keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 128 };
+const sharedAgent = new Agent(AGENT_OPTIONS);
+
+/**
+ * Under the hub's vendor-URL policy, one pool per policy whose connections resolve through the
+ * policy's lookup: a pooled connection went to an address the policy checked when it was opened.
+ */
+const guardedAgents = new WeakMap<VendorNetwork, Agent>();
+function agentFor(network: VendorNetwork | undefined): Agent {
+  if (!network) return sharedAgent;
+  let agent = guardedAgents.get(network);
+  if (!agent) {
+    agent = new Agent({ ...AGENT_OPTIONS, connect: { lookup: network.lookup as never } });
+    guardedAgents.set(network, agent);
+  }
+  return agent;
+}
+
+/** The configuration entry vendor URLs come from, named in refusals. */
+export const BASE_URL_FIELD = 'base.url';
 
 type Params = Record<string, unknown>;
 
@@ -54,12 +73,14 @@ export class UndiciRequestClient extends RequestClient {
     private readonly timeoutMs: number,
     private readonly retry: RetryPolicy = DEFAULT_RETRY_POLICY,
     private readonly onExchange?: (exchange: VendorExchange) => void,
+    private readonly network?: VendorNetwork,
   ) {
     super({ timeout: timeoutMs });
   }
 
   override async request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<Response<TData>> {
     const url = new URL(opts.uri);
+    this.network?.check(url, BASE_URL_FIELD);
     appendParams(url.searchParams, opts.params as Params | undefined);
     const headers: Record<string, string> = { accept: 'application/json' };
     for (const [name, value] of Object.entries(opts.headers ?? {})) {
@@ -85,14 +106,17 @@ export class UndiciRequestClient extends RequestClient {
       const started = performance.now();
       const method = opts.method.toUpperCase();
       try {
-        res = await request(url, { method: method as 'GET', headers, body, dispatcher: sharedAgent, signal });
+        res = await request(url, { method: method as 'GET', headers, body, dispatcher: agentFor(this.network), signal });
         text = await res.body.text();
       } catch (error) {
-        const failure = signal.aborted
-          ? new VendorTimeoutError(`Twilio did not answer within ${timeout} ms (${url.origin})`)
-          : new VendorUnavailableError(
-              `Twilio could not be reached at ${url.origin}: ${(error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error))}`,
-            );
+        const refusal = this.network?.refusalOf(error);
+        // One message for every way a connection fails: which one (refused, reset, not HTTP) would
+        // tell a tenant what listens at an address.
+        const failure =
+          refusal ??
+          (signal.aborted
+            ? new VendorTimeoutError(`Twilio did not answer within ${timeout} ms (${url.origin})`)
+            : new VendorUnavailableError(`Twilio could not be reached at ${url.origin}`));
         this.onExchange?.({
           method,
           url: url.toString(),

@@ -4,6 +4,7 @@ import {
   TWILIO_MESSAGES_TRANSFORMATION,
   type TwilioConnection,
   connectTwilio,
+  TWILIO_VENDOR_HOSTS,
   toHubError,
   twilioWebhookSource,
   twilioPingResource,
@@ -111,6 +112,7 @@ export const twiliov2Element: ElementDefinition = defineElement<TwilioConnection
   toHubError,
   // Twilio ignores parameters an endpoint does not take: outside strict mode, unknown ones go on to it.
   unknownParameters: 'forward',
+  vendorHosts: TWILIO_VENDOR_HOSTS,
   webhook: twilioWebhookSource('password'),
   transformations: {
     common: { messages: TWILIO_MESSAGES_TRANSFORMATION },

@@ -115,10 +115,25 @@ function tokenize(input: string): Token[] {
   return tokens;
 }
 
+/**
+ * What one `where` may be: a client's filter is a few terms; these bounds keep a hostile one from
+ * costing the parser, the planner or the hub-side filter more than a few milliseconds.
+ */
+export const CEQL_LIMITS = Object.freeze({
+  /** Characters of the expression. */
+  maxLength: 4_096,
+  /** Nested parentheses. */
+  maxDepth: 32,
+  /** Predicates plus the values of IN lists. */
+  maxTerms: 200,
+});
+
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'null', 'like', 'true', 'false']);
 
 class Parser {
   private index = 0;
+  private depth = 0;
+  private terms = 0;
   constructor(private readonly tokens: Token[]) {}
 
   parse(): CeqlExpression {
@@ -172,8 +187,12 @@ class Parser {
     const token = this.peek();
     if (token.type === 'punct' && token.text === '(') {
       this.next();
+      if (++this.depth > CEQL_LIMITS.maxDepth) {
+        throw new BadRequestError(`where: parentheses may nest at most ${CEQL_LIMITS.maxDepth} deep (at position ${token.at + 1})`);
+      }
       const inner = this.or();
       this.expectPunct(')');
+      this.depth--;
       return inner;
     }
     return this.predicate();
@@ -203,7 +222,14 @@ class Parser {
     throw new CeqlSyntaxError(token.at, "a value: a 'quoted string', a number, true or false", describe(token));
   }
 
+  private term(at: number): void {
+    if (++this.terms > CEQL_LIMITS.maxTerms) {
+      throw new BadRequestError(`where: at most ${CEQL_LIMITS.maxTerms} terms (comparisons and IN values) are allowed (at position ${at + 1})`);
+    }
+  }
+
   private predicate(): CeqlExpression {
+    this.term(this.peek().at);
     const field = this.field();
     const token = this.peek();
     if (token.type === 'op') {
@@ -221,7 +247,7 @@ class Parser {
       this.expectPunct('(');
       const values = [this.value()];
       while (this.peek().type === 'punct' && (this.peek() as { text: string }).text === ',') {
-        this.next();
+        this.term(this.next().at);
         values.push(this.value());
       }
       this.expectPunct(')');
@@ -242,6 +268,9 @@ class Parser {
 }
 
 export function parseCeql(input: string): CeqlExpression {
+  if (input.length > CEQL_LIMITS.maxLength) {
+    throw new BadRequestError(`where: at most ${CEQL_LIMITS.maxLength} characters are allowed (got ${input.length})`);
+  }
   if (input.trim() === '') throw new CeqlSyntaxError(0, 'an expression', 'nothing');
   return new Parser(tokenize(input)).parse();
 }

@@ -163,31 +163,109 @@ function compare(field: QueryFieldSpec, actual: unknown, operator: string, expec
   }
 }
 
-function likeToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
-  return new RegExp(`^${body}$`, 's');
+/**
+ * How much hub-side filtering one request may do, in units of work (a comparison is one, a LIKE
+ * its characters compared). Bounded per page, so a where the parser accepted still cannot hold the
+ * process on a page of long vendor records: past the budget the request is a 400 naming `where`.
+ */
+export class FilterBudget {
+  static readonly DEFAULT_UNITS = 20_000_000;
+  private remaining: number;
+  constructor(readonly units = FilterBudget.DEFAULT_UNITS) {
+    this.remaining = units;
+  }
+  spend(units: number): void {
+    this.remaining -= units;
+    if (this.remaining < 0) {
+      throw new BadRequestError(
+        `where: filtering this page in the hub would take more than its budget of ${this.units} steps; narrow the where (fewer OR terms, shorter LIKE patterns) or ask for a smaller pageSize`,
+      );
+    }
+  }
+}
+
+/** A LIKE pattern split at its %s: runs of % collapse, `_` is one character, everything else literal. */
+interface LikePattern {
+  readonly whole?: string;
+  readonly first: string;
+  readonly last: string;
+  readonly middle: readonly string[];
+}
+
+const compiledLikes = new Map<string, LikePattern>();
+
+function compileLike(pattern: string): LikePattern {
+  let compiled = compiledLikes.get(pattern);
+  if (!compiled) {
+    const parts = pattern.split('%');
+    compiled =
+      parts.length === 1
+        ? { whole: pattern, first: '', last: '', middle: [] }
+        : { first: parts[0], last: parts[parts.length - 1], middle: parts.slice(1, -1).filter((part) => part !== '') };
+    if (compiledLikes.size >= 1_000) compiledLikes.clear();
+    compiledLikes.set(pattern, compiled);
+  }
+  return compiled;
+}
+
+/** Does `segment` (with `_` for any one character) match `text` at `at`? Counts the characters compared. */
+function segmentAt(text: string, at: number, segment: string, budget: FilterBudget): boolean {
+  budget.spend(segment.length + 1);
+  for (let k = 0; k < segment.length; k++) {
+    const c = segment.charCodeAt(k);
+    if (c !== 95 /* _ */ && c !== text.charCodeAt(at + k)) return false;
+  }
+  return true;
+}
+
+/**
+ * LIKE without backtracking: the first and last segments are anchored, each middle segment is
+ * taken at its leftmost match after the previous one (leftmost is always right for wildcards that
+ * match any run), so the work is at most the text's length times the pattern's.
+ */
+function likeMatches(pattern: string, text: string, budget: FilterBudget): boolean {
+  const like = compileLike(pattern);
+  if (like.whole !== undefined) return text.length === like.whole.length && segmentAt(text, 0, like.whole, budget);
+  const end = text.length - like.last.length;
+  if (end < like.first.length) return false;
+  if (!segmentAt(text, 0, like.first, budget) || !segmentAt(text, end, like.last, budget)) return false;
+  let position = like.first.length;
+  for (const segment of like.middle) {
+    let found = -1;
+    for (let at = position; at + segment.length <= end; at++) {
+      if (segmentAt(text, at, segment, budget)) {
+        found = at;
+        break;
+      }
+    }
+    if (found < 0) return false;
+    position = found + segment.length;
+  }
+  return true;
 }
 
 /** Does a record satisfy the expression? (Used for the residual part of a plan.) */
-export function matches(expression: CeqlExpression, record: VendorRecord, fields: readonly QueryFieldSpec[]): boolean {
+export function matches(expression: CeqlExpression, record: VendorRecord, fields: readonly QueryFieldSpec[], budget = new FilterBudget()): boolean {
+  budget.spend(1);
   const field = (name: string) => fields.find((f) => f.name === name) ?? fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
   switch (expression.kind) {
     case 'and':
-      return expression.operands.every((operand) => matches(operand, record, fields));
+      return expression.operands.every((operand) => matches(operand, record, fields, budget));
     case 'or':
-      return expression.operands.some((operand) => matches(operand, record, fields));
+      return expression.operands.some((operand) => matches(operand, record, fields, budget));
     case 'comparison': {
       const spec = field(expression.field);
       return !!spec && compare(spec, valueAt(record, spec.recordPath), expression.operator, expression.value);
     }
     case 'in': {
       const spec = field(expression.field);
+      budget.spend(expression.values.length);
       return !!spec && expression.values.some((value) => compare(spec, valueAt(record, spec.recordPath), '=', value));
     }
     case 'like': {
       const spec = field(expression.field);
       const actual = spec ? valueAt(record, spec.recordPath) : undefined;
-      return typeof actual === 'string' && likeToRegExp(expression.pattern).test(actual);
+      return typeof actual === 'string' && likeMatches(expression.pattern, actual, budget);
     }
     case 'isNull': {
       const spec = field(expression.field);

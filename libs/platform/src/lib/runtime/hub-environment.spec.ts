@@ -1,4 +1,4 @@
-import { allowPrivateCallbackUrls, platformSettingsFrom, publicUrlOf, validateHubEnvironment } from './hub-environment';
+import { allowPrivateCallbackUrls, allowPrivateVendorUrls, platformSettingsFrom, publicUrlOf, validateHubEnvironment } from './hub-environment';
 
 describe('the hub environment', () => {
   it('has defaults that need nothing set', () => {
@@ -81,5 +81,19 @@ describe('the hub environment', () => {
     expect(publicUrlOf(env)).toBe('https://hub.example.com');
     expect(allowPrivateCallbackUrls(env, 'embedded')).toBe(false);
     expect(publicUrlOf(validateHubEnvironment({ HOST: '0.0.0.0', PORT: '9000' }))).toBe('http://127.0.0.1:9000');
+  });
+
+  it('allows private vendor URLs on the embedded store only, unless told; reads extra vendor hosts and names a bad list', () => {
+    const auto = validateHubEnvironment({});
+    expect(allowPrivateVendorUrls(auto, 'embedded')).toBe(true);
+    expect(allowPrivateVendorUrls(auto, 'postgresql')).toBe(false);
+    expect(allowPrivateVendorUrls(validateHubEnvironment({ HUB_ALLOW_PRIVATE_VENDOR_URLS: 'true' }), 'postgresql')).toBe(true);
+    expect(allowPrivateVendorUrls(validateHubEnvironment({ HUB_ALLOW_PRIVATE_VENDOR_URLS: 'false' }), 'embedded')).toBe(false);
+    expect(() => validateHubEnvironment({ HUB_ALLOW_PRIVATE_VENDOR_URLS: 'yes' })).toThrow(/HUB_ALLOW_PRIVATE_VENDOR_URLS must be auto, true or false/);
+    const settings = platformSettingsFrom(validateHubEnvironment({ HUB_VENDOR_HOSTS: 'twiliov2:gw.example.com,*:*.corp.example' }), 'postgresql');
+    expect(settings.vendorHosts.get('twiliov2')).toEqual(['gw.example.com']);
+    expect(settings.vendorHosts.get('*')).toEqual(['*.corp.example']);
+    expect(() => validateHubEnvironment({ HUB_VENDOR_HOSTS: 'twiliov2:gw/example' })).toThrow(/HUB_VENDOR_HOSTS/);
+    expect(() => validateHubEnvironment({ HUB_MAX_EVENT_LOOP_DELAY_MS: '-1' })).toThrow(/HUB_MAX_EVENT_LOOP_DELAY_MS/);
   });
 });

@@ -1,4 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { parseVendorHosts } from '@hub/events';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
 
 const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
@@ -71,6 +72,23 @@ export class HubEnvironment {
   /** Deliver events to loopback/private/link-local callback URLs: auto = on the embedded store only. */
   @IsIn(['auto', 'true', 'false'], { message: 'HUB_ALLOW_PRIVATE_CALLBACK_URLS must be auto, true or false' })
   HUB_ALLOW_PRIVATE_CALLBACK_URLS = 'auto';
+
+  /** Vendor URLs of instances (base.url) may reach loopback/private/link-local addresses: auto = on the embedded store only. */
+  @IsIn(['auto', 'true', 'false'], { message: 'HUB_ALLOW_PRIVATE_VENDOR_URLS must be auto, true or false' })
+  HUB_ALLOW_PRIVATE_VENDOR_URLS = 'auto';
+
+  /** Public hosts vendor URLs may name besides each element's own (`*.twilio.com`): `element:host` entries, comma separated (`*` for every element). */
+  @IsOptional()
+  @Matches(/^\s*[A-Za-z0-9_*-]+:[^\s,]+\s*(,\s*[A-Za-z0-9_*-]+:[^\s,]+\s*)*$/, {
+    message: 'HUB_VENDOR_HOSTS must list element:host entries, e.g. twiliov2:gateway.example.com,*:*.example.org',
+  })
+  HUB_VENDOR_HOSTS?: string;
+
+  /** Requests other than /health… and /metrics answer 503 while the event loop lags more than this (0: never). */
+  @Transform(toInteger)
+  @IsInt({ message: 'HUB_MAX_EVENT_LOOP_DELAY_MS must be a whole number of milliseconds (0: no overload guard)' })
+  @Min(0)
+  HUB_MAX_EVENT_LOOP_DELAY_MS = 1_000;
 
   /** Delays before each delivery retry, e.g. 30s,2m,5m,15m,1h,3h,8h,24h,48h,72h (the default). */
   @IsOptional()
@@ -226,6 +244,7 @@ export function validateHubEnvironment(raw: Record<string, unknown>): HubEnviron
     'HUB_MIGRATIONS_DIR',
     'HUB_PUBLIC_URL',
     'HUB_EVENT_RETRY_SCHEDULE',
+    'HUB_VENDOR_HOSTS',
     'HUB_ADMIN_EMAIL',
     'HUB_ADMIN_PASSWORD',
     'HUB_METRICS_TOKEN',
@@ -244,6 +263,11 @@ export function validateHubEnvironment(raw: Record<string, unknown>): HubEnviron
   }
   if (!env.HUB_ADMIN_EMAIL !== !env.HUB_ADMIN_PASSWORD) {
     problems.push('HUB_ADMIN_EMAIL and HUB_ADMIN_PASSWORD: set both (the first operator) or neither');
+  }
+  try {
+    parseVendorHosts(env.HUB_VENDOR_HOSTS);
+  } catch (error) {
+    problems.push(`HUB_VENDOR_HOSTS: ${(error as Error).message}`);
   }
   if (env.HUB_EVENT_LEASE_MS < 2 * env.HUB_VENDOR_TIMEOUT_MS) {
     problems.push(
@@ -267,12 +291,19 @@ export function allowPrivateCallbackUrls(env: HubEnvironment, storeKind: 'embedd
   return env.HUB_ALLOW_PRIVATE_CALLBACK_URLS === 'auto' ? storeKind === 'embedded' : env.HUB_ALLOW_PRIVATE_CALLBACK_URLS === 'true';
 }
 
+/** HUB_ALLOW_PRIVATE_VENDOR_URLS, the twin of HUB_ALLOW_PRIVATE_CALLBACK_URLS: `auto` allows them on the embedded store only. */
+export function allowPrivateVendorUrls(env: HubEnvironment, storeKind: 'embedded' | 'postgresql'): boolean {
+  return env.HUB_ALLOW_PRIVATE_VENDOR_URLS === 'auto' ? storeKind === 'embedded' : env.HUB_ALLOW_PRIVATE_VENDOR_URLS === 'true';
+}
+
 /** The platform's settings from the environment (PlatformModule.forRoot adds the element registry). */
 export function platformSettingsFrom(env: HubEnvironment, storeKind: 'embedded' | 'postgresql') {
   return {
     vendorTimeoutMs: env.HUB_VENDOR_TIMEOUT_MS,
     publicUrl: publicUrlOf(env),
     allowPrivateCallbackUrls: allowPrivateCallbackUrls(env, storeKind),
+    allowPrivateVendorUrls: allowPrivateVendorUrls(env, storeKind),
+    vendorHosts: parseVendorHosts(env.HUB_VENDOR_HOSTS),
     login: {
       tokenTtlSeconds: env.HUB_LOGIN_TOKEN_TTL_SECONDS,
       maxFailuresPerUsername: env.HUB_LOGIN_MAX_FAILURES,
