@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { Client } from 'pg';
+import { SuiteDatabase } from './support/databases';
 import { API_CLI, API_MAIN, ROOT, runNode, startHub } from './support/processes';
 
 jest.setTimeout(120_000);
@@ -108,14 +108,9 @@ describe('the hub on its embedded store', () => {
 // Runs where a PostgreSQL server is named (CI sets TEST_DATABASE_URL); the embedded store needs none.
 (process.env['TEST_DATABASE_URL'] ? describe : describe.skip)('the hub on PostgreSQL', () => {
   it('refuses to start on an unmigrated database, starts after npm run db:migrate, and needs HUB_ENCRYPTION_KEY', async () => {
-    const admin = process.env['TEST_DATABASE_URL'] ?? '';
-    const name = `hub_e2e_${randomBytes(4).toString('hex')}`;
-    const client = new Client({ connectionString: admin });
-    await client.connect();
-    await client.query(`CREATE DATABASE ${name}`);
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    const env = { DATABASE_URL: url.toString(), HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+    const database = await SuiteDatabase.create(process.env['TEST_DATABASE_URL'] ?? '', 'hub_e2e');
+    const url = new URL(database.url);
+    const env = { DATABASE_URL: database.url, HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
     try {
       const noKey = await runNode(API_MAIN, [], { DATABASE_URL: env.DATABASE_URL, PORT: '0' });
       expect(noKey.code).toBe(2);
@@ -144,8 +139,7 @@ describe('the hub on its embedded store', () => {
         expect(await hub.stop()).toBe(0);
       }
     } finally {
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
+      await database.drop();
     }
   });
 });

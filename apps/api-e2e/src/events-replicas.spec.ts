@@ -8,7 +8,7 @@
 import { CallbackReceiver, pollingEvents, TwilioDouble, twiliov2Configuration } from '@hub/testing';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { Client } from 'pg';
+import { SuiteDatabase } from './support/databases';
 import { apiCall, ROOT, type RunningProcess, startHub, startNode } from './support/processes';
 
 jest.setTimeout(180_000);
@@ -22,8 +22,7 @@ type Json = Record<string, unknown>;
 type Delivered = { message: { eventId: string; instanceId: number; events: { objectId: string }[] } };
 
 (serverUrl ? describe : describe.skip)('events with two poller replicas on PostgreSQL', () => {
-  const database = `hub_e2e_events_${randomBytes(4).toString('hex')}`;
-  let databaseUrl: string;
+  let database: SuiteDatabase;
   let double: TwilioDouble;
   let receiver: CallbackReceiver;
   let hub: RunningProcess;
@@ -32,15 +31,6 @@ type Delivered = { message: { eventId: string; instanceId: number; events: { obj
   const replicas: RunningProcess[] = [];
   let env: Record<string, string>;
 
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
   const startReplica = async () => {
     const replica = startNode(POLLER_MAIN, [], env);
     await replica.waitFor(/poller running/, 60_000);
@@ -50,14 +40,11 @@ type Delivered = { message: { eventId: string; instanceId: number; events: { obj
   const http = (method: string, url: string, body?: unknown) => apiCall(baseUrl, method, url, platform, body);
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${database}`);
-    const url = new URL(serverUrl ?? '');
-    url.pathname = `/${database}`;
-    databaseUrl = url.toString();
+    database = await SuiteDatabase.create(serverUrl ?? '', 'hub_e2e_events');
     double = await TwilioDouble.start({ clock: 'system' });
     receiver = await CallbackReceiver.start();
     env = {
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: database.url,
       HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       HUB_ALLOW_PRIVATE_CALLBACK_URLS: 'true',
       // A poll's vendor call ends within the lease (the hub refuses a lease shorter than twice the
@@ -78,7 +65,7 @@ type Delivered = { message: { eventId: string; instanceId: number; events: { obj
     await hub?.stop();
     await receiver?.stop();
     await double?.stop();
-    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+    await database?.drop();
   });
 
   it('delivers every event through replicas killed mid-poll and mid-delivery and a receiver that was down, in order per instance', async () => {
@@ -106,14 +93,8 @@ type Delivered = { message: { eventId: string; instanceId: number; events: { obj
 
     /** How many polls or deliveries a replica holds right now (its lease owner is host:pid:random). */
     const held = async (replica: RunningProcess, table: 'event_poll_states' | 'event_notifications') => {
-      const client = new Client({ connectionString: databaseUrl });
-      await client.connect();
-      try {
-        const { rows } = await client.query(`SELECT count(*)::int AS n FROM ${table} WHERE lease_owner LIKE $1`, [`%:${replica.child.pid}:%`]);
-        return Number(rows[0].n);
-      } finally {
-        await client.end();
-      }
+      const [row] = await database.query(`SELECT count(*)::int AS n FROM ${table} WHERE lease_owner LIKE '%:${replica.child.pid}:%'`);
+      return Number(row['n']);
     };
     const waitHeld = async (replica: RunningProcess, table: 'event_poll_states' | 'event_notifications') => {
       const until = Date.now() + 30_000;

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { Client } from 'pg';
+import { SuiteDatabase } from './support/databases';
 import { apiCall, ROOT, type RunningProcess, startHub, startNode } from './support/processes';
 
 jest.setTimeout(180_000);
@@ -19,23 +19,13 @@ const ENTRIES = 20;
 type Json = Record<string, unknown>;
 
 (serverUrl ? describe : describe.skip)('formula executions with two poller replicas on PostgreSQL', () => {
-  const database = `hub_e2e_formulas_${randomBytes(4).toString('hex')}`;
-  let databaseUrl: string;
+  let database: SuiteDatabase;
   let hub: RunningProcess;
   let baseUrl: string;
   let platform: string;
   const replicas: RunningProcess[] = [];
   let env: Record<string, string>;
 
-  const admin = async (sql: string, url = serverUrl) => {
-    const client = new Client({ connectionString: url });
-    await client.connect();
-    try {
-      return (await client.query(sql)).rows as Json[];
-    } finally {
-      await client.end();
-    }
-  };
   const startReplica = async () => {
     const replica = startNode(POLLER_MAIN, [], env);
     await replica.waitFor(/poller running/, 60_000);
@@ -45,12 +35,9 @@ type Json = Record<string, unknown>;
   const http = (method: string, url: string, body?: unknown, auth = platform) => apiCall(baseUrl, method, url, auth, body);
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${database}`);
-    const url = new URL(serverUrl ?? '');
-    url.pathname = `/${database}`;
-    databaseUrl = url.toString();
+    database = await SuiteDatabase.create(serverUrl ?? '', 'hub_e2e_formulas');
     env = {
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: database.url,
       HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       HUB_VENDOR_TIMEOUT_MS: '2000',
       HUB_EVENT_LEASE_MS: '4000',
@@ -62,7 +49,7 @@ type Json = Record<string, unknown>;
   afterAll(async () => {
     for (const replica of replicas) await replica.stop('SIGKILL');
     await hub?.stop();
-    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+    await database?.drop();
   });
 
   it('finishes every execution although a replica is killed while it holds some', async () => {
@@ -92,7 +79,7 @@ type Json = Record<string, unknown>;
     // Kill replica A while it holds executions (its lease owner is host:pid:random).
     const until = Date.now() + 30_000;
     for (;;) {
-      const [row] = await admin(`SELECT count(*)::int AS n FROM formula_executions WHERE status = 'pending' AND lease_owner LIKE '%:${a.child.pid}:%'`, databaseUrl);
+      const [row] = await database.query(`SELECT count(*)::int AS n FROM formula_executions WHERE status = 'pending' AND lease_owner LIKE '%:${a.child.pid}:%'`);
       if (Number(row['n']) > 0) break;
       if (Date.now() > until) throw new Error('replica A never held an execution');
       await new Promise((r) => setTimeout(r, 20));
@@ -114,7 +101,7 @@ type Json = Record<string, unknown>;
       expect(steps.filter((s) => s['stepName'] === 'trigger')).toHaveLength(1);
       expect(steps).toHaveLength(1 + (ENTRIES + 1) + ENTRIES);
     }
-    const [rerun] = await admin(`SELECT count(*)::int AS n FROM formula_executions WHERE claims > 1`, databaseUrl);
+    const [rerun] = await database.query(`SELECT count(*)::int AS n FROM formula_executions WHERE claims > 1`);
     expect(Number(rerun['n'])).toBeGreaterThanOrEqual(1);
     expect(replicas[1].stdout).toMatch(/running it again from its trigger/);
   });

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
+import { SuiteDatabase } from './support/databases';
 import { apiCall, ROOT, type RunningProcess, startHub, startNode } from './support/processes';
 
 jest.setTimeout(180_000);
@@ -155,8 +155,7 @@ describe('the api as a service, on its embedded store', () => {
 const serverUrl = process.env['TEST_DATABASE_URL']?.trim();
 
 (serverUrl ? describe : describe.skip)('a poller stopped with SIGTERM, on PostgreSQL', () => {
-  const database = `hub_e2e_ops_${randomBytes(4).toString('hex')}`;
-  let databaseUrl: string;
+  let database: SuiteDatabase;
   let double: TwilioDouble;
   let hub: RunningProcess;
   let baseUrl: string;
@@ -164,24 +163,8 @@ const serverUrl = process.env['TEST_DATABASE_URL']?.trim();
   const replicas: RunningProcess[] = [];
   let env: Record<string, string>;
 
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
   const leases = async () => {
-    const client = new Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ instance_id: number; lease_owner: string | null }>('SELECT instance_id, lease_owner FROM event_poll_states');
-      return rows;
-    } finally {
-      await client.end();
-    }
+    return database.query<{ instance_id: number; lease_owner: string | null }>('SELECT instance_id, lease_owner FROM event_poll_states');
   };
   const startReplica = async () => {
     const replica = startNode(POLLER_MAIN, [], env);
@@ -196,13 +179,10 @@ const serverUrl = process.env['TEST_DATABASE_URL']?.trim();
   };
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${database}`);
-    const url = new URL(serverUrl ?? '');
-    url.pathname = `/${database}`;
-    databaseUrl = url.toString();
+    database = await SuiteDatabase.create(serverUrl ?? '', 'hub_e2e_ops');
     double = await TwilioDouble.start({ clock: 'system' });
     env = {
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: database.url,
       HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       HUB_ALLOW_PRIVATE_CALLBACK_URLS: 'true',
       HUB_METRICS_TOKEN: TOKEN,
@@ -220,7 +200,7 @@ const serverUrl = process.env['TEST_DATABASE_URL']?.trim();
     for (const replica of replicas) await replica.stop('SIGKILL');
     await hub?.stop();
     await double?.stop();
-    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+    await database?.drop();
   });
 
   it("gives back the polls it holds: the other replica polls them within seconds, and each serves its own metrics and probes", async () => {
