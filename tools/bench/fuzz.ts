@@ -8,7 +8,7 @@
  *
  *   npm run fuzz -- [--runs 400] [--seed 13] [--bound-ms 5000] [--max-seconds 300]
  */
-import { documentedRoutes, type HostileRequest, hostileRequest, regressionRequests, runBattery } from '@hub/testing';
+import { documentedRoutes, HOSTILE_INPUT_UNCHANGED_TABLES, type HostileRequest, hostileRequest, regressionRequests, runBattery } from '@hub/testing';
 import fc from 'fast-check';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -32,20 +32,6 @@ const boundMs = Number(values['bound-ms'] ?? 5_000);
 const maxSeconds = Math.min(Number(values['max-seconds'] ?? 300), 1_800);
 const serverUrl = process.env['FUZZ_DATABASE_URL'] ?? process.env['TEST_DATABASE_URL'];
 
-/** The tables a refused request must leave as they were (login counters and tokens may move). */
-const TENANT_TABLES = [
-  'organizations',
-  'users',
-  'instances',
-  'instance_configuration',
-  'organization_rate_limits',
-  'organization_object_definitions',
-  'instance_object_definitions',
-  'organization_transformations',
-  'instance_transformations',
-  'event_notifications',
-  'operators',
-];
 
 const children: ChildProcess[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -78,7 +64,7 @@ async function snapshot(databaseUrl: string): Promise<string> {
   await db.connect();
   try {
     const parts: string[] = [];
-    for (const table of TENANT_TABLES) parts.push(JSON.stringify((await db.query(`SELECT * FROM ${table} ORDER BY 1`)).rows));
+    for (const table of HOSTILE_INPUT_UNCHANGED_TABLES) parts.push(JSON.stringify((await db.query(`SELECT * FROM ${table} ORDER BY 1`)).rows));
     return parts.join('\n');
   } finally {
     await db.end();

@@ -6,6 +6,7 @@
  */
 import {
   type BatteryContext,
+  HOSTILE_INPUT_UNCHANGED_TABLES,
   type HostileRequest,
   TwilioDouble,
   hostileRequest,
@@ -22,20 +23,6 @@ import { ApiHarness, type Organization, storesUnderTest } from '../testing/api-h
 
 jest.setTimeout(240_000);
 
-/** Tables a refused request must leave as they were (login counters and tokens may move). */
-const TENANT_TABLES = [
-  'organizations',
-  'users',
-  'instances',
-  'instance_configuration',
-  'organization_rate_limits',
-  'organization_object_definitions',
-  'instance_object_definitions',
-  'organization_transformations',
-  'instance_transformations',
-  'event_notifications',
-  'operators',
-];
 /** An answer within this (in-process, on a shared CI machine): a request that held the loop took seconds to minutes. */
 const BOUND_MS = 3_000;
 const RUNS = Number(process.env['HUB_FUZZ_RUNS'] ?? 300);
@@ -73,7 +60,7 @@ describe.each(storesUnderTest())('hostile input on the %s store', (_name, store)
       instanceId: String(instance.id),
     };
     await harness.close();
-    before = await store.rawRows(harness.env, TENANT_TABLES);
+    before = await store.rawRows(harness.env, HOSTILE_INPUT_UNCHANGED_TABLES);
     await harness.restart();
   });
   afterAll(async () => {
@@ -128,7 +115,7 @@ describe.each(storesUnderTest())('hostile input on the %s store', (_name, store)
   it('changed no row of the tenant-owned tables, and the hub still answers', async () => {
     expect((await harness.call('GET', '/health')).status).toBe(200);
     await harness.close();
-    const after = await store.rawRows(harness.env, TENANT_TABLES);
+    const after = await store.rawRows(harness.env, HOSTILE_INPUT_UNCHANGED_TABLES);
     await harness.restart();
     expect(after).toEqual(before);
   });

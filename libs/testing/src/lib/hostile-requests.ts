@@ -78,6 +78,27 @@ export function registeredRoutes(routes: readonly { readonly method: string; rea
   return out;
 }
 
+/**
+ * The tables a refused request must leave as they were (login counters and tokens may move): the
+ * battery's "no row changed", in-process and over HTTP (npm run fuzz).
+ */
+export const HOSTILE_INPUT_UNCHANGED_TABLES = [
+  'organizations',
+  'users',
+  'instances',
+  'instance_configuration',
+  'organization_rate_limits',
+  'organization_object_definitions',
+  'instance_object_definitions',
+  'organization_transformations',
+  'instance_transformations',
+  'event_notifications',
+  'operators',
+  'formulas',
+  'formula_instances',
+  'formula_executions',
+];
+
 /** Strings a hostile tenant tries: NUL, huge numbers, paths, patterns, markup, long text, Unicode. */
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(
