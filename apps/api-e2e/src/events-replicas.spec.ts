@@ -7,13 +7,11 @@
  */
 import { CallbackReceiver, pollingEvents, TwilioDouble, twiliov2Configuration } from '@hub/testing';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { SuiteDatabase } from './support/databases';
-import { apiCall, ROOT, type RunningProcess, startHub, startNode } from './support/processes';
+import { apiCall, type RunningProcess, startHub, startPoller } from './support/processes';
 
 jest.setTimeout(180_000);
 
-const POLLER_MAIN = path.join(ROOT, 'dist/apps/poller/main.js');
 const serverUrl = process.env['TEST_DATABASE_URL']?.trim();
 const INSTANCES = 8;
 const MESSAGES_PER_INSTANCE = 15;
@@ -32,8 +30,7 @@ type Delivered = { message: { eventId: string; instanceId: number; events: { obj
   let env: Record<string, string>;
 
   const startReplica = async () => {
-    const replica = startNode(POLLER_MAIN, [], env);
-    await replica.waitFor(/poller running/, 60_000);
+    const replica = await startPoller(env);
     replicas.push(replica);
     return replica;
   };

@@ -5,13 +5,11 @@
  * all its steps, and another organization sees none of them.
  */
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { SuiteDatabase } from './support/databases';
-import { apiCall, ROOT, type RunningProcess, startHub, startNode } from './support/processes';
+import { apiCall, type RunningProcess, startHub, startPoller } from './support/processes';
 
 jest.setTimeout(180_000);
 
-const POLLER_MAIN = path.join(ROOT, 'dist/apps/poller/main.js');
 const serverUrl = process.env['TEST_DATABASE_URL']?.trim();
 const EXECUTIONS = 12;
 const ENTRIES = 20;
@@ -27,8 +25,7 @@ type Json = Record<string, unknown>;
   let env: Record<string, string>;
 
   const startReplica = async () => {
-    const replica = startNode(POLLER_MAIN, [], env);
-    await replica.waitFor(/poller running/, 60_000);
+    const replica = await startPoller(env);
     replicas.push(replica);
     return replica;
   };

@@ -10,11 +10,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SuiteDatabase } from './support/databases';
-import { apiCall, ROOT, type RunningProcess, startHub, startNode } from './support/processes';
+import { apiCall, type RunningProcess, startHub, startPoller } from './support/processes';
 
 jest.setTimeout(180_000);
 
-const POLLER_MAIN = path.join(ROOT, 'dist/apps/poller/main.js');
 const TOKEN = 'e2e-metrics-token-0123456789abcdef';
 type Json = Record<string, unknown>;
 
@@ -167,7 +166,7 @@ const serverUrl = process.env['TEST_DATABASE_URL']?.trim();
     return database.query<{ instance_id: number; lease_owner: string | null }>('SELECT instance_id, lease_owner FROM event_poll_states');
   };
   const startReplica = async () => {
-    const replica = startNode(POLLER_MAIN, [], env);
+    const replica = await startPoller(env);
     const url = (await replica.waitFor(/poller running \(pid \d+, metrics and probes on (http:\/\/127\.0\.0\.1:\d+)\)/, 60_000))[1];
     replicas.push(replica);
     return { replica, url };

@@ -4,6 +4,7 @@ import path from 'node:path';
 export const ROOT = path.resolve(__dirname, '../../../..');
 export const API_MAIN = path.join(ROOT, 'dist/apps/api/main.js');
 export const API_CLI = path.join(ROOT, 'dist/apps/api/cli.js');
+export const POLLER_MAIN = path.join(ROOT, 'dist/apps/poller/main.js');
 
 /** A child process whose output is kept, with a way to wait for a line. */
 export class RunningProcess {
@@ -54,6 +55,13 @@ export async function startHub(env: Record<string, string>): Promise<{ hub: Runn
   const hub = startNode(API_MAIN, [], { PORT: '0', HOST: '127.0.0.1', ...env });
   const match = await hub.waitFor(/Messaging hub listening on (http:\/\/127\.0\.0\.1:\d+)/, 60_000);
   return { hub, baseUrl: match[1] };
+}
+
+/** Starts a built poller replica and waits until its workers run. */
+export async function startPoller(env: Record<string, string>): Promise<RunningProcess> {
+  const poller = startNode(POLLER_MAIN, [], env);
+  await poller.waitFor(/poller running/, 60_000);
+  return poller;
 }
 
 export async function runNode(script: string, args: string[], env: Record<string, string>) {
