@@ -138,7 +138,9 @@ async function main() {
       cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
       env['HUB_DATA_DIR'] = dir;
     }
-    const hub = start([path.join(ROOT, 'dist/apps/api/main.js')], env);
+    // BENCH_PROFILE_DIR: the hub writes a V8 CPU profile there (node --cpu-prof) when it stops.
+    const profileDir = process.env['BENCH_PROFILE_DIR'];
+    const hub = start([...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), path.join(ROOT, 'dist/apps/api/main.js')], env);
     const base = (await hub.line(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1];
     const platform = (await hub.line(/Authorization: (User \S+, Organization \S+)/))[1];
     const post = async (url: string, authorization: string, body: unknown) => {
