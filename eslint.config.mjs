@@ -1,13 +1,18 @@
 import nx from '@nx/eslint-plugin';
 
 // Dependency rules between kinds of project (ARCHITECTURE.md, "Dependency rules").
+// Who may import whom (ARCHITECTURE.md, "Libraries and who may import them", is generated from nx graph).
+// Features never import each other: a capability one needs from another is a contract in the kernel
+// (libs/runtime ports.ts) bound by the app.
 const depConstraints = [
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['*'] },
-  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:util', 'type:adapter-contract'] },
   {
-    sourceTag: 'type:feature',
-    onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:adapter-contract', 'type:util'],
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:feature', 'type:kernel', 'type:registry', 'type:data-access', 'type:adapter-contract', 'type:util'],
   },
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:util', 'type:adapter-contract'] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:testing', 'type:data-access', 'type:adapter-contract', 'type:adapter', 'type:util'] },
+  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:kernel', 'type:data-access', 'type:adapter-contract', 'type:util'] },
+  { sourceTag: 'type:kernel', onlyDependOnLibsWithTags: ['type:data-access', 'type:adapter-contract', 'type:util'] },
   { sourceTag: 'type:registry', onlyDependOnLibsWithTags: ['type:adapter', 'type:adapter-contract'] },
   {
     sourceTag: 'type:adapter',
@@ -44,12 +49,12 @@ export default [
     },
   },
   {
-    // An adapter's specs run it against its vendor's test double (libs/testing); its code may not.
+    // Specs run the code against test doubles (libs/testing); the code itself may not import them.
     files: ['**/*.spec.ts'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries(
         depConstraints.map((c) =>
-          c.sourceTag === 'type:adapter'
+          ['type:adapter', 'type:app', 'type:feature', 'type:kernel'].includes(c.sourceTag)
             ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] }
             : c,
         ),

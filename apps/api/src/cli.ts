@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { openStore } from '@hub/store';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { migrationsDir, validateHubEnvironment } from '@hub/platform';
+import { migrationsDir, validateHubEnvironment } from '@hub/runtime';
 
 /**
  * Operator commands, run against the same store as the hub (`npm run hub -- <command>`).

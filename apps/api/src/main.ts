@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { OperationsServer, ProcessState } from '@hub/metrics';
-import { closeOnSignals, createHubLogger, validateHubEnvironment } from '@hub/platform';
+import { closeOnSignals, createHubLogger, validateHubEnvironment } from '@hub/runtime';
 import { createApiApp } from './app/create-app';
 import { FirstOrganizationBootstrap, startUpBanner } from './app/first-organization';
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { OperationsServer, ProcessState } from '@hub/metrics';
-import { closeOnSignals, createHubLogger, PinoNestLogger, storeLog, validateHubEnvironment } from '@hub/platform';
+import { closeOnSignals, createHubLogger, PinoNestLogger, storeLog, validateHubEnvironment } from '@hub/runtime';
 import { NestFactory } from '@nestjs/core';
 import { PollerModule } from './app/poller.module';
 

@@ -4,4 +4,3 @@ export * from './lib/event-engine.options';
 export * from './lib/events.service';
 export * from './lib/poll-runner';
 export * from './lib/poll-scheduler';
-export * from './lib/work-loop';

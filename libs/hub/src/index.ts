@@ -1,5 +1,4 @@
 export * from './lib/connection-pool';
-export * from './lib/hub-auth.guard';
 export * from './lib/hub.module';
 export * from './lib/hub.service';
 export * from './lib/instance-openapi';
@@ -9,5 +8,4 @@ export * from './lib/response-shaping';
 export * from './lib/response-cache';
 export * from './lib/trace-recorder';
 export * from './lib/object-mappings';
-export * from './lib/rate-limiter';
 export * from './lib/hub-call-metrics';

@@ -4,7 +4,7 @@
  * enabling/disabling, poller and delivery health with redelivery, the element catalog, rate
  * limits, and the audit entry every change writes.
  */
-import { HUB_STORE } from '@hub/platform';
+import { HUB_STORE } from '@hub/runtime';
 import type { HubStore } from '@hub/store';
 import { CallbackReceiver, eventually, pollingEvents, TwilioDouble, twiliov2Configuration } from '@hub/testing';
 import { ApiHarness, type Organization, type Reply, storesUnderTest } from '../testing/api-harness';

@@ -5,19 +5,13 @@ import { EventEngineModule, eventEngineOptionsFrom } from '@hub/event-engine';
 import { FormulasModule, formulasOptionsFrom } from '@hub/formulas';
 import { HubModule } from '@hub/hub';
 import type { ProcessState } from '@hub/metrics';
-import {
-  type HubEnvironment,
-  OperationsModule,
-  openHubStore,
-  PlatformModule,
-  platformSettingsFrom,
-  StoreModule,
-  validateHubEnvironment,
-} from '@hub/platform';
+import { InstancesModule } from '@hub/instances';
+import { type HubEnvironment, OperationsModule, openHubStore, platformSettingsFrom, RuntimeModule, StoreModule, validateHubEnvironment } from '@hub/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { FirstOperatorBootstrap } from './first-operator';
 import { FirstOrganizationBootstrap } from './first-organization';
+import { PortsModule } from './ports.module';
 
 /**
  * The api app: configuration, store, platform API, hub, events. Logic lives in the libraries it
@@ -28,17 +22,20 @@ import { FirstOrganizationBootstrap } from './first-organization';
 export class AppModule {
   static register(env: HubEnvironment, log: (message: string) => void, state: ProcessState): DynamicModule {
     const storeKind = env.DATABASE_URL ? 'postgresql' : 'embedded';
+    const events = EventEngineModule.forRoot(eventEngineOptionsFrom(env, storeKind));
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateHubEnvironment }),
         StoreModule.forRootAsync({ inject: [], useFactory: () => openHubStore(env, __dirname, log) }),
-        PlatformModule.forRoot({ elements: ELEMENTS, ...platformSettingsFrom(env, storeKind) }),
+        RuntimeModule.forRoot({ elements: ELEMENTS, ...platformSettingsFrom(env, storeKind) }),
+        InstancesModule,
         HubModule,
         CommonResourcesModule,
-        EventEngineModule.forRoot(eventEngineOptionsFrom(env, storeKind)),
+        events,
         FormulasModule.forRoot(formulasOptionsFrom(eventEngineOptionsFrom(env, storeKind))),
         AdminModule,
+        PortsModule.register(events),
         OperationsModule.forRoot({ state, metricsToken: env.HUB_METRICS_TOKEN }),
       ],
       providers: [

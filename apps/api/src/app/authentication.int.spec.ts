@@ -3,7 +3,7 @@
  * the hub supports (embedded always, PostgreSQL when TEST_DATABASE_URL is set). Short token TTL and
  * grace period so that expiry is seen in seconds.
  */
-import { HUB_STORE } from '@hub/platform';
+import { HUB_STORE } from '@hub/runtime';
 import type { HubStore } from '@hub/store';
 import { ApiHarness, type Organization, type Reply, storesUnderTest } from '../testing/api-harness';
 

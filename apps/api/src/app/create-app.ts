@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { registerAdminApp } from './admin-app';
 import { AppModule } from './app.module';
-import { type HubEnvironment, PinoNestLogger, publicUrlOf, storeLog } from '@hub/platform';
+import { type HubEnvironment, PinoNestLogger, publicUrlOf, storeLog } from '@hub/runtime';
 
 export const API_PREFIX = 'elements/api-v2';
 /** The old platform's payload limit. */

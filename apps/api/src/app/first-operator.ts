@@ -1,4 +1,4 @@
-import { HUB_STORE } from '@hub/platform';
+import { HUB_STORE } from '@hub/runtime';
 import type { HubStore } from '@hub/store';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 

@@ -4,9 +4,9 @@
  * vendor calls, cache lookups, rate-limit refusals, polls and deliveries happen; the probes tell
  * liveness from readiness, and readiness turns false once the process drains.
  */
-import { RateLimiter } from '@hub/hub';
+import { RateLimiter } from '@hub/runtime';
 import { ProcessState } from '@hub/metrics';
-import { HUB_STORE } from '@hub/platform';
+import { HUB_STORE } from '@hub/runtime';
 import type { HubStore } from '@hub/store';
 import { CallbackReceiver, eventually, pollingEvents, TwilioDouble, twiliov2Configuration } from '@hub/testing';
 import { ApiHarness, type Organization, storesUnderTest } from '../testing/api-harness';

@@ -4,8 +4,8 @@
  * a 429 with Retry-After and RateLimit-* headers for every call over it; other organizations are
  * not touched; removing the limit lifts it.
  */
-import { RateLimiter } from '@hub/hub';
-import { HUB_STORE } from '@hub/platform';
+import { RateLimiter } from '@hub/runtime';
+import { HUB_STORE } from '@hub/runtime';
 import type { HubStore } from '@hub/store';
 import { TwilioDouble } from '@hub/testing';
 import { ApiHarness, type Organization, storesUnderTest } from '../testing/api-harness';

@@ -6,8 +6,8 @@
  * nor delivered to, and another organization goes on as before; lifted, it all works again and the
  * notifications stored before are delivered.
  */
-import { CREDENTIALS_TTL_MS } from '@hub/hub';
-import { HUB_STORE } from '@hub/platform';
+import { CREDENTIALS_TTL_MS } from '@hub/runtime';
+import { HUB_STORE } from '@hub/runtime';
 import type { HubStore, Tenant } from '@hub/store';
 import { CallbackReceiver, eventually, pollingEvents, signedTwilioWebhook, TwilioDouble, twilioSmsConfiguration, twiliov2Configuration, webhookEvents } from '@hub/testing';
 import { ApiHarness, type Organization, type Reply, storesUnderTest } from '../testing/api-harness';

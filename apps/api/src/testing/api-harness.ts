@@ -14,7 +14,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Client } from 'pg';
 import pino from 'pino';
-import { migrationsDir, validateHubEnvironment } from '@hub/platform';
+import { migrationsDir, validateHubEnvironment } from '@hub/runtime';
 import { type ApiAppOptions, createApiApp } from '../app/create-app';
 
 export interface StoreUnderTest {

@@ -2,8 +2,14 @@ import { ELEMENTS } from '@hub/element-registry';
 import { EventEngineModule, eventEngineOptionsFrom } from '@hub/event-engine';
 import { FormulasModule, formulasOptionsFrom } from '@hub/formulas';
 import type { ProcessState } from '@hub/metrics';
-import { type HubEnvironment, OperationsModule, openHubStore, PlatformModule, platformSettingsFrom, StoreModule } from '@hub/platform';
-import { type DynamicModule, Module } from '@nestjs/common';
+import { HubModule, HubService } from '@hub/hub';
+import { HUB_CALLS, type HubEnvironment, OperationsModule, openHubStore, platformSettingsFrom, RuntimeModule, StoreModule } from '@hub/runtime';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+
+/** Polls and formulas call the hub through HUB_CALLS (libs/runtime ports.ts): bound here to the hub's call path. */
+@Global()
+@Module({ imports: [HubModule], providers: [{ provide: HUB_CALLS, useExisting: HubService }], exports: [HUB_CALLS] })
+class PollerPortsModule {}
 
 /**
  * The poller app: the poll scheduler and the delivery workers against PostgreSQL, no HTTP API.
@@ -17,7 +23,8 @@ export class PollerModule {
       module: PollerModule,
       imports: [
         StoreModule.forRootAsync({ inject: [], useFactory: () => openHubStore(env, __dirname, log) }),
-        PlatformModule.forRoot({ elements: ELEMENTS, ...platformSettingsFrom(env, storeKind) }),
+        RuntimeModule.forRoot({ elements: ELEMENTS, ...platformSettingsFrom(env, storeKind) }),
+        PollerPortsModule,
         EventEngineModule.forRoot(eventEngineOptionsFrom(env, storeKind, { workers: true })),
         FormulasModule.forRoot(formulasOptionsFrom(eventEngineOptionsFrom(env, storeKind, { workers: true }))),
         // Its metrics and probes are served by main.ts's OperationsServer (HUB_METRICS_PORT).

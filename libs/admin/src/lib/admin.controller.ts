@@ -1,6 +1,6 @@
 import { BadRequestError } from '@hub/element-sdk';
 import { InstanceIdPipe, pageParameter, setPageHeaders } from '@hub/http';
-import { PLATFORM_OPTIONS, type PlatformOptions } from '@hub/platform';
+import { PLATFORM_OPTIONS, type PlatformOptions } from '@hub/runtime';
 import { csrfTokenOf, type Operator } from '@hub/store';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';

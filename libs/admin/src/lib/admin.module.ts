@@ -1,4 +1,3 @@
-import { HubModule } from '@hub/hub';
 import { Module } from '@nestjs/common';
 import {
   AdminCatalogController,
@@ -12,11 +11,10 @@ import { OperatorGuard } from './operator-session';
 
 /**
  * The admin API under /admin: operator sessions, organizations, instances, poller and delivery
- * health, the element catalog, rate limits and the audit log. Needs PlatformModule, StoreModule
- * and EventEngineModule (global).
+ * health, the element catalog, rate limits and the audit log. Needs RuntimeModule, StoreModule
+ * and EVENT_OPERATIONS bound by the app.
  */
 @Module({
-  imports: [HubModule],
   controllers: [AdminSessionController, AdminOrganizationsController, AdminInstancesController, AdminEventsController, AdminCatalogController],
   providers: [AdminService, OperatorGuard],
 })

@@ -1,16 +1,19 @@
 import { BadRequestError, ConflictError, NotFoundError, UnauthorizedError } from '@hub/element-sdk';
-import { EventsService } from '@hub/event-engine';
-import { RateLimiter } from '@hub/hub';
 import {
-  AuthenticationService,
   countLoginAttempt,
   ElementCatalog,
+  EVENT_OPERATIONS,
+  type EventOperations,
   HUB_STORE,
-  InstancesService,
+  INSTANCE_OPERATIONS,
+  type InstanceOperations,
   PLATFORM_OPTIONS,
   type PlatformOptions,
+  RateLimiter,
+  SECRET_ROTATION,
+  type SecretRotation,
   throttleKeys,
-} from '@hub/platform';
+} from '@hub/runtime';
 import {
   type HubStore,
   INSTANCE_STATUSES,
@@ -49,9 +52,9 @@ export class AdminService {
     @Inject(HUB_STORE) private readonly store: HubStore,
     @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
     private readonly catalog: ElementCatalog,
-    private readonly instances: InstancesService,
-    private readonly events: EventsService,
-    private readonly authentication: AuthenticationService,
+    @Inject(INSTANCE_OPERATIONS) private readonly instances: InstanceOperations,
+    @Inject(EVENT_OPERATIONS) private readonly events: EventOperations,
+    @Inject(SECRET_ROTATION) private readonly authentication: SecretRotation,
     private readonly limiter: RateLimiter,
   ) {}
 

@@ -1,5 +1,5 @@
 import { ForbiddenError, UnauthorizedError } from '@hub/element-sdk';
-import { HUB_STORE } from '@hub/platform';
+import { HUB_STORE } from '@hub/runtime';
 import { csrfTokenOf, type HubStore, type Operator } from '@hub/store';
 import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';

@@ -1,7 +1,7 @@
 import { NotFoundError } from '@hub/element-sdk';
 import { InstanceIdPipe } from '@hub/http';
-import { type HubCaller, CurrentHubCaller, HubAuthGuard } from '@hub/hub';
-import { CurrentTenant, ElementCatalog, PlatformAuthGuard } from '@hub/platform';
+import { type HubCaller, CurrentHubCaller, HubAuthGuard } from '@hub/runtime';
+import { CurrentTenant, ElementCatalog, PlatformAuthGuard } from '@hub/runtime';
 import type { DefinitionScope, Tenant, TransformationScope } from '@hub/store';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';

@@ -8,7 +8,7 @@ import {
   type Transformation,
   vendorFieldNames,
 } from '@hub/element-sdk';
-import { CommonResourceChanges, ElementCatalog, HUB_STORE } from '@hub/platform';
+import { CommonResourceChanges, ElementCatalog, HUB_STORE } from '@hub/runtime';
 import {
   AlreadyExistsError,
   type DefinitionScope,

@@ -9,12 +9,12 @@ import {
   nextAttemptDelay,
 } from '@hub/events';
 import { hubMetrics } from '@hub/metrics';
-import { ElementCatalog, HUB_STORE, resolvedConfigurationOf } from '@hub/platform';
+import { ElementCatalog, HUB_STORE } from '@hub/runtime';
 import type { AttemptResult, ClaimedDelivery, HubStore } from '@hub/store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EVENT_ENGINE_OPTIONS, type EventEngineOptions } from './event-engine.options';
 import { InstanceLookup } from './instance-lookup';
-import { ClaimLoop, ClaimingWorker } from './work-loop';
+import { ClaimLoop, ClaimingWorker } from '@hub/runtime';
 
 /**
  * Delivers notifications to their instance's callback URL: signed, retried on the schedule with
@@ -76,9 +76,7 @@ export class DeliveryWorker extends ClaimingWorker<ClaimedDelivery> {
   private async attempt(delivery: ClaimedDelivery, startedDate: Date): Promise<AttemptResult> {
     const instance = await this.instances.find(delivery.tenant, delivery.instanceId, delivery.instanceUpdatedDate);
     if (!instance) throw new Error(`instance ${delivery.instanceId} is gone`);
-    const element = this.catalog.byId(instance.elementId);
-    const configuration = resolvedConfigurationOf(instance, this.catalog.descriptors(element));
-    const url = configuration['event.notification.callback.url'];
+    const { callbackUrl: url, signatureKey } = this.catalog.settingsOf(instance).events;
     if (!url) return this.resultOf(delivery, startedDate, { outcome: 'failed', error: 'the instance has no event.notification.callback.url', durationMs: 0 });
 
     const key = circuitKey(url);
@@ -103,7 +101,7 @@ export class DeliveryWorker extends ClaimingWorker<ClaimedDelivery> {
       target,
       webhookId: delivery.eventId,
       rawBody: delivery.body,
-      signatureKey: configuration['event.notification.signature.key'] ?? undefined,
+      signatureKey: signatureKey ?? undefined,
       timeoutMs: this.options.deliveryTimeoutMs,
     });
     await this.recordCircuit(key, attempt.outcome);

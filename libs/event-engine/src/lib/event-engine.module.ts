@@ -1,4 +1,3 @@
-import { HubModule } from '@hub/hub';
 import {
   type BeforeApplicationShutdown,
   type DynamicModule,
@@ -46,16 +45,13 @@ class EventWorkersLifecycle implements OnApplicationBootstrap, BeforeApplication
 
 /**
  * Events: vendor webhooks in, the delivery log API, and (when `workers`) the poll scheduler and the
- * delivery workers. Needs PlatformModule and StoreModule.
+ * delivery workers. Needs RuntimeModule, StoreModule and HUB_CALLS bound by the app.
  */
 @Module({})
 export class EventEngineModule {
   static forRoot(options: EventEngineOptions): DynamicModule {
     return {
       module: EventEngineModule,
-      // Global: the admin API reads the delivery log and redelivers through EventsService.
-      global: true,
-      imports: [HubModule],
       controllers: [EventsController, VendorWebhookController],
       providers: [
         { provide: EVENT_ENGINE_OPTIONS, useValue: options },

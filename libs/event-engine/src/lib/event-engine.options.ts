@@ -1,7 +1,5 @@
 import { DEFAULT_CIRCUIT_BREAKER_OPTIONS, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from '@hub/events';
-import { allowPrivateCallbackUrls, type HubEnvironment, publicUrlOf } from '@hub/platform';
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { allowPrivateCallbackUrls, type HubEnvironment, newOwnerId, publicUrlOf } from '@hub/runtime';
 
 export const EVENT_ENGINE_OPTIONS = Symbol('EVENT_ENGINE_OPTIONS');
 
@@ -51,9 +49,6 @@ export const DEFAULT_EVENT_ENGINE_OPTIONS: Omit<EventEngineOptions, 'workers' | 
   stopWaitMs: 8_000,
 };
 
-export function newOwnerId(): string {
-  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-}
 
 /** The options the environment sets (see HubEnvironment); `storeKind` decides the `auto` settings. */
 export function eventEngineOptionsFrom(

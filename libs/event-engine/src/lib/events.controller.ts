@@ -1,5 +1,5 @@
 import { InstanceIdPipe, pageParameter, setPageHeaders } from '@hub/http';
-import { CurrentTenant, PlatformAuthGuard } from '@hub/platform';
+import { CurrentTenant, PlatformAuthGuard } from '@hub/runtime';
 import type { Tenant } from '@hub/store';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';

@@ -1,5 +1,5 @@
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, type VendorWebhookRequest } from '@hub/element-sdk';
-import { ElementCatalog, eventVendorTypeOf, HUB_STORE, resolvedConfigurationOf } from '@hub/platform';
+import { ElementCatalog, HUB_STORE } from '@hub/runtime';
 import {
   type HubStore,
   NOTIFICATION_STATUSES,
@@ -77,15 +77,15 @@ export class EventsService {
     if (!found) throw refused();
     const element = this.catalog.byId(found.instance.elementId);
     if (element.metadata.key !== elementKey || !element.webhook) throw refused();
-    const configuration = resolvedConfigurationOf(found.instance, this.catalog.descriptors(element));
-    if (!element.webhook.verify(request, configuration)) {
+    const settings = this.catalog.settingsOf(found.instance);
+    if (!element.webhook.verify(request, settings.values)) {
       this.logger.warn(`refused a ${elementKey} webhook for instance ${found.instance.id}: bad or missing signature`);
       throw refused();
     }
     let stored = 0;
     if (found.organizationSuspended) {
       this.logger.debug(`dropped a ${elementKey} webhook for instance ${found.instance.id}: organization ${found.instance.organizationId} is suspended`);
-    } else if (found.instance.eventsEnabled && !found.instance.disabled && eventVendorTypeOf(configuration) === 'webhook') {
+    } else if (found.instance.eventsEnabled && !found.instance.disabled && settings.events.vendorType === 'webhook') {
       const events = element.webhook.parse(request);
       const pending = events.map((e) => ({ key: { objectType: e.objectType, objectId: e.objectId, version: e.version }, eventType: e.eventType, date: e.date, raw: e.raw }));
       stored = await this.store.events.recordEvents(

@@ -1,4 +1,4 @@
-import { HUB_STORE, InstanceChanges } from '@hub/platform';
+import { HUB_STORE, InstanceChanges } from '@hub/runtime';
 import type { HubStore, InstanceRecord, Tenant } from '@hub/store';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';

@@ -1,6 +1,6 @@
 import type { ElementDefinition, Transformation } from '@hub/element-sdk';
 import { toCommon } from '@hub/transformations';
-import type { HubCall, HubCaller, HubResponse, HubService } from '@hub/hub';
+import type { HubCall, HubCaller, HubCalls, HubResponse } from '@hub/runtime';
 import type { PollerResourceConfiguration } from '@hub/instance-config';
 import { notificationBuilder, parseVendorDate, pendingFromPoll, pollResources } from './poll-runner';
 
@@ -18,7 +18,7 @@ function fakeHub(pages: Record<string, unknown>[][], transformation?: Transforma
       const index = call.query['nextPage'] === undefined ? 0 : Number(String(call.query['nextPage']).slice(1));
       return { status: 200, body: pages[index] ?? [], headers: index + 1 < pages.length ? { 'elements-next-page-token': `p${index + 1}` } : {} };
     },
-  } as unknown as HubService;
+  } as unknown as HubCalls;
   return { hub, calls };
 }
 

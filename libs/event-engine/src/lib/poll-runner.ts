@@ -1,6 +1,6 @@
 import { BadRequestError, type ElementDefinition, type Transformation } from '@hub/element-sdk';
 import { batchEvents, EVENTS_PER_NOTIFICATION, type EventType, notificationBody } from '@hub/events';
-import type { HubCaller, HubService } from '@hub/hub';
+import type { HubCaller, HubCalls } from '@hub/runtime';
 import { expandUrlMacros, type PollerResourceConfiguration } from '@hub/instance-config';
 import type { EventKeyInput, NewNotification, NotificationBuilder } from '@hub/store';
 import { createHash, randomUUID } from 'node:crypto';
@@ -54,7 +54,7 @@ export function parseVendorDate(value: unknown): Date | undefined {
  * and returns the records that changed since `since`.
  */
 export async function pollResources(
-  hub: HubService,
+  hub: HubCalls,
   caller: HubCaller,
   element: ElementDefinition,
   configuration: Readonly<Record<string, PollerResourceConfiguration>>,

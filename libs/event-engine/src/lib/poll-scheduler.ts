@@ -1,22 +1,12 @@
-import type { PollerResourceConfiguration } from '@hub/instance-config';
-import { HubService } from '@hub/hub';
 import { hubMetrics } from '@hub/metrics';
-import { ElementCatalog, HUB_STORE, resolvedConfigurationOf } from '@hub/platform';
+import { ElementCatalog, HUB_CALLS, HUB_STORE, type HubCalls } from '@hub/runtime';
 import type { ClaimedPoll, HubStore } from '@hub/store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DeliveryWorker } from './delivery-worker';
 import { EVENT_ENGINE_OPTIONS, type EventEngineOptions } from './event-engine.options';
 import { InstanceLookup } from './instance-lookup';
 import { notificationBuilder, notificationContext, pendingFromPoll, pollResources } from './poll-runner';
-import { ClaimLoop, ClaimingWorker } from './work-loop';
-
-/** event.poller.configuration as stored: a JSON object, or (the old platform's clients send it so) a JSON string of one. */
-export function parsePollerConfiguration(text: string | null | undefined): Record<string, PollerResourceConfiguration> {
-  if (!text) return {};
-  let value: unknown = JSON.parse(text);
-  if (typeof value === 'string') value = JSON.parse(value);
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, PollerResourceConfiguration>) : {};
-}
+import { ClaimLoop, ClaimingWorker } from '@hub/runtime';
 
 /**
  * Polls the instances whose events come by polling, when they are due. Any number of processes may
@@ -32,7 +22,7 @@ export class PollScheduler extends ClaimingWorker<ClaimedPoll> {
     @Inject(HUB_STORE) private readonly store: HubStore,
     @Inject(EVENT_ENGINE_OPTIONS) private readonly options: EventEngineOptions,
     private readonly instances: InstanceLookup,
-    private readonly hub: HubService,
+    @Inject(HUB_CALLS) private readonly hub: HubCalls,
     private readonly catalog: ElementCatalog,
     private readonly delivery: DeliveryWorker,
   ) {
@@ -57,8 +47,7 @@ export class PollScheduler extends ClaimingWorker<ClaimedPoll> {
       const instance = await this.instances.find(poll.tenant, poll.instanceId, poll.instanceUpdatedDate);
       if (!instance) return; // deleted meanwhile: its poll state went with it
       const element = this.catalog.byId(instance.elementId);
-      const configuration = resolvedConfigurationOf(instance, this.catalog.descriptors(element));
-      const resources = parsePollerConfiguration(configuration['event.poller.configuration']);
+      const resources = this.catalog.settingsOf(instance).events.pollerResources;
       let renewedAt = Date.now();
       const renewLease = async () => {
         if (Date.now() - renewedAt < leaseMs / 3) return;

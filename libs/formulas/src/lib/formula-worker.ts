@@ -1,9 +1,7 @@
 import { HubError } from '@hub/element-sdk';
-import { ClaimingWorker, ClaimLoop } from '@hub/event-engine';
 import { CallbackUrlRefusedError, checkCallbackUrl, pinnedLookup } from '@hub/events';
-import { HubService } from '@hub/hub';
 import { hubMetrics } from '@hub/metrics';
-import { HUB_STORE } from '@hub/platform';
+import { ClaimingWorker, ClaimLoop, HUB_CALLS, HUB_STORE, type HubCalls } from '@hub/runtime';
 import type { ClaimedExecution, HubStore } from '@hub/store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Agent, request } from 'undici';
@@ -39,7 +37,7 @@ export class FormulaWorker extends ClaimingWorker<ClaimedExecution> {
   constructor(
     @Inject(HUB_STORE) private readonly store: HubStore,
     @Inject(FORMULAS_OPTIONS) private readonly options: FormulasOptions,
-    private readonly hub: HubService,
+    @Inject(HUB_CALLS) private readonly hub: HubCalls,
     private readonly sandbox: ScriptSandbox,
   ) {
     super();

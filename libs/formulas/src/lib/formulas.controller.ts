@@ -1,6 +1,6 @@
 import { BadRequestError, NotFoundError } from '@hub/element-sdk';
 import { pageParameter, setPageHeaders } from '@hub/http';
-import { CurrentTenant, PlatformAuthGuard } from '@hub/platform';
+import { CurrentTenant, PlatformAuthGuard } from '@hub/runtime';
 import type { Tenant } from '@hub/store';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';

@@ -1,5 +1,4 @@
-import { type EventEngineOptions, newOwnerId } from '@hub/event-engine';
-import { HubModule } from '@hub/hub';
+import { newOwnerId } from '@hub/runtime';
 import { type BeforeApplicationShutdown, type DynamicModule, Inject, Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { FormulaWorker } from './formula-worker';
 import { FormulasController } from './formulas.controller';
@@ -8,7 +7,9 @@ import { FormulasService } from './formulas.service';
 import { DEFAULT_SCRIPT_LIMITS, ScriptSandbox } from './sandbox';
 
 /** The formulas' settings where the event engine's apply: workers run where the event workers run, with the same lease. */
-export function formulasOptionsFrom(events: EventEngineOptions, overrides: Partial<FormulasOptions> = {}): FormulasOptions {
+export function formulasOptionsFrom(
+  events: { readonly workers: boolean; readonly leaseMs: number; readonly idleMs: number; readonly allowPrivateCallbackUrls: boolean },
+  overrides: Partial<FormulasOptions> = {}): FormulasOptions {
   return {
     workers: events.workers,
     owner: newOwnerId(),
@@ -47,14 +48,13 @@ class FormulaWorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
 
 /**
  * Formulas (issue 19): the /formulas API, and (when `workers`) the worker that runs executions and
- * starts schedules. Needs PlatformModule and StoreModule; events start executions through the store.
+ * starts schedules. Needs RuntimeModule and StoreModule; events start executions through the store.
  */
 @Module({})
 export class FormulasModule {
   static forRoot(options: FormulasOptions): DynamicModule {
     return {
       module: FormulasModule,
-      imports: [HubModule],
       controllers: [FormulasController],
       providers: [
         { provide: FORMULAS_OPTIONS, useValue: options },

@@ -1,5 +1,5 @@
 import { BadRequestError, ConflictError, NotFoundError } from '@hub/element-sdk';
-import { HUB_STORE } from '@hub/platform';
+import { HUB_STORE } from '@hub/runtime';
 import { eventTrigger, type ExecutionRow, type FormulaInstanceRow, type FormulaRow, type HubStore, type NewExecution, type StepExecutionRow, type Tenant } from '@hub/store';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';

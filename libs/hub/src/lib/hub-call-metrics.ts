@@ -1,9 +1,9 @@
 import type { ElementDefinition } from '@hub/element-sdk';
 import { hubMetrics, methodLabel } from '@hub/metrics';
-import { ElementCatalog } from '@hub/platform';
+import { ElementCatalog } from '@hub/runtime';
 import type { INestApplication } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { HubCaller } from './hub-auth.guard';
+import type { HubCaller } from '@hub/runtime';
 
 /**
  * Counts and times hub calls (/hubs/{hub}/…) by element, resource, method and status, once the

@@ -1,7 +1,7 @@
 import { All, Body, Controller, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CurrentHubCaller, HubAuthGuard, type HubCaller } from './hub-auth.guard';
+import { CurrentHubCaller, HubAuthGuard, type HubCaller } from '@hub/runtime';
 import { HubService } from './hub.service';
 
 /**

@@ -8,45 +8,25 @@ import {
   type ResourceResult,
   type VendorRecord,
 } from '@hub/element-sdk';
-import { ElementCatalog, eventsWebhookUrl, eventVendorTypeOf, PLATFORM_OPTIONS, type PlatformOptions, resolvedConfigurationOf } from '@hub/platform';
-import { HUB_STORE } from '@hub/platform';
+import { ElementCatalog, HUB_STORE, type HubCall, type HubCaller, type HubCalls, type HubResponse, type ObjectMapping, PLATFORM_OPTIONS, type PlatformOptions } from '@hub/runtime';
 import type { HubStore } from '@hub/store';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConnectionPool } from './connection-pool';
-import type { HubCaller } from './hub-auth.guard';
 import { PageTokens, type QueryIdentity } from './page-tokens';
 import { ResponseCache } from './response-cache';
 import { TraceRecorder } from './trace-recorder';
 import { checkParameters, type UnknownParameterPolicy } from './request-parameters';
-import { STRICT_PARAMETERS_KEY } from '@hub/instance-config';
+import { DEFAULT_PAGE_SIZE, eventsWebhookUrl, type InstanceSettings, STRICT_PARAMETERS_KEY } from '@hub/instance-config';
 import { withoutNulls } from './response-shaping';
 import { parseCeql, printCeql } from './ceql/ceql-parser';
-import { type ObjectMapping, ObjectMappings } from './object-mappings';
+import { ObjectMappings } from './object-mappings';
 import { rewriteOrderBy, rewriteWhere, toCommon, toVendor } from '@hub/transformations';
 import { FilterBudget, checkFieldPaths, matches, planQuery, project } from './ceql/ceql-plan';
-
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** A hub call as it arrived: the path after `/hubs/{hub}/`, split into segments. */
-export interface HubCall {
-  readonly method: string;
-  readonly segments: readonly string[];
-  readonly query: Readonly<Record<string, string | string[] | undefined>>;
-  readonly body: unknown;
-}
-
-export interface HubResponse {
-  readonly status: number;
-  readonly body: unknown;
-  readonly headers: Record<string, string>;
-}
 
 /** Query parameters the hub owns (paging, CEQL); every other one belongs to the resource. */
 const HUB_PARAMETERS = new Set(['pageSize', 'page', 'nextPage', 'where', 'fields', 'orderBy']);
 /** At most this many ignored parameters are named in Elements-Warning (the rest are counted). */
 const MAX_WARNINGS = 20;
-/** The default page size when a client names none, capped by the element's pagination.max. */
-export const DEFAULT_PAGE_SIZE = 200;
 
 /**
  * The hub pipeline: resolve the resource and operation from the path and method, check the
@@ -54,7 +34,7 @@ export const DEFAULT_PAGE_SIZE = 200;
  * shape the answer (nulls, paging headers).
  */
 @Injectable()
-export class HubService {
+export class HubService implements HubCalls {
   private readonly pool: ConnectionPool;
   private readonly pageTokens: PageTokens;
   private readonly cache = new ResponseCache();
@@ -130,11 +110,12 @@ export class HubService {
    */
   private async callVendor(caller: HubCaller, call: HubCall, element: ElementDefinition, refuseUnknown?: string): Promise<HubResponse> {
     const { instance } = caller;
-    const configuration = resolvedConfigurationOf(instance, this.catalog.descriptors(element));
+    const settings = this.catalog.settingsOf(instance);
+    const configuration = settings.values;
     const { resource, resourcePath, operation, id, subId } = route(element, call);
     const refusal =
       refuseUnknown ??
-      (configuration[STRICT_PARAMETERS_KEY] === 'true'
+      (settings.request.strictParameters
         ? `strict mode: ${STRICT_PARAMETERS_KEY} is true on this instance`
         : caller.strictParameters
           ? `strict mode: ${STRICT_PARAMETERS_KEY} is true for this organization`
@@ -161,7 +142,7 @@ export class HubService {
     const body = operation === 'create' || operation === 'update' ? bodyOf(call.body, resource, operation, policy(true)) : {};
 
     const headers: Record<string, string> = { 'elements-element-instance-id': String(instance.id) };
-    const paging = operation === 'list' ? this.paging(call.query, configuration, headers, refusal === undefined ? { ignored } : { refusal }) : { pageSize: 0 };
+    const paging = operation === 'list' ? this.paging(call.query, settings, headers, refusal === undefined ? { ignored } : { refusal }) : { pageSize: 0 };
     const identity = {
       path: resourcePath.join('/') + (id ? `/${id}` : ''),
       query: { ...Object.fromEntries(Object.entries(query).filter(([name]) => !unchecked.has(name))), ...(ceql.where ? { where: ceql.where } : {}) },
@@ -196,14 +177,14 @@ export class HubService {
         page: { pageSize: paging.pageSize, pageIndex: paging.pageIndex, cursor },
         ...(ceql.tree ? { where: ceql.tree } : {}),
         configuration,
-        ...(element.webhook && eventVendorTypeOf(configuration) === 'webhook'
+        ...(element.webhook && settings.events.vendorType === 'webhook'
           ? { eventsWebhookUrl: eventsWebhookUrl(this.options.publicUrl, element.metadata.key, instance.id) }
           : {}),
       },
     });
 
     if (operation !== 'list' && operation !== 'get') this.cache.invalidate(instance, resourcePath[0]);
-    const response = this.shape(result, configuration, ceql, resource, identity, instance.id, headers);
+    const response = this.shape(result, settings, ceql, resource, identity, instance.id, headers);
     if (cacheKey && instance.cachingEnabled) {
       const { 'elements-cache': _marker, ...cachedHeaders } = response.headers;
       this.cache.set(instance, cacheKey, { status: response.status, body: response.body, headers: cachedHeaders });
@@ -213,14 +194,14 @@ export class HubService {
 
   private shape(
     result: ResourceResult,
-    configuration: Readonly<Record<string, string | null>>,
+    settings: InstanceSettings,
     ceql: ReturnType<typeof queryOf>,
     resource: ResourceDescriptor,
     identity: QueryIdentity,
     instanceId: number,
     headers: Record<string, string>,
   ): HubResponse {
-    const filterNulls = configuration['filter.response.nulls'] !== 'false';
+    const filterNulls = settings.request.omitNulls;
     const shape = (record: VendorRecord): VendorRecord => {
       const projected = ceql.fields ? project(record, ceql.fields) : record;
       return filterNulls ? withoutNulls(projected) : projected;
@@ -251,11 +232,11 @@ export class HubService {
    */
   private paging(
     query: HubCall['query'],
-    configuration: Readonly<Record<string, string | null>>,
+    settings: InstanceSettings,
     headers: Record<string, string>,
     both: { ignored: string[] } | { refusal: string },
   ): { pageSize: number; pageIndex?: number; nextPage?: string } {
-    const max = Number(configuration['pagination.max'] ?? DEFAULT_PAGE_SIZE) || DEFAULT_PAGE_SIZE;
+    const max = settings.pagination.max;
     const single = (name: string) => singleParameter(query, name);
     const sizeText = single('pageSize');
     let pageSize = Math.min(DEFAULT_PAGE_SIZE, max);
@@ -275,7 +256,7 @@ export class HubService {
       return { pageSize, nextPage };
     }
     if (pageText === undefined) return { pageSize };
-    const start = Number(configuration['pagination.page.startindex'] ?? '0');
+    const start = settings.pagination.startIndex;
     if (!/^\d+$/.test(pageText) || Number(pageText) < start) {
       throw new BadRequestError(`page must be an integer of at least ${start} (this instance counts pages from ${start}), not '${pageText}'`);
     }

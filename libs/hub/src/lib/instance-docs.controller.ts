@@ -1,12 +1,12 @@
 import { NotFoundError } from '@hub/element-sdk';
 import { InstanceIdPipe } from '@hub/http';
-import { CurrentTenant, ElementCatalog, HUB_STORE, PlatformAuthGuard } from '@hub/platform';
+import { CurrentTenant, ElementCatalog, HUB_STORE, type ObjectMapping, PlatformAuthGuard } from '@hub/runtime';
 import type { HubStore, Tenant } from '@hub/store';
 import { addsToDocumentation } from '@hub/transformations';
 import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { instanceOpenApi } from './instance-openapi';
-import { type ObjectMapping, ObjectMappings } from './object-mappings';
+import { ObjectMappings } from './object-mappings';
 
 @ApiTags('instances')
 @ApiSecurity('User-Organization')

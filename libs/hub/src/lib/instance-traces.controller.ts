@@ -1,6 +1,6 @@
 import { NotFoundError } from '@hub/element-sdk';
 import { InstanceIdPipe, pageParameter, setPageHeaders } from '@hub/http';
-import { CurrentTenant, HUB_STORE, PlatformAuthGuard } from '@hub/platform';
+import { CurrentTenant, HUB_STORE, PlatformAuthGuard } from '@hub/runtime';
 import type { HubStore, Tenant } from '@hub/store';
 import { Controller, Get, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';

@@ -1,16 +1,9 @@
 import type { ElementDefinition, ObjectDefinition, Transformation } from '@hub/element-sdk';
-import { CommonResourceChanges, HUB_STORE } from '@hub/platform';
+import { CommonResourceChanges, HUB_STORE, type ObjectMapping } from '@hub/runtime';
 import type { HubStore, InstanceRecord, Tenant } from '@hub/store';
 import { mergeTransformations } from '@hub/transformations';
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-
-/** How a hub call's object maps onto the element's vendor resource, for one instance. */
-export interface ObjectMapping {
-  readonly objectName: string;
-  readonly transformation: Transformation;
-  readonly definition?: ObjectDefinition;
-}
 
 /** How long a resolved mapping is reused by this process when no change was made through it. */
 export const MAPPING_TTL_MS = 2_000;

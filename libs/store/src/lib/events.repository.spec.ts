@@ -39,7 +39,7 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('events on %s', 
   });
 
   const polledInstance = async (plan = EVERY_MINUTE) => {
-    const instance = await instances.create(tenant, { elementId: 503, name: 'i', configuration: {}, secretKeys: new Set(), pollingOf: () => plan });
+    const instance = await instances.create(tenant, { elementId: 503, name: 'i', configuration: {}, secretKeys: new Set(), polling: plan });
     // due now
     await prisma.eventPollState.update({ where: { instanceId: instance.id }, data: { nextRunAt: new Date(Date.now() - 1000) } });
     return instance;
@@ -51,12 +51,12 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('events on %s', 
     expect(before).toMatchObject({ intervalMs: 60_000, running: false, eventsFound: 0 });
     expect(await events.pollStatus(stranger, instance.id)).toBeNull();
 
-    await instances.update(tenant, instance.id, { pollingOf: () => ({ intervalMs: 120_000 }) });
+    await instances.update(tenant, instance.id, { polling: { intervalMs: 120_000 } });
     const changed = await events.pollStatus(tenant, instance.id);
     expect(changed?.intervalMs).toBe(120_000);
     expect(changed?.checkpoint).toEqual(before?.checkpoint); // a new interval keeps the checkpoint
 
-    await instances.update(tenant, instance.id, { pollingOf: () => null });
+    await instances.update(tenant, instance.id, { polling: null });
     expect(await events.pollStatus(tenant, instance.id)).toBeNull();
   });
 
@@ -205,7 +205,7 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('events on %s', 
   it('neither polls nor delivers for a suspended organization, and keeps its notifications for after', async () => {
     const tenants = new TenantsRepository(prisma, new SecretBox([{ id: 'k', key: randomBytes(32) }]));
     const mine = await polledInstance();
-    const theirs = await instances.create(stranger, { elementId: 503, name: 'j', configuration: {}, secretKeys: new Set(), pollingOf: () => EVERY_MINUTE });
+    const theirs = await instances.create(stranger, { elementId: 503, name: 'j', configuration: {}, secretKeys: new Set(), polling: EVERY_MINUTE });
     await prisma.eventPollState.update({ where: { instanceId: theirs.id }, data: { nextRunAt: new Date(Date.now() - 1000) } });
     const keys = ['s1', 's2'].map((id) => ({ objectType: 'messages', objectId: id, version: '1' }));
     await events.recordEvents(tenant, mine.id, keys, onePerKey);

@@ -132,7 +132,7 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('formulas on %s'
   });
 
   it('starts one execution per event object for the formula instances listening to the instance, with the events', async () => {
-    const element = await instances.create(tenant, { elementId: 503, name: 'i', configuration: {}, secretKeys: new Set(), pollingOf: () => null });
+    const element = await instances.create(tenant, { elementId: 503, name: 'i', configuration: {}, secretKeys: new Set(), polling: null });
     const { instance } = await formulaInstance({ eventInstanceId: element.id });
     const body = (ids: string[]) => JSON.stringify({ message: { eventId: 'e', instanceId: element.id, events: ids.map((objectId) => ({ objectType: 'messages', objectId, eventType: 'CREATED' })), raw: {} } });
     const build = (fresh: readonly EventKeyInput[]): NewNotification[] => [

@@ -35,7 +35,7 @@ export interface InstanceRecord {
 }
 
 /** Instance fields besides its configuration that clients may set. */
-export interface InstanceSettings {
+export interface InstanceAttributes {
   readonly name?: string;
   readonly tags?: readonly string[];
   readonly valid?: boolean;
@@ -49,14 +49,9 @@ export interface InstanceSettings {
   readonly providerData?: unknown;
 }
 
-/**
- * How the instance is to be polled for events, decided from the instance as it is after the
- * change (null: not polled). The poll state is written in the same transaction as the change.
- */
-export type PollingOf = (instance: InstanceRecord) => PollingPlan | null;
-
-export interface NewInstance extends InstanceSettings {
-  readonly pollingOf?: PollingOf;
+export interface NewInstance extends InstanceAttributes {
+  /** How the instance is polled for events (null: not polled); its poll state is written in the same transaction. */
+  readonly polling?: PollingPlan | null;
   readonly elementId: number;
   readonly name: string;
   /** Values to store, keyed by configuration key. */
@@ -65,8 +60,9 @@ export interface NewInstance extends InstanceSettings {
   readonly secretKeys: ReadonlySet<string>;
 }
 
-export interface InstanceChanges extends InstanceSettings {
-  readonly pollingOf?: PollingOf;
+export interface InstanceUpdate extends InstanceAttributes {
+  /** How the instance is polled after the change (null: not polled; absent: as before). */
+  readonly polling?: PollingPlan | null;
   readonly configuration?: Readonly<Record<string, string | null>>;
   readonly secretKeys?: ReadonlySet<string>;
 }
@@ -116,7 +112,7 @@ export class InstancesRepository {
         include: instanceInclude,
       });
       const record = this.toRecord(row);
-      if (input.pollingOf) await EventsRepository.syncPollState(tx, tenant, record.id, input.pollingOf(record));
+      if (input.polling !== undefined) await EventsRepository.syncPollState(tx, tenant, record.id, input.polling);
       return record;
     });
   }
@@ -143,7 +139,7 @@ export class InstancesRepository {
   }
 
   /** Applies changes in one transaction; configuration entries are upserted key by key. */
-  async update(tenant: Tenant, id: number, changes: InstanceChanges): Promise<InstanceRecord | null> {
+  async update(tenant: Tenant, id: number, changes: InstanceUpdate): Promise<InstanceRecord | null> {
     return this.prisma.$transaction(async (tx) => {
       const owned = await tx.instance.findFirst({ where: { id, organizationId: tenant.organizationId }, select: { id: true } });
       if (!owned) return null;
@@ -159,7 +155,7 @@ export class InstancesRepository {
       // the instance row itself may be untouched). The event workers' copies of the instance are checked by it.
       const row = await tx.instance.update({ where: { id }, data: { ...this.settingsData(changes), updatedDate: new Date() }, include: instanceInclude });
       const record = this.toRecord(row);
-      if (changes.pollingOf) await EventsRepository.syncPollState(tx, tenant, id, changes.pollingOf(record));
+      if (changes.polling !== undefined) await EventsRepository.syncPollState(tx, tenant, id, changes.polling);
       return record;
     });
   }
@@ -199,7 +195,7 @@ export class InstancesRepository {
       : null;
   }
 
-  private settingsData(s: InstanceSettings) {
+  private settingsData(s: InstanceAttributes) {
     return {
       name: s.name,
       tags: s.tags ? [...s.tags] : undefined,

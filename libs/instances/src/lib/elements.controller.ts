@@ -1,8 +1,8 @@
 import type { Tenant } from '@hub/store';
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { CurrentTenant, PlatformAuthGuard } from './auth.guard';
-import { ElementCatalog } from './element-catalog.service';
+import { CurrentTenant, PlatformAuthGuard } from '@hub/runtime';
+import { ElementCatalog } from '@hub/runtime';
 import { InstanceInputDto } from './instance.dto';
 import { InstancesService } from './instances.service';
 import { descriptorView, elementMetadataView, elementSummaryView, elementView } from './views';

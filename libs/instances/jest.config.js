@@ -1,5 +1,5 @@
 module.exports = {
-  displayName: 'platform',
+  displayName: 'instances',
   preset: '../../jest.preset.js',
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.spec.ts'],

@@ -2,7 +2,7 @@ import type { HubStore } from '@hub/store';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { HUB_STORE } from './tokens';
+import { HUB_STORE } from '@hub/runtime';
 
 /** Liveness and database readiness, for load balancers and orchestrators. No auth, no secrets. */
 @ApiExcludeController()

@@ -1,6 +1,6 @@
 import { TooManyRequestsError } from '@hub/element-sdk';
 import { hubMetrics } from '@hub/metrics';
-import { HUB_STORE } from '@hub/platform';
+import { HUB_STORE } from './tokens';
 import type { HubStore, RateLimit, RateLimitDecision } from '@hub/store';
 import { Inject, Injectable } from '@nestjs/common';
 

@@ -16,7 +16,7 @@ import {
 import { InstanceIdPipe, setPageHeaders } from '@hub/http';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentTenant, PlatformAuthGuard } from './auth.guard';
+import { CurrentTenant, PlatformAuthGuard } from '@hub/runtime';
 import { ConfigurationEntryPatchDto, InstanceInputDto, ListInstancesQueryDto } from './instance.dto';
 import { InstancesService } from './instances.service';
 

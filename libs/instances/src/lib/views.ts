@@ -1,5 +1,5 @@
 import type { ConfigurationDescriptor, ElementDefinition } from '@hub/element-sdk';
-import { maskConfiguration, resolveConfiguration } from '@hub/instance-config';
+import { maskConfiguration, resolvedConfigurationOf } from '@hub/instance-config';
 import type { InstanceRecord } from '@hub/store';
 
 /** JSON shapes of the platform API, as the old platform wrote them. */
@@ -54,14 +54,6 @@ export function elementMetadataView(element: ElementDefinition) {
     authentication: { type: m.authenticationType },
     events: { supported: m.events.supported, methods: [...m.events.methods] },
   };
-}
-
-/** The configuration an instance runs with: stored values over element defaults. */
-export function resolvedConfigurationOf(record: InstanceRecord, descriptors: readonly ConfigurationDescriptor[]) {
-  return resolveConfiguration(
-    descriptors,
-    Object.fromEntries(record.configuration.map((c) => [c.key, c.value])),
-  );
 }
 
 export function instanceView(

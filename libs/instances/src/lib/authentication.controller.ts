@@ -3,7 +3,7 @@ import { parseAuthorization } from '@hub/http';
 import { Body, Controller, Get, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { CurrentTenant, PlatformAuthGuard } from './auth.guard';
+import { CurrentTenant, PlatformAuthGuard } from '@hub/runtime';
 import { LoginDto } from './authentication.dto';
 import { AuthenticationService } from './authentication.service';
 

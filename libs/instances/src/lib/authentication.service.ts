@@ -1,9 +1,9 @@
 import { ConflictError, ForbiddenError, UnauthorizedError } from '@hub/element-sdk';
 import { type HubStore, OrganizationSuspendedError, SecretNotRecoverableError, type Tenant } from '@hub/store';
 import { Inject, Injectable } from '@nestjs/common';
-import { countLoginAttempt, throttleKeys } from './login-throttle';
-import { refusingSuspended } from './suspension';
-import { HUB_STORE, PLATFORM_OPTIONS, type PlatformOptions } from './tokens';
+import { countLoginAttempt, throttleKeys } from '@hub/runtime';
+import { refusingSuspended } from '@hub/runtime';
+import { HUB_STORE, PLATFORM_OPTIONS, type PlatformOptions } from '@hub/runtime';
 
 /** One answer for an unknown user, a user without a password and a wrong password. */
 export const LOGIN_REFUSED = 'The username or password is not valid';

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 /**
  * A worker's loop over claimed work: keeps up to `concurrency` items in flight, claiming as many as
  * there are free slots whenever one frees up, so that one slow item never holds back the others.
@@ -131,4 +133,9 @@ export abstract class ClaimingWorker<T> {
   stop(waitMs?: number): Promise<void> {
     return this.loop.stop(waitMs);
   }
+}
+
+/** This process's name in claims and leases: host, pid and a random part (a restarted pid is another owner). */
+export function newOwnerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 }

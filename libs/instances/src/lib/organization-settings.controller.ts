@@ -1,9 +1,9 @@
-import { HUB_STORE } from './tokens';
+import { HUB_STORE } from '@hub/runtime';
 import type { HubStore, OrganizationSettings, Tenant } from '@hub/store';
 import { Body, Controller, Get, Inject, Patch, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
-import { CurrentTenant, PlatformAuthGuard } from './auth.guard';
+import { CurrentTenant, PlatformAuthGuard } from '@hub/runtime';
 
 /** The organization-wide setting of the same name as the instance configuration entry. */
 export const ORGANIZATION_STRICT_PARAMETERS = 'request.parameters.strict';

@@ -4,16 +4,13 @@ import {
   type ElementDefinition,
   NotFoundError,
 } from '@hub/element-sdk';
-import { CallbackUrlRefusedError, checkCallbackUrl } from '@hub/events';
-import { resolveConfiguration, secretKeysOf, validateConfiguration } from '@hub/instance-config';
-import type { HubStore, InstanceRecord, InstanceSettings, Tenant } from '@hub/store';
+import { CALLBACK_URL_FIELD, CallbackUrlRefusedError, checkCallbackUrl } from '@hub/events';
+import { eventsWebhookUrl, type InstanceSettings, resolveConfiguration, resolvedConfigurationOf, secretKeysOf, settingsFromValues, validateConfiguration } from '@hub/instance-config';
+import type { HubStore, InstanceAttributes, InstanceRecord, PollingPlan, Tenant } from '@hub/store';
 import { Inject, Injectable } from '@nestjs/common';
-import { ElementCatalog } from './element-catalog.service';
-import { eventsWebhookUrl, pollingPlanOf } from './event-settings';
-import { InstanceChanges } from './instance-changes';
+import { ElementCatalog, HUB_STORE, InstanceChanges, PLATFORM_OPTIONS, type PlatformOptions } from '@hub/runtime';
 import type { ConfigurationEntryPatchDto, InstanceInputDto } from './instance.dto';
-import { configurationEntriesView, instanceView, resolvedConfigurationOf } from './views';
-import { HUB_STORE, PLATFORM_OPTIONS, type PlatformOptions } from './tokens';
+import { configurationEntriesView, instanceView } from './views';
 
 export type InstanceView = ReturnType<typeof instanceView> & { eventsWebhookUrl?: string };
 
@@ -40,17 +37,18 @@ export class InstancesService {
     const values = validateConfiguration(element, input.configuration, { mode: 'full' });
     const descriptors = this.catalog.descriptors(element);
     const resolved = resolveConfiguration(descriptors, values);
-    await this.checkCallbackUrl(resolved['event.notification.callback.url']);
+    const settings = settingsFromValues(resolved);
+    await this.checkCallbackUrl(settings.events.callbackUrl);
     await element.connect(resolved, { timeoutMs: this.options.vendorTimeoutMs, vendorNetwork: this.catalog.vendorNetworkOf(element) }).verifyCredentials();
     const record = await this.store.instances.create(tenant, {
-      ...settingsOf(input),
+      ...attributesOf(input),
       name: input.name,
       elementId: element.metadata.id,
       configuration: resolved,
       secretKeys: secretKeysOf(element),
-      eventsEnabled: resolved['event.notification.enabled'] === 'true',
+      eventsEnabled: settings.events.notificationsEnabled,
       valid: true,
-      pollingOf: (instance) => pollingPlanOf(instance, descriptors),
+      polling: pollingPlanOf(settings),
     });
     return this.view(record, element);
   }
@@ -94,7 +92,7 @@ export class InstancesService {
     if (mode === 'full' && !input.name) throw new BadRequestError('name is required: PUT replaces the instance');
     const changes = await this.configurationChanges(current, element, input.configuration ?? {});
     const record = await this.store.instances.update(tenant, id, {
-      ...settingsOf(input),
+      ...attributesOf(input),
       ...(mode === 'full' && input.tags === undefined ? { tags: [] } : {}),
       ...changes,
     });
@@ -146,20 +144,18 @@ export class InstancesService {
     const descriptors = this.catalog.descriptors(element);
     const currentValues = resolvedConfigurationOf(current, descriptors);
     const values = validateConfiguration(element, input, { mode: 'partial', current: currentValues });
-    const resolved = resolveConfiguration(descriptors, { ...currentValues, ...values });
-    if (resolved['event.notification.callback.url'] !== currentValues['event.notification.callback.url']) {
-      await this.checkCallbackUrl(resolved['event.notification.callback.url']);
-    }
+    const settings = settingsFromValues(resolveConfiguration(descriptors, { ...currentValues, ...values }));
+    if (settings.events.callbackUrl !== settingsFromValues(currentValues).events.callbackUrl) await this.checkCallbackUrl(settings.events.callbackUrl);
     const ownKeys = new Set(element.configuration.map((d) => d.key));
     const touchesConnection = Object.keys(values).some((k) => ownKeys.has(k) && values[k] !== currentValues[k]);
     if (touchesConnection) {
-      await element.connect(resolved, { timeoutMs: this.options.vendorTimeoutMs, vendorNetwork: this.catalog.vendorNetworkOf(element) }).verifyCredentials();
+      await element.connect(settings.values, { timeoutMs: this.options.vendorTimeoutMs, vendorNetwork: this.catalog.vendorNetworkOf(element) }).verifyCredentials();
     }
     return {
       configuration: values,
       secretKeys: secretKeysOf(element),
-      eventsEnabled: resolved['event.notification.enabled'] === 'true',
-      pollingOf: (instance: InstanceRecord) => pollingPlanOf(instance, descriptors),
+      eventsEnabled: settings.events.notificationsEnabled,
+      polling: pollingPlanOf(settings),
     };
   }
 
@@ -172,7 +168,7 @@ export class InstancesService {
   private async checkCallbackUrl(url: string | null | undefined): Promise<void> {
     if (!url) return;
     try {
-      await checkCallbackUrl(url, { allowPrivate: this.options.allowPrivateCallbackUrls, field: 'event.notification.callback.url' });
+      await checkCallbackUrl(url, { allowPrivate: this.options.allowPrivateCallbackUrls, field: CALLBACK_URL_FIELD });
     } catch (error) {
       if (error instanceof CallbackUrlRefusedError && error.reason === 'unresolvable') return;
       throw error;
@@ -207,11 +203,16 @@ export class InstancesService {
   }
 }
 
+/** How an instance with these settings is polled (null: it is not). */
+function pollingPlanOf(settings: InstanceSettings): PollingPlan | null {
+  return settings.events.pollIntervalMs === null ? null : { intervalMs: settings.events.pollIntervalMs };
+}
+
 function instanceNotFound(id: number): NotFoundError {
   return new NotFoundError(`No instance with id ${id}`);
 }
 
-function settingsOf(input: InstanceInputDto): InstanceSettings {
+function attributesOf(input: InstanceInputDto): InstanceAttributes {
   return {
     name: input.name,
     tags: input.tags,

@@ -1,19 +1,16 @@
 import { ForbiddenError, UnauthorizedError } from '@hub/element-sdk';
 import { parseAuthorization } from '@hub/http';
-import { HUB_STORE, InstanceChanges, refusingSuspended } from '@hub/platform';
+import { InstanceChanges } from './instance-changes';
+import type { HubCaller } from './ports';
+import { refusingSuspended } from './suspension';
+import { HUB_STORE } from './tokens';
 import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
-import type { HubStore, InstanceRecord, Tenant } from '@hub/store';
+import type { HubStore } from '@hub/store';
 import { type CanActivate, type ExecutionContext, Inject, Injectable, createParamDecorator } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimiter } from './rate-limiter';
 
-export interface HubCaller {
-  readonly tenant: Tenant;
-  readonly instance: InstanceRecord;
-  /** The organization's request.parameters.strict (PATCH /organizations/settings): strict on all its instances. */
-  readonly strictParameters?: boolean;
-}
 
 type HubRequest = FastifyRequest & { hubCaller?: HubCaller };
 

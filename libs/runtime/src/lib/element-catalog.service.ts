@@ -1,6 +1,6 @@
 import { type ConfigurationDescriptor, type ElementDefinition, NotFoundError, type VendorNetwork, findElement } from '@hub/element-sdk';
 import { vendorHostsOf, vendorNetwork } from '@hub/events';
-import { descriptorsOf } from '@hub/instance-config';
+import { descriptorsOf, type InstanceSettings, instanceSettingsOf, type StoredConfiguration } from '@hub/instance-config';
 import type { HubStore } from '@hub/store';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { HUB_ELEMENTS, HUB_STORE, PLATFORM_OPTIONS, type PlatformOptions } from './tokens';
@@ -9,6 +9,7 @@ import { HUB_ELEMENTS, HUB_STORE, PLATFORM_OPTIONS, type PlatformOptions } from 
 @Injectable()
 export class ElementCatalog implements OnApplicationBootstrap {
   private readonly descriptorCache = new Map<number, ConfigurationDescriptor[]>();
+  private readonly settingsCache = new WeakMap<object, InstanceSettings>();
   private readonly networks = new Map<number, VendorNetwork>();
 
   constructor(
@@ -51,6 +52,19 @@ export class ElementCatalog implements OnApplicationBootstrap {
       this.descriptorCache.set(element.metadata.id, descriptors);
     }
     return descriptors;
+  }
+
+  /**
+   * An instance's settings, parsed once per stored version of it: a record the store hands out is
+   * not changed in place (a change is a new record), so the settings are kept beside the record.
+   */
+  settingsOf(instance: StoredConfiguration & { readonly elementId: number }): InstanceSettings {
+    let settings = this.settingsCache.get(instance);
+    if (!settings) {
+      settings = instanceSettingsOf(instance, this.descriptors(this.byId(instance.elementId)));
+      this.settingsCache.set(instance, settings);
+    }
+    return settings;
   }
 
   async isActive(element: ElementDefinition): Promise<boolean> {

@@ -296,7 +296,7 @@ export function allowPrivateVendorUrls(env: HubEnvironment, storeKind: 'embedded
   return env.HUB_ALLOW_PRIVATE_VENDOR_URLS === 'auto' ? storeKind === 'embedded' : env.HUB_ALLOW_PRIVATE_VENDOR_URLS === 'true';
 }
 
-/** The platform's settings from the environment (PlatformModule.forRoot adds the element registry). */
+/** The platform's settings from the environment (RuntimeModule.forRoot adds the element registry). */
 export function platformSettingsFrom(env: HubEnvironment, storeKind: 'embedded' | 'postgresql') {
   return {
     vendorTimeoutMs: env.HUB_VENDOR_TIMEOUT_MS,

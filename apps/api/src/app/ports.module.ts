@@ -1,0 +1,29 @@
+import { EventsService } from '@hub/event-engine';
+import { HubModule, HubService } from '@hub/hub';
+import { AuthenticationService, InstancesModule, InstancesService } from '@hub/instances';
+import { EVENT_OPERATIONS, HUB_CALLS, INSTANCE_OPERATIONS, SECRET_ROTATION } from '@hub/runtime';
+import { type DynamicModule, Module } from '@nestjs/common';
+
+/**
+ * Binds the contracts between features (libs/runtime ports.ts) to the features that keep them:
+ * polling and formulas call the hub through HUB_CALLS, the admin API reaches events, instances and
+ * secrets through their operations. Global, so a feature injects the token without importing the
+ * feature behind it.
+ */
+@Module({})
+export class PortsModule {
+  static register(events: DynamicModule): DynamicModule {
+    return {
+      module: PortsModule,
+      global: true,
+      imports: [HubModule, InstancesModule, events],
+      providers: [
+        { provide: HUB_CALLS, useExisting: HubService },
+        { provide: EVENT_OPERATIONS, useExisting: EventsService },
+        { provide: INSTANCE_OPERATIONS, useExisting: InstancesService },
+        { provide: SECRET_ROTATION, useExisting: AuthenticationService },
+      ],
+      exports: [HUB_CALLS, EVENT_OPERATIONS, INSTANCE_OPERATIONS, SECRET_ROTATION],
+    };
+  }
+}

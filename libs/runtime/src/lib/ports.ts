@@ -1,0 +1,74 @@
+import type { ObjectDefinition, Transformation } from '@hub/element-sdk';
+import type { InstanceRecord, Tenant } from '@hub/store';
+
+/*
+ * Contracts between features. A feature library never imports another (the lint rules refuse it);
+ * where one needs another's capability it injects one of these tokens, and the app binds the token
+ * to the feature that provides it (apps/api/src/app/ports.module.ts, apps/poller/src/app/poller.module.ts).
+ */
+
+/** Who makes a hub call: a tenant through one of its instances. */
+export interface HubCaller {
+  readonly tenant: Tenant;
+  readonly instance: InstanceRecord;
+  /** The organization's request.parameters.strict (PATCH /organizations/settings): strict on all its instances. */
+  readonly strictParameters?: boolean;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A hub call as it arrived: the path after `/hubs/{hub}/`, split into segments. */
+export interface HubCall {
+  readonly method: string;
+  readonly segments: readonly string[];
+  readonly query: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: unknown;
+}
+
+export interface HubResponse {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers: Record<string, string>;
+}
+
+/** How a hub call's object maps onto the element's vendor resource, for one instance (a transformation onto a common resource). */
+export interface ObjectMapping {
+  readonly objectName: string;
+  readonly transformation: Transformation;
+  readonly definition?: ObjectDefinition;
+}
+
+/** The hub call path, for features that call through an instance (polling, formulas). Bound to the hub's HubService. */
+export const HUB_CALLS = Symbol('HUB_CALLS');
+export interface HubCalls {
+  call(caller: HubCaller, call: HubCall): Promise<HubResponse>;
+  /** The transformation an object name has on the caller's instance, if it is a common resource there. */
+  mappingOf(caller: HubCaller, objectName: string): Promise<ObjectMapping | undefined>;
+}
+
+/** Operators' event actions, for the admin feature. Bound to the events feature's EventsService. */
+export const EVENT_OPERATIONS = Symbol('EVENT_OPERATIONS');
+export interface EventOperations {
+  pollerStatus(tenant: Tenant, instanceId: number): Promise<unknown>;
+  redeliver(tenant: Tenant, eventId: string): Promise<unknown>;
+  redeliverFailed(tenant: Tenant, instanceId: number): Promise<{ instanceId: number; requeued: number }>;
+}
+
+/** An instance as its owner sees it through the API (secrets masked). */
+export interface InstanceViewBody {
+  readonly id: number;
+  readonly token: string;
+  readonly [field: string]: unknown;
+}
+
+/** What operators do to a tenant's instances and secrets, for the admin feature. Bound to the instances feature's services. */
+export const INSTANCE_OPERATIONS = Symbol('INSTANCE_OPERATIONS');
+export interface InstanceOperations {
+  get(tenant: Tenant, id: number): Promise<InstanceViewBody>;
+  setEnabled(tenant: Tenant, id: number, enabled: boolean): Promise<InstanceViewBody>;
+}
+export const SECRET_ROTATION = Symbol('SECRET_ROTATION');
+export interface SecretRotation {
+  rotateUserSecret(tenant: Tenant): Promise<{ userSecret: string; previousSecretExpiresAt: string | null }>;
+  rotateOrganizationSecret(tenant: Tenant): Promise<{ organizationSecret: string; previousSecretExpiresAt: string | null }>;
+}
