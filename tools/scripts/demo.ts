@@ -5,7 +5,7 @@
 // It provisions a twiliov2 instance that polls and a twilio instance that receives webhooks,
 // produces messages, and shows the signed notifications arriving. Every call is printed as the
 // curl a user would type.
-import { verifyDelivery } from '@hub/events';
+import { verifyDelivery } from '@hub/delivery';
 import { CallbackReceiver, signedTwilioWebhook, TwilioDouble } from '@hub/testing';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';

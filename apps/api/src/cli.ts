@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { openStore } from '@hub/store';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { migrationsDir, validateHubEnvironment } from '@hub/runtime';
+import { migrationsDir, validateEnvironment } from '@hub/runtime';
 
 /**
  * Operator commands, run against the same store as the hub (`npm run hub -- <command>`).
@@ -102,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
       : command === 'user:password' || values['with-password']
         ? await readPassword('HUB_USER_PASSWORD', 'User password: ')
         : undefined;
-  const env = validateHubEnvironment(process.env);
+  const env = validateEnvironment(process.env);
   const store = await openStore({
     databaseUrl: env.DATABASE_URL,
     dataDir: env.HUB_DATA_DIR,

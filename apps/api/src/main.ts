@@ -1,14 +1,14 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { OperationsServer, ProcessState } from '@hub/metrics';
-import { closeOnSignals, createHubLogger, validateHubEnvironment } from '@hub/runtime';
+import { closeOnSignals, createHubLogger, validateEnvironment } from '@hub/runtime';
 import { createApiApp } from './app/create-app';
 import { FirstOrganizationBootstrap, startUpBanner } from './app/first-organization';
 
 async function main(): Promise<void> {
   let env;
   try {
-    env = validateHubEnvironment(process.env);
+    env = validateEnvironment(process.env);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);

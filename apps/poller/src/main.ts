@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { OperationsServer, ProcessState } from '@hub/metrics';
-import { closeOnSignals, createHubLogger, PinoNestLogger, storeLog, validateHubEnvironment } from '@hub/runtime';
+import { closeOnSignals, createHubLogger, PinoNestLogger, storeLog, validateEnvironment } from '@hub/runtime';
 import { NestFactory } from '@nestjs/core';
 import { PollerModule } from './app/poller.module';
 
@@ -12,7 +12,7 @@ import { PollerModule } from './app/poller.module';
 async function main(): Promise<void> {
   let env;
   try {
-    env = validateHubEnvironment(process.env);
+    env = validateEnvironment(process.env);
     if (!env.DATABASE_URL) throw new Error('Invalid environment:\n  - DATABASE_URL: the poller needs PostgreSQL (on the embedded store, the api runs the event workers itself)');
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);

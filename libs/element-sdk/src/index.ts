@@ -4,4 +4,4 @@ export * from './lib/element';
 export * from './lib/resources';
 export * from './lib/ceql';
 export * from './lib/events';
-export * from './lib/common-objects';
+export * from './lib/common-resources';

@@ -1,6 +1,6 @@
 export * from './lib/authorization';
 export * from './lib/error-body';
-export * from './lib/hub-exception.filter';
+export * from './lib/api-exception.filter';
 export * from './lib/validation';
 export * from './lib/paging';
 export * from './lib/request-limits';

@@ -7,5 +7,5 @@ export * from './lib/request-parameters';
 export * from './lib/response-shaping';
 export * from './lib/response-cache';
 export * from './lib/trace-recorder';
-export * from './lib/object-mappings';
+export * from './lib/transformation-lookup';
 export * from './lib/hub-call-metrics';

@@ -5,7 +5,7 @@ export * from './lib/database';
 export * from './lib/elements.repository';
 export * from './lib/events.repository';
 export * from './lib/formulas.repository';
-export * from './lib/hub-store';
+export * from './lib/store';
 export * from './lib/instances.repository';
 export * from './lib/logins.repository';
 export * from './lib/operators.repository';

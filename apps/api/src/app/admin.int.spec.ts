@@ -4,8 +4,8 @@
  * enabling/disabling, poller and delivery health with redelivery, the element catalog, rate
  * limits, and the audit entry every change writes.
  */
-import { HUB_STORE } from '@hub/runtime';
-import type { HubStore } from '@hub/store';
+import { STORE } from '@hub/runtime';
+import type { Store } from '@hub/store';
 import { CallbackReceiver, eventually, pollingEvents, TwilioDouble, twiliov2Configuration } from '@hub/testing';
 import { ApiHarness, type Organization, type Reply, storesUnderTest } from '../testing/api-harness';
 
@@ -21,7 +21,7 @@ describe.each(storesUnderTest())('admin API on the %s store', (_name, storeUnder
   let double: TwilioDouble;
   let receiver: CallbackReceiver;
   let tenant: Organization;
-  let store: HubStore;
+  let store: Store;
   let admin: { cookie: string; csrf: string };
   let support: { cookie: string; csrf: string };
 
@@ -51,7 +51,7 @@ describe.each(storesUnderTest())('admin API on the %s store', (_name, storeUnder
     double = await TwilioDouble.start({ clock: 'system' });
     receiver = await CallbackReceiver.start();
     [tenant] = await harness.start(['Tenant Org']);
-    store = harness.app.get<HubStore>(HUB_STORE);
+    store = harness.app.get<Store>(STORE);
     await store.operators.create({ ...SUPPORT, role: 'support' });
     admin = await signIn(ADMIN);
     support = await signIn(SUPPORT);

@@ -1,12 +1,12 @@
 import { AdminModule } from '@hub/admin';
 import { CommonResourcesModule } from '@hub/common-resources';
 import { ELEMENTS } from '@hub/element-registry';
-import { EventEngineModule, eventEngineOptionsFrom } from '@hub/event-engine';
+import { EventsModule, eventsOptionsFrom } from '@hub/events';
 import { FormulasModule, formulasOptionsFrom } from '@hub/formulas';
 import { HubModule } from '@hub/hub';
 import type { ProcessState } from '@hub/metrics';
 import { InstancesModule } from '@hub/instances';
-import { type HubEnvironment, OperationsModule, openHubStore, platformSettingsFrom, RuntimeModule, StoreModule, validateHubEnvironment } from '@hub/runtime';
+import { type Environment, OperationsModule, openConfiguredStore, platformSettingsFrom, RuntimeModule, StoreModule, validateEnvironment } from '@hub/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { FirstOperatorBootstrap } from './first-operator';
@@ -20,20 +20,20 @@ import { PortsModule } from './ports.module';
  */
 @Module({})
 export class AppModule {
-  static register(env: HubEnvironment, log: (message: string) => void, state: ProcessState): DynamicModule {
+  static register(env: Environment, log: (message: string) => void, state: ProcessState): DynamicModule {
     const storeKind = env.DATABASE_URL ? 'postgresql' : 'embedded';
-    const events = EventEngineModule.forRoot(eventEngineOptionsFrom(env, storeKind));
+    const events = EventsModule.forRoot(eventsOptionsFrom(env, storeKind));
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateHubEnvironment }),
-        StoreModule.forRootAsync({ inject: [], useFactory: () => openHubStore(env, __dirname, log) }),
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateEnvironment }),
+        StoreModule.forRootAsync({ inject: [], useFactory: () => openConfiguredStore(env, __dirname, log) }),
         RuntimeModule.forRoot({ elements: ELEMENTS, ...platformSettingsFrom(env, storeKind) }),
         InstancesModule,
         HubModule,
         CommonResourcesModule,
         events,
-        FormulasModule.forRoot(formulasOptionsFrom(eventEngineOptionsFrom(env, storeKind))),
+        FormulasModule.forRoot(formulasOptionsFrom(eventsOptionsFrom(env, storeKind))),
         AdminModule,
         PortsModule.register(events),
         OperationsModule.forRoot({ state, metricsToken: env.HUB_METRICS_TOKEN }),

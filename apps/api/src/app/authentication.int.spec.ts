@@ -3,8 +3,8 @@
  * the hub supports (embedded always, PostgreSQL when TEST_DATABASE_URL is set). Short token TTL and
  * grace period so that expiry is seen in seconds.
  */
-import { HUB_STORE } from '@hub/runtime';
-import type { HubStore } from '@hub/store';
+import { STORE } from '@hub/runtime';
+import type { Store } from '@hub/store';
 import { ApiHarness, type Organization, type Reply, storesUnderTest } from '../testing/api-harness';
 
 jest.setTimeout(120_000);
@@ -235,13 +235,13 @@ describe.each(storesUnderTest())('logging in and rotating secrets on the %s stor
     }
   });
   it('HUB_ADMIN_EMAIL/HUB_ADMIN_PASSWORD made the first operator, an admin, at start', async () => {
-    const hubStore = harness.app.get<HubStore>(HUB_STORE);
+    const hubStore = harness.app.get<Store>(STORE);
     expect(await hubStore.operators.verifyPassword('root@hub.example', ADMIN_PASSWORD)).toMatchObject({ email: 'root@hub.example', role: 'admin' });
     expect(await hubStore.operators.verifyPassword('root@hub.example', PASSWORD)).toBeNull();
     // A restart leaves it alone.
     await harness.close();
     await harness.restart();
-    expect(await harness.app.get<HubStore>(HUB_STORE).operators.count()).toBe(1);
+    expect(await harness.app.get<Store>(STORE).operators.count()).toBe(1);
   });
 
 });

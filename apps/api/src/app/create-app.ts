@@ -1,4 +1,4 @@
-import { HubExceptionFilter, hubValidationPipe, registerRequestLimits } from '@hub/http';
+import { ApiExceptionFilter, hubValidationPipe, registerRequestLimits } from '@hub/http';
 import { registerHubCallMetrics } from '@hub/hub';
 import { ProcessState, registerRequestMetrics } from '@hub/metrics';
 import { NestFactory } from '@nestjs/core';
@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { registerAdminApp } from './admin-app';
 import { AppModule } from './app.module';
-import { type HubEnvironment, PinoNestLogger, publicUrlOf, storeLog } from '@hub/runtime';
+import { type Environment, PinoNestLogger, publicUrlOf, storeLog } from '@hub/runtime';
 
 export const API_PREFIX = 'elements/api-v2';
 /** The old platform's payload limit. */
@@ -26,7 +26,7 @@ export interface ApiAppOptions {
 const QUIET_PATHS = /^\/(health(\/live|\/ready)?|metrics)(\?|$)/;
 
 /** Builds the api app (not yet listening): used by main.ts and by the in-process tests. */
-export async function createApiApp(env: HubEnvironment, logger: Logger, options: ApiAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createApiApp(env: Environment, logger: Logger, options: ApiAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -42,7 +42,7 @@ export async function createApiApp(env: HubEnvironment, logger: Logger, options:
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(hubValidationPipe());
-  app.useGlobalFilters(new HubExceptionFilter());
+  app.useGlobalFilters(new ApiExceptionFilter());
   // No enableShutdownHooks(): main.ts handles SIGTERM itself (closeOnSignals: drain, then close, exit 0).
 
   const fastify = app.getHttpAdapter().getInstance();

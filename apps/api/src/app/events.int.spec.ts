@@ -3,7 +3,7 @@
  * default): twiliov2 polling the Twilio double, twilio receiving signed webhooks, notifications
  * delivered to a real HTTP receiver on 127.0.0.1, the delivery log and its replay.
  */
-import { verifyDelivery } from '@hub/events';
+import { verifyDelivery } from '@hub/delivery';
 import { CallbackReceiver, eventually, pollingEvents, signedTwilioWebhook, TwilioDouble, twilioSmsConfiguration, twiliov2Configuration, webhookEvents } from '@hub/testing';
 import { ApiHarness, type Organization, storesUnderTest } from '../testing/api-harness';
 

@@ -1,5 +1,5 @@
-import { HUB_STORE } from '@hub/runtime';
-import type { HubStore } from '@hub/store';
+import { STORE } from '@hub/runtime';
+import type { Store } from '@hub/store';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 
 /**
@@ -13,7 +13,7 @@ export class FirstOperatorBootstrap implements OnApplicationBootstrap {
   private readonly logger = new Logger('FirstOperatorBootstrap');
 
   constructor(
-    @Inject(HUB_STORE) private readonly store: HubStore,
+    @Inject(STORE) private readonly store: Store,
     @Inject(FirstOperatorBootstrap.ADMIN) private readonly admin: { email: string; password: string } | undefined,
   ) {}
 

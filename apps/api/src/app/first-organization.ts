@@ -1,5 +1,5 @@
-import { HUB_STORE } from '@hub/runtime';
-import type { CreatedOrganization, HubStore } from '@hub/store';
+import { STORE } from '@hub/runtime';
+import type { CreatedOrganization, Store } from '@hub/store';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 
 /**
@@ -15,7 +15,7 @@ export class FirstOrganizationBootstrap implements OnApplicationBootstrap {
   private created?: CreatedOrganization;
 
   constructor(
-    @Inject(HUB_STORE) private readonly store: HubStore,
+    @Inject(STORE) private readonly store: Store,
     @Inject(FirstOrganizationBootstrap.ENABLED) private readonly enabled: boolean,
   ) {}
 

@@ -6,8 +6,8 @@
  */
 import { RateLimiter } from '@hub/runtime';
 import { ProcessState } from '@hub/metrics';
-import { HUB_STORE } from '@hub/runtime';
-import type { HubStore } from '@hub/store';
+import { STORE } from '@hub/runtime';
+import type { Store } from '@hub/store';
 import { CallbackReceiver, eventually, pollingEvents, TwilioDouble, twiliov2Configuration } from '@hub/testing';
 import { ApiHarness, type Organization, storesUnderTest } from '../testing/api-harness';
 
@@ -145,7 +145,7 @@ describe.each(storesUnderTest())('metrics and probes on the %s store', (name, st
     expect(cache('hub_cache_lookups_total{result="hit"}')).toBe(1);
     expect(cache('hub_vendor_call_duration_seconds_count{element="twiliov2",outcome="2xx"}')).toBe(1);
 
-    const store = harness.app.get<HubStore>(HUB_STORE);
+    const store = harness.app.get<Store>(STORE);
     const tenant = await store.tenants.authenticate(org.secrets.user, org.secrets.organization);
     await store.rateLimits.set(tenant?.organizationId ?? 0, { requestsPerSecond: 0.01, burst: 1 });
     harness.app.get(RateLimiter).changed();

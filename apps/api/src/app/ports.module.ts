@@ -1,4 +1,4 @@
-import { EventsService } from '@hub/event-engine';
+import { EventsService } from '@hub/events';
 import { HubModule, HubService } from '@hub/hub';
 import { AuthenticationService, InstancesModule, InstancesService } from '@hub/instances';
 import { EVENT_OPERATIONS, HUB_CALLS, INSTANCE_OPERATIONS, SECRET_ROTATION } from '@hub/runtime';

@@ -5,8 +5,8 @@
  * not touched; removing the limit lifts it.
  */
 import { RateLimiter } from '@hub/runtime';
-import { HUB_STORE } from '@hub/runtime';
-import type { HubStore } from '@hub/store';
+import { STORE } from '@hub/runtime';
+import type { Store } from '@hub/store';
 import { TwilioDouble } from '@hub/testing';
 import { ApiHarness, type Organization, storesUnderTest } from '../testing/api-harness';
 
@@ -18,7 +18,7 @@ describe.each(storesUnderTest())('hub-call rate limits on the %s store', (_name,
   let limited: Organization;
   let free: Organization;
   let tokens: Map<Organization, string>;
-  let store: HubStore;
+  let store: Store;
 
   const provision = async (org: Organization) => {
     const account = double.addAccount();
@@ -43,7 +43,7 @@ describe.each(storesUnderTest())('hub-call rate limits on the %s store', (_name,
   beforeAll(async () => {
     double = await TwilioDouble.start({ clock: 'system' });
     [limited, free] = await harness.start(['Limited Org', 'Free Org']);
-    store = harness.app.get<HubStore>(HUB_STORE);
+    store = harness.app.get<Store>(STORE);
     tokens = new Map([
       [limited, await provision(limited)],
       [free, await provision(free)],

@@ -7,8 +7,8 @@
  * notifications stored before are delivered.
  */
 import { CREDENTIALS_TTL_MS } from '@hub/runtime';
-import { HUB_STORE } from '@hub/runtime';
-import type { HubStore, Tenant } from '@hub/store';
+import { STORE } from '@hub/runtime';
+import type { Store, Tenant } from '@hub/store';
 import { CallbackReceiver, eventually, pollingEvents, signedTwilioWebhook, TwilioDouble, twilioSmsConfiguration, twiliov2Configuration, webhookEvents } from '@hub/testing';
 import { ApiHarness, type Organization, type Reply, storesUnderTest } from '../testing/api-harness';
 
@@ -29,7 +29,7 @@ describe.each(storesUnderTest())('suspended organizations on the %s store', (_na
   });
   let double: TwilioDouble;
   let receiver: CallbackReceiver;
-  let hubStore: HubStore;
+  let hubStore: Store;
   let org: Organization;
   let other: Organization;
   let tenant: Tenant;
@@ -74,7 +74,7 @@ describe.each(storesUnderTest())('suspended organizations on the %s store', (_na
     double = await TwilioDouble.start({ clock: 'system' });
     receiver = await CallbackReceiver.start();
     [org, other] = await harness.start(['Suspended Org', 'Other Org'], { password: PASSWORD });
-    hubStore = harness.app.get<HubStore>(HUB_STORE);
+    hubStore = harness.app.get<Store>(STORE);
     const found = await hubStore.tenants.authenticate(org.secrets.user, org.secrets.organization);
     const otherFound = await hubStore.tenants.authenticate(other.secrets.user, other.secrets.organization);
     if (!found || !otherFound) throw new Error('the organizations do not authenticate');

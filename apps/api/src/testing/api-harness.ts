@@ -14,7 +14,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Client } from 'pg';
 import pino from 'pino';
-import { migrationsDir, validateHubEnvironment } from '@hub/runtime';
+import { migrationsDir, validateEnvironment } from '@hub/runtime';
 import { type ApiAppOptions, createApiApp } from '../app/create-app';
 
 export interface StoreUnderTest {
@@ -115,7 +115,7 @@ export class ApiHarness {
    */
   async start(organizations: readonly string[], options: { password?: string } = {}): Promise<Organization[]> {
     this.env = await this.store.env();
-    const hubEnv = validateHubEnvironment(this.env);
+    const hubEnv = validateEnvironment(this.env);
     const direct = await openStore({
       databaseUrl: hubEnv.DATABASE_URL,
       dataDir: hubEnv.HUB_DATA_DIR,
@@ -153,7 +153,7 @@ export class ApiHarness {
     });
     // The Twilio double is on loopback: allowed as a vendor URL on PostgreSQL too, unless a suite says otherwise.
     // No overload guard: the suites share Jest's event loop with PGlite, whose work would read as overload (its own spec is in libs/http).
-    const hubEnv = validateHubEnvironment({ ...this.env, HUB_VENDOR_TIMEOUT_MS: '1500', HUB_BOOTSTRAP_ORGANIZATION: 'false', HUB_ALLOW_PRIVATE_VENDOR_URLS: 'true', HUB_MAX_EVENT_LOOP_DELAY_MS: '0', ...this.extraEnv });
+    const hubEnv = validateEnvironment({ ...this.env, HUB_VENDOR_TIMEOUT_MS: '1500', HUB_BOOTSTRAP_ORGANIZATION: 'false', HUB_ALLOW_PRIVATE_VENDOR_URLS: 'true', HUB_MAX_EVENT_LOOP_DELAY_MS: '0', ...this.extraEnv });
     this.app = await createApiApp(hubEnv, pino({ level: 'debug' }, sink), this.appOptions);
     await this.app.init();
     await this.app.getHttpAdapter().getInstance().ready();

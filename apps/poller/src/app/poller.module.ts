@@ -1,9 +1,9 @@
 import { ELEMENTS } from '@hub/element-registry';
-import { EventEngineModule, eventEngineOptionsFrom } from '@hub/event-engine';
+import { EventsModule, eventsOptionsFrom } from '@hub/events';
 import { FormulasModule, formulasOptionsFrom } from '@hub/formulas';
 import type { ProcessState } from '@hub/metrics';
 import { HubModule, HubService } from '@hub/hub';
-import { HUB_CALLS, type HubEnvironment, OperationsModule, openHubStore, platformSettingsFrom, RuntimeModule, StoreModule } from '@hub/runtime';
+import { HUB_CALLS, type Environment, OperationsModule, openConfiguredStore, platformSettingsFrom, RuntimeModule, StoreModule } from '@hub/runtime';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 
 /** Polls and formulas call the hub through HUB_CALLS (libs/runtime ports.ts): bound here to the hub's call path. */
@@ -17,16 +17,16 @@ class PollerPortsModule {}
  */
 @Module({})
 export class PollerModule {
-  static register(env: HubEnvironment, log: (message: string) => void, state: ProcessState): DynamicModule {
+  static register(env: Environment, log: (message: string) => void, state: ProcessState): DynamicModule {
     const storeKind = 'postgresql';
     return {
       module: PollerModule,
       imports: [
-        StoreModule.forRootAsync({ inject: [], useFactory: () => openHubStore(env, __dirname, log) }),
+        StoreModule.forRootAsync({ inject: [], useFactory: () => openConfiguredStore(env, __dirname, log) }),
         RuntimeModule.forRoot({ elements: ELEMENTS, ...platformSettingsFrom(env, storeKind) }),
         PollerPortsModule,
-        EventEngineModule.forRoot(eventEngineOptionsFrom(env, storeKind, { workers: true })),
-        FormulasModule.forRoot(formulasOptionsFrom(eventEngineOptionsFrom(env, storeKind, { workers: true }))),
+        EventsModule.forRoot(eventsOptionsFrom(env, storeKind, { workers: true })),
+        FormulasModule.forRoot(formulasOptionsFrom(eventsOptionsFrom(env, storeKind, { workers: true }))),
         // Its metrics and probes are served by main.ts's OperationsServer (HUB_METRICS_PORT).
         OperationsModule.forRoot({ state }),
       ],

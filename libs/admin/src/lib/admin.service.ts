@@ -4,7 +4,7 @@ import {
   ElementCatalog,
   EVENT_OPERATIONS,
   type EventOperations,
-  HUB_STORE,
+  STORE,
   INSTANCE_OPERATIONS,
   type InstanceOperations,
   PLATFORM_OPTIONS,
@@ -15,7 +15,7 @@ import {
   throttleKeys,
 } from '@hub/runtime';
 import {
-  type HubStore,
+  type Store,
   INSTANCE_STATUSES,
   type InstanceStatus,
   LoginNameTakenError,
@@ -49,7 +49,7 @@ export const OPERATOR_LOGIN_REFUSED = 'The email address or password is not vali
 @Injectable()
 export class AdminService {
   constructor(
-    @Inject(HUB_STORE) private readonly store: HubStore,
+    @Inject(STORE) private readonly store: Store,
     @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
     private readonly catalog: ElementCatalog,
     @Inject(INSTANCE_OPERATIONS) private readonly instances: InstanceOperations,

@@ -1,6 +1,6 @@
 import { ForbiddenError, UnauthorizedError } from '@hub/element-sdk';
-import { HUB_STORE } from '@hub/runtime';
-import { csrfTokenOf, type HubStore, type Operator } from '@hub/store';
+import { STORE } from '@hub/runtime';
+import { csrfTokenOf, type Store, type Operator } from '@hub/store';
 import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -44,7 +44,7 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest();
 @Injectable()
 export class OperatorGuard implements CanActivate {
   constructor(
-    @Inject(HUB_STORE) private readonly store: HubStore,
+    @Inject(STORE) private readonly store: Store,
     private readonly reflector: Reflector,
   ) {}
 

@@ -8,11 +8,11 @@ import {
   type Transformation,
   vendorFieldNames,
 } from '@hub/element-sdk';
-import { CommonResourceChanges, ElementCatalog, HUB_STORE } from '@hub/runtime';
+import { CommonResourceChanges, ElementCatalog, STORE } from '@hub/runtime';
 import {
   AlreadyExistsError,
   type DefinitionScope,
-  type HubStore,
+  type Store,
   InstanceNotOwnedError,
   type StoredDefinition,
   type StoredTransformation,
@@ -57,7 +57,7 @@ const transformationView = (t: StoredTransformation, level: string, elementKey?:
 @Injectable()
 export class CommonResourcesService {
   constructor(
-    @Inject(HUB_STORE) private readonly store: HubStore,
+    @Inject(STORE) private readonly store: Store,
     private readonly catalog: ElementCatalog,
     private readonly changes: CommonResourceChanges,
   ) {}

@@ -1,6 +1,6 @@
-import { type ElementTransformations, SHIPPED_OBJECTS, type Transformation, elementTransformationProblems } from './common-objects';
+import { type ElementTransformations, SHIPPED_OBJECTS, type Transformation, elementTransformationProblems } from './common-resources';
 import type { CommonConfigurationDefaults, ConfigurationDescriptor, ResolvedConfiguration } from './descriptors';
-import { HubError, MethodNotAllowedError, NotFoundError } from './errors';
+import { ApiError, MethodNotAllowedError, NotFoundError } from './errors';
 import type { WebhookEventSource } from './events';
 import {
   type ResourceCall,
@@ -130,7 +130,7 @@ export function defineElement<C>(spec: ElementSpec<C>): ElementDefinition {
         try {
           return await work();
         } catch (error) {
-          throw error instanceof HubError ? error : spec.toHubError(error);
+          throw error instanceof ApiError ? error : spec.toHubError(error);
         }
       };
       return {

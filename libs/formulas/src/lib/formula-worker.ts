@@ -1,8 +1,8 @@
-import { HubError } from '@hub/element-sdk';
-import { CallbackUrlRefusedError, checkCallbackUrl, pinnedLookup } from '@hub/events';
+import { ApiError } from '@hub/element-sdk';
+import { CallbackUrlRefusedError, checkCallbackUrl, pinnedLookup } from '@hub/delivery';
 import { hubMetrics } from '@hub/metrics';
-import { ClaimingWorker, ClaimLoop, HUB_CALLS, HUB_STORE, type HubCalls } from '@hub/runtime';
-import type { ClaimedExecution, HubStore } from '@hub/store';
+import { ClaimingWorker, ClaimLoop, HUB_CALLS, STORE, type HubCalls } from '@hub/runtime';
+import type { ClaimedExecution, Store } from '@hub/store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Agent, request } from 'undici';
 import { nextRun, parseQuartzCron } from './cron';
@@ -35,7 +35,7 @@ export class FormulaWorker extends ClaimingWorker<ClaimedExecution> {
   private schedulesRunning: Promise<void> | undefined;
 
   constructor(
-    @Inject(HUB_STORE) private readonly store: HubStore,
+    @Inject(STORE) private readonly store: Store,
     @Inject(FORMULAS_OPTIONS) private readonly options: FormulasOptions,
     @Inject(HUB_CALLS) private readonly hub: HubCalls,
     private readonly sandbox: ScriptSandbox,
@@ -168,7 +168,7 @@ export class FormulaWorker extends ClaimingWorker<ClaimedExecution> {
       const response = await this.hub.call({ tenant: claim.tenant, instance }, { method: r.method, segments: segments.slice(2), query, body: r.body });
       return { code: response.status, headers: response.headers, body: response.body };
     } catch (error) {
-      if (error instanceof HubError) return { code: error.status, headers: {}, body: { message: error.message } };
+      if (error instanceof ApiError) return { code: error.status, headers: {}, body: { message: error.message } };
       throw error;
     }
   }

@@ -1,6 +1,6 @@
 import { BadRequestError, ConflictError, NotFoundError } from '@hub/element-sdk';
-import { HUB_STORE } from '@hub/runtime';
-import { eventTrigger, type ExecutionRow, type FormulaInstanceRow, type FormulaRow, type HubStore, type NewExecution, type StepExecutionRow, type Tenant } from '@hub/store';
+import { STORE } from '@hub/runtime';
+import { eventTrigger, type ExecutionRow, type FormulaInstanceRow, type FormulaRow, type Store, type NewExecution, type StepExecutionRow, type Tenant } from '@hub/store';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CronError, nextRun, parseQuartzCron } from './cron';
@@ -27,7 +27,7 @@ export interface Page {
 @Injectable()
 export class FormulasService {
   constructor(
-    @Inject(HUB_STORE) private readonly store: HubStore,
+    @Inject(STORE) private readonly store: Store,
     private readonly sandbox: ScriptSandbox,
     @Optional() @Inject(FORMULA_WAKE) private readonly wake?: FormulaWake,
   ) {}

@@ -1,4 +1,4 @@
-import { HubError } from '@hub/element-sdk';
+import { ApiError } from '@hub/element-sdk';
 import { HttpException } from '@nestjs/common';
 
 /** The one error body of the hub API (wire compatible with the old platform). */
@@ -31,7 +31,7 @@ const FASTIFY_MESSAGES: Readonly<Record<string, string>> = {
 
 /** Maps anything thrown while serving a request to the hub's error response. */
 export function toErrorResponse(error: unknown, requestId: string): ErrorResponse {
-  if (error instanceof HubError) {
+  if (error instanceof ApiError) {
     const { providerMessage, providerCode, retryAfterSeconds, allow } = error.details;
     const headers: Record<string, string> = { ...error.details.headers };
     if (retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.ceil(retryAfterSeconds));

@@ -1,4 +1,4 @@
-import { BadRequestError, HubError } from '@hub/element-sdk';
+import { BadRequestError, ApiError } from '@hub/element-sdk';
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Transform, type TransformCallback } from 'node:stream';
@@ -46,7 +46,7 @@ const GUARD_SAMPLE_MS = 1_000;
 /** Paths the overload guard never refuses: probes must tell an orchestrator what is going on. */
 export const isProbePath = (url: string): boolean => /^\/(health|metrics)(\/|\?|$)/.test(url) || /^\/health[\w-]*(\?|$)/.test(url);
 
-export class PayloadTooLargeError extends HubError {
+export class PayloadTooLargeError extends ApiError {
   constructor(message: string) {
     super(413, message);
   }
@@ -67,7 +67,7 @@ export class JsonShapeScanner {
   constructor(private readonly limits: BodyLimits) {}
 
   /** The problem with the body so far, if any. */
-  feed(chunk: Uint8Array): HubError | undefined {
+  feed(chunk: Uint8Array): ApiError | undefined {
     this.bytes += chunk.length;
     if (this.bytes > this.limits.maxBytes) return tooLarge(this.limits);
     for (let i = 0; i < chunk.length; i++) {
@@ -99,7 +99,7 @@ class FormShapeScanner {
   private bytes = 0;
   private fields = 0;
   constructor(private readonly limits: BodyLimits) {}
-  feed(chunk: Uint8Array): HubError | undefined {
+  feed(chunk: Uint8Array): ApiError | undefined {
     this.bytes += chunk.length;
     if (this.bytes > this.limits.maxBytes) return tooLarge(this.limits);
     for (let i = 0; i < chunk.length; i++) {
@@ -114,7 +114,7 @@ class FormShapeScanner {
 const tooLarge = (limits: BodyLimits) =>
   new PayloadTooLargeError(`Request body is larger than this route's limit of ${limits.maxBytes >= MiB ? `${limits.maxBytes / MiB} MiB` : `${limits.maxBytes / KiB} KiB`}`);
 
-function scannerFor(request: FastifyRequest): { feed(chunk: Uint8Array): HubError | undefined } | undefined {
+function scannerFor(request: FastifyRequest): { feed(chunk: Uint8Array): ApiError | undefined } | undefined {
   const type = String(request.headers['content-type'] ?? '').toLowerCase();
   const limits = bodyLimitsOf(request.url);
   if (/\bjson\b/.test(type)) return new JsonShapeScanner(limits);
@@ -148,7 +148,7 @@ export function fieldWithNul(value: unknown, root: string): string | undefined {
 }
 
 /** Sends an error in the hub's body before any route runs. */
-function refuse(reply: { status(code: number): unknown; header(name: string, value: string): unknown; send(body: unknown): unknown }, request: FastifyRequest, error: HubError): void {
+function refuse(reply: { status(code: number): unknown; header(name: string, value: string): unknown; send(body: unknown): unknown }, request: FastifyRequest, error: ApiError): void {
   reply.status(error.status);
   reply.header('connection', 'close');
   reply.send({ requestId: String(request.id), message: error.message });

@@ -8,8 +8,8 @@ import {
   type ResourceResult,
   type VendorRecord,
 } from '@hub/element-sdk';
-import { ElementCatalog, HUB_STORE, type HubCall, type HubCaller, type HubCalls, type HubResponse, type ObjectMapping, PLATFORM_OPTIONS, type PlatformOptions } from '@hub/runtime';
-import type { HubStore } from '@hub/store';
+import { ElementCatalog, STORE, type HubCall, type HubCaller, type HubCalls, type HubResponse, type ResolvedTransformation, PLATFORM_OPTIONS, type PlatformOptions } from '@hub/runtime';
+import type { Store } from '@hub/store';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConnectionPool } from './connection-pool';
 import { PageTokens, type QueryIdentity } from './page-tokens';
@@ -19,7 +19,7 @@ import { checkParameters, type UnknownParameterPolicy } from './request-paramete
 import { DEFAULT_PAGE_SIZE, eventsWebhookUrl, type InstanceSettings, STRICT_PARAMETERS_KEY } from '@hub/instance-config';
 import { withoutNulls } from './response-shaping';
 import { parseCeql, printCeql } from './ceql/ceql-parser';
-import { ObjectMappings } from './object-mappings';
+import { TransformationLookup } from './transformation-lookup';
 import { rewriteOrderBy, rewriteWhere, toCommon, toVendor } from '@hub/transformations';
 import { FilterBudget, checkFieldPaths, matches, planQuery, project } from './ceql/ceql-plan';
 
@@ -41,10 +41,10 @@ export class HubService implements HubCalls {
   private readonly traces: TraceRecorder;
 
   constructor(
-    @Inject(HUB_STORE) store: HubStore,
+    @Inject(STORE) store: Store,
     @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
     private readonly catalog: ElementCatalog,
-    private readonly mappings: ObjectMappings,
+    private readonly mappings: TransformationLookup,
   ) {
     this.pool = new ConnectionPool(options.vendorTimeoutMs, (element) => catalog.vendorNetworkOf(element));
     this.pageTokens = new PageTokens(store);
@@ -63,11 +63,11 @@ export class HubService implements HubCalls {
   }
 
   /** The mapping a hub call on this object would go through on the caller's instance, if any. */
-  async mappingOf(caller: HubCaller, objectName: string): Promise<ObjectMapping | undefined> {
+  async transformationOf(caller: HubCaller, objectName: string): Promise<ResolvedTransformation | undefined> {
     return this.mappings.resolve(caller.tenant, caller.instance, this.catalog.byId(caller.instance.elementId), objectName);
   }
 
-  private async callMapped(caller: HubCaller, call: HubCall, element: ElementDefinition, mapping: ObjectMapping): Promise<HubResponse> {
+  private async callMapped(caller: HubCaller, call: HubCall, element: ElementDefinition, mapping: ResolvedTransformation): Promise<HubResponse> {
     const { transformation: t, definition } = mapping;
     const resource = element.resources.find((r) => r.name === t.vendorName);
     if (!resource) throw new NotFoundError(`'${mapping.objectName}' maps onto '${t.vendorName}', which element '${element.metadata.key}' does not have`);

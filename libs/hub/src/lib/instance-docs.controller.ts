@@ -1,12 +1,12 @@
 import { NotFoundError } from '@hub/element-sdk';
 import { InstanceIdPipe } from '@hub/http';
-import { CurrentTenant, ElementCatalog, HUB_STORE, type ObjectMapping, PlatformAuthGuard } from '@hub/runtime';
-import type { HubStore, Tenant } from '@hub/store';
+import { CurrentTenant, ElementCatalog, STORE, type ResolvedTransformation, PlatformAuthGuard } from '@hub/runtime';
+import type { Store, Tenant } from '@hub/store';
 import { addsToDocumentation } from '@hub/transformations';
 import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { instanceOpenApi } from './instance-openapi';
-import { ObjectMappings } from './object-mappings';
+import { TransformationLookup } from './transformation-lookup';
 
 @ApiTags('instances')
 @ApiSecurity('User-Organization')
@@ -14,9 +14,9 @@ import { ObjectMappings } from './object-mappings';
 @Controller('instances')
 export class InstanceDocsController {
   constructor(
-    @Inject(HUB_STORE) private readonly store: HubStore,
+    @Inject(STORE) private readonly store: Store,
     private readonly catalog: ElementCatalog,
-    private readonly mappings: ObjectMappings,
+    private readonly mappings: TransformationLookup,
   ) {}
 
   @Get(':id/docs')
@@ -33,7 +33,7 @@ export class InstanceDocsController {
       this.store.commonResources.listTransformations(tenant, { level: 'instance', instanceId: instance.id }),
     ]);
     const names = new Set([...element.resources.map((r) => r.name), ...shared.map((t) => t.objectName), ...own.map((t) => t.objectName)]);
-    const documented: ObjectMapping[] = [];
+    const documented: ResolvedTransformation[] = [];
     for (const name of names) {
       const mapping = await this.mappings.resolve(tenant, instance, element, name);
       if (mapping && addsToDocumentation(mapping.transformation)) documented.push(mapping);

@@ -1,7 +1,7 @@
 import { NotFoundError } from '@hub/element-sdk';
 import { InstanceIdPipe, pageParameter, setPageHeaders } from '@hub/http';
-import { CurrentTenant, HUB_STORE, PlatformAuthGuard } from '@hub/runtime';
-import type { HubStore, Tenant } from '@hub/store';
+import { CurrentTenant, STORE, PlatformAuthGuard } from '@hub/runtime';
+import type { Store, Tenant } from '@hub/store';
 import { Controller, Get, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -11,7 +11,7 @@ import type { FastifyReply } from 'fastify';
 @UseGuards(PlatformAuthGuard)
 @Controller('instances')
 export class InstanceTracesController {
-  constructor(@Inject(HUB_STORE) private readonly store: HubStore) {}
+  constructor(@Inject(STORE) private readonly store: Store) {}
 
   @Get(':id/traces')
   @ApiOperation({ summary: 'The vendor requests recorded while traceLoggingEnabled is on, newest first (secrets redacted)' })

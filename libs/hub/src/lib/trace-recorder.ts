@@ -1,5 +1,5 @@
 import type { VendorExchange } from '@hub/element-sdk';
-import type { HubStore, Tenant, TraceEntry } from '@hub/store';
+import type { Store, Tenant, TraceEntry } from '@hub/store';
 import { Logger } from '@nestjs/common';
 
 export const TRACE_BODY_LIMIT = 4_096;
@@ -61,7 +61,7 @@ export class TraceRecorder {
   private readonly writes = new Map<number, number>();
 
   constructor(
-    private readonly store: HubStore,
+    private readonly store: Store,
     private readonly pruneEvery = 50,
   ) {}
 

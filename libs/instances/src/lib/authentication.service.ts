@@ -1,9 +1,9 @@
 import { ConflictError, ForbiddenError, UnauthorizedError } from '@hub/element-sdk';
-import { type HubStore, OrganizationSuspendedError, SecretNotRecoverableError, type Tenant } from '@hub/store';
+import { type Store, OrganizationSuspendedError, SecretNotRecoverableError, type Tenant } from '@hub/store';
 import { Inject, Injectable } from '@nestjs/common';
 import { countLoginAttempt, throttleKeys } from '@hub/runtime';
 import { refusingSuspended } from '@hub/runtime';
-import { HUB_STORE, PLATFORM_OPTIONS, type PlatformOptions } from '@hub/runtime';
+import { STORE, PLATFORM_OPTIONS, type PlatformOptions } from '@hub/runtime';
 
 /** One answer for an unknown user, a user without a password and a wrong password. */
 export const LOGIN_REFUSED = 'The username or password is not valid';
@@ -18,7 +18,7 @@ export class AuthenticationService {
   private lastPrune = 0;
 
   constructor(
-    @Inject(HUB_STORE) private readonly store: HubStore,
+    @Inject(STORE) private readonly store: Store,
     @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
   ) {}
 

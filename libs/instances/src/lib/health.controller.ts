@@ -1,14 +1,14 @@
-import type { HubStore } from '@hub/store';
+import type { Store } from '@hub/store';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { HUB_STORE } from '@hub/runtime';
+import { STORE } from '@hub/runtime';
 
 /** Liveness and database readiness, for load balancers and orchestrators. No auth, no secrets. */
 @ApiExcludeController()
 @Controller()
 export class HealthController {
-  constructor(@Inject(HUB_STORE) private readonly store: HubStore) {}
+  constructor(@Inject(STORE) private readonly store: Store) {}
 
   @Get('health')
   async health(@Res({ passthrough: true }) reply: FastifyReply) {

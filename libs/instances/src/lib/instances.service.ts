@@ -4,11 +4,11 @@ import {
   type ElementDefinition,
   NotFoundError,
 } from '@hub/element-sdk';
-import { CALLBACK_URL_FIELD, CallbackUrlRefusedError, checkCallbackUrl } from '@hub/events';
+import { CALLBACK_URL_FIELD, CallbackUrlRefusedError, checkCallbackUrl } from '@hub/delivery';
 import { eventsWebhookUrl, type InstanceSettings, resolveConfiguration, resolvedConfigurationOf, secretKeysOf, settingsFromValues, validateConfiguration } from '@hub/instance-config';
-import type { HubStore, InstanceAttributes, InstanceRecord, PollingPlan, Tenant } from '@hub/store';
+import type { Store, InstanceAttributes, InstanceRecord, PollingPlan, Tenant } from '@hub/store';
 import { Inject, Injectable } from '@nestjs/common';
-import { ElementCatalog, HUB_STORE, InstanceChanges, PLATFORM_OPTIONS, type PlatformOptions } from '@hub/runtime';
+import { ElementCatalog, STORE, InstanceChanges, PLATFORM_OPTIONS, type PlatformOptions } from '@hub/runtime';
 import type { ConfigurationEntryPatchDto, InstanceInputDto } from './instance.dto';
 import { configurationEntriesView, instanceView } from './views';
 
@@ -22,7 +22,7 @@ export type InstanceView = ReturnType<typeof instanceView> & { eventsWebhookUrl?
 @Injectable()
 export class InstancesService {
   constructor(
-    @Inject(HUB_STORE) private readonly store: HubStore,
+    @Inject(STORE) private readonly store: Store,
     @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
     private readonly catalog: ElementCatalog,
     private readonly changes: InstanceChanges,

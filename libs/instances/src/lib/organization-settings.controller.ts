@@ -1,5 +1,5 @@
-import { HUB_STORE } from '@hub/runtime';
-import type { HubStore, OrganizationSettings, Tenant } from '@hub/store';
+import { STORE } from '@hub/runtime';
+import type { Store, OrganizationSettings, Tenant } from '@hub/store';
 import { Body, Controller, Get, Inject, Patch, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
@@ -31,7 +31,7 @@ const view = (settings: OrganizationSettings) => ({ [ORGANIZATION_STRICT_PARAMET
 @UseGuards(PlatformAuthGuard)
 @Controller('organizations/settings')
 export class OrganizationSettingsController {
-  constructor(@Inject(HUB_STORE) private readonly store: HubStore) {}
+  constructor(@Inject(STORE) private readonly store: Store) {}
 
   @Get()
   @ApiOperation({ summary: 'The organization’s settings: request.parameters.strict' })

@@ -1,10 +1,10 @@
 import { UnauthorizedError } from '@hub/element-sdk';
 import { parseAuthorization } from '@hub/http';
-import type { HubStore, Tenant } from '@hub/store';
+import type { Store, Tenant } from '@hub/store';
 import { type CanActivate, type ExecutionContext, Inject, Injectable, createParamDecorator } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { refusingSuspended } from './suspension';
-import { HUB_STORE } from './tokens';
+import { STORE } from './tokens';
 
 type AuthenticatedRequest = FastifyRequest & { tenant?: Tenant };
 
@@ -15,7 +15,7 @@ type AuthenticatedRequest = FastifyRequest & { tenant?: Tenant };
  */
 @Injectable()
 export class PlatformAuthGuard implements CanActivate {
-  constructor(@Inject(HUB_STORE) private readonly store: HubStore) {}
+  constructor(@Inject(STORE) private readonly store: Store) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();

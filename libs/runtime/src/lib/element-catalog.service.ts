@@ -1,9 +1,9 @@
 import { type ConfigurationDescriptor, type ElementDefinition, NotFoundError, type VendorNetwork, findElement } from '@hub/element-sdk';
-import { vendorHostsOf, vendorNetwork } from '@hub/events';
+import { vendorHostsOf, vendorNetwork } from '@hub/delivery';
 import { descriptorsOf, type InstanceSettings, instanceSettingsOf, type StoredConfiguration } from '@hub/instance-config';
-import type { HubStore } from '@hub/store';
+import type { Store } from '@hub/store';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { HUB_ELEMENTS, HUB_STORE, PLATFORM_OPTIONS, type PlatformOptions } from './tokens';
+import { HUB_ELEMENTS, STORE, PLATFORM_OPTIONS, type PlatformOptions } from './tokens';
 
 /** The elements in code, joined with their run-time catalog state (active or not). */
 @Injectable()
@@ -14,7 +14,7 @@ export class ElementCatalog implements OnApplicationBootstrap {
 
   constructor(
     @Inject(HUB_ELEMENTS) readonly elements: readonly ElementDefinition[],
-    @Inject(HUB_STORE) private readonly store: HubStore,
+    @Inject(STORE) private readonly store: Store,
     @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
   ) {}
 

@@ -3,10 +3,10 @@ import { parseAuthorization } from '@hub/http';
 import { InstanceChanges } from './instance-changes';
 import type { HubCaller } from './ports';
 import { refusingSuspended } from './suspension';
-import { HUB_STORE } from './tokens';
+import { STORE } from './tokens';
 import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
-import type { HubStore } from '@hub/store';
+import type { Store } from '@hub/store';
 import { type CanActivate, type ExecutionContext, Inject, Injectable, createParamDecorator } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimiter } from './rate-limiter';
@@ -33,7 +33,7 @@ export class HubAuthGuard implements CanActivate {
   private readonly keysByInstance = new Map<number, Set<string>>();
 
   constructor(
-    @Inject(HUB_STORE) private readonly store: HubStore,
+    @Inject(STORE) private readonly store: Store,
     changes: InstanceChanges,
     private readonly limiter: RateLimiter,
   ) {

@@ -1,9 +1,9 @@
-import { HubError } from '@hub/element-sdk';
-import { type AttemptCount, type HubStore, loginNameOf } from '@hub/store';
+import { ApiError } from '@hub/element-sdk';
+import { type AttemptCount, type Store, loginNameOf } from '@hub/store';
 import type { LoginSettings } from './tokens';
 
 /** 429: too many login attempts for this username or from this address; Retry-After says when to try again. */
-export class TooManyLoginAttemptsError extends HubError {
+export class TooManyLoginAttemptsError extends ApiError {
   constructor(retryAfterSeconds: number) {
     super(429, `Too many login attempts: try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
   }
@@ -27,7 +27,7 @@ export function throttleKeys(username: string, address: string, who: 'user' | 'o
  * Counts an attempt before its password is checked (in the store, so every replica sees it) and
  * refuses it with a 429 when its username or address is over the limit.
  */
-export async function countLoginAttempt(store: HubStore, settings: LoginSettings, keys: ThrottleKeys, now = new Date()): Promise<void> {
+export async function countLoginAttempt(store: Store, settings: LoginSettings, keys: ThrottleKeys, now = new Date()): Promise<void> {
   const counts = await store.logins.countAttempt([keys.username, keys.address], settings.windowSeconds, now);
   const verdict = throttleVerdict(counts, keys, settings, now);
   if (!verdict.allowed) throw new TooManyLoginAttemptsError(verdict.retryAfterSeconds);

@@ -32,7 +32,7 @@ export interface HubResponse {
 }
 
 /** How a hub call's object maps onto the element's vendor resource, for one instance (a transformation onto a common resource). */
-export interface ObjectMapping {
+export interface ResolvedTransformation {
   readonly objectName: string;
   readonly transformation: Transformation;
   readonly definition?: ObjectDefinition;
@@ -43,7 +43,7 @@ export const HUB_CALLS = Symbol('HUB_CALLS');
 export interface HubCalls {
   call(caller: HubCaller, call: HubCall): Promise<HubResponse>;
   /** The transformation an object name has on the caller's instance, if it is a common resource there. */
-  mappingOf(caller: HubCaller, objectName: string): Promise<ObjectMapping | undefined>;
+  transformationOf(caller: HubCaller, objectName: string): Promise<ResolvedTransformation | undefined>;
 }
 
 /** Operators' event actions, for the admin feature. Bound to the events feature's EventsService. */

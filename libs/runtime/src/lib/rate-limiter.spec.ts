@@ -1,4 +1,4 @@
-import type { HubStore, RateLimit, RateLimitDecision } from '@hub/store';
+import type { Store, RateLimit, RateLimitDecision } from '@hub/store';
 import { allowanceSize, RateLimiter } from './rate-limiter';
 
 /** A bucket like the store's (no time passes unless a test moves it), counting the store's takes. */
@@ -17,7 +17,7 @@ function fakeStore(limit: RateLimit | null) {
         return { granted, limit, remaining: Math.floor(tokens), resetSeconds: 1, retryAfterSeconds: granted > 0 ? 0 : 30 };
       },
     },
-  } as unknown as HubStore;
+  } as unknown as Store;
   return { store, takes, refill: (n: number) => (tokens += n) };
 }
 

@@ -1,7 +1,7 @@
 import { TooManyRequestsError } from '@hub/element-sdk';
 import { hubMetrics } from '@hub/metrics';
-import { HUB_STORE } from './tokens';
-import type { HubStore, RateLimit, RateLimitDecision } from '@hub/store';
+import { STORE } from './tokens';
+import type { Store, RateLimit, RateLimitDecision } from '@hub/store';
 import { Inject, Injectable } from '@nestjs/common';
 
 /** How long this process trusts its list of organizations that have a limit (a new limit applies within it). */
@@ -39,7 +39,7 @@ export class RateLimiter {
   private limited?: { readonly ids: Promise<Set<number>>; readonly until: number };
   private readonly allowances = new Map<number, Allowance>();
 
-  constructor(@Inject(HUB_STORE) private readonly store: HubStore) {}
+  constructor(@Inject(STORE) private readonly store: Store) {}
 
   /**
    * Takes one call from the organization's bucket. Returns the RateLimit-* headers to send (none

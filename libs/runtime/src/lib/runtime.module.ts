@@ -1,12 +1,12 @@
 import type { ElementDefinition } from '@hub/element-sdk';
-import type { HubStore } from '@hub/store';
+import type { Store } from '@hub/store';
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { PlatformAuthGuard } from './auth.guard';
 import { ElementCatalog } from './element-catalog.service';
 import { HubAuthGuard } from './hub-auth.guard';
 import { CommonResourceChanges, InstanceChanges } from './instance-changes';
 import { RateLimiter } from './rate-limiter';
-import { HUB_ELEMENTS, HUB_STORE, PLATFORM_OPTIONS, type PlatformOptions } from './tokens';
+import { HUB_ELEMENTS, STORE, PLATFORM_OPTIONS, type PlatformOptions } from './tokens';
 
 export interface RuntimeModuleOptions extends PlatformOptions {
   readonly elements: readonly ElementDefinition[];
@@ -39,10 +39,10 @@ export class RuntimeModule {
   }
 }
 
-/** Makes the hub's store injectable (HUB_STORE) and closes it when the app shuts down. */
+/** Makes the hub's store injectable (STORE) and closes it when the app shuts down. */
 @Injectable()
 class StoreLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(HUB_STORE) private readonly store: HubStore) {}
+  constructor(@Inject(STORE) private readonly store: Store) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
@@ -53,16 +53,16 @@ class StoreLifecycle implements OnApplicationShutdown {
 export class StoreModule {
   static forRootAsync<TDeps extends unknown[]>(options: {
     inject: { [K in keyof TDeps]: unknown };
-    useFactory: (...deps: TDeps) => Promise<HubStore>;
+    useFactory: (...deps: TDeps) => Promise<Store>;
   }): DynamicModule {
     return {
       module: StoreModule,
       global: true,
       providers: [
-        { provide: HUB_STORE, inject: options.inject as never[], useFactory: options.useFactory },
+        { provide: STORE, inject: options.inject as never[], useFactory: options.useFactory },
         StoreLifecycle,
       ],
-      exports: [HUB_STORE],
+      exports: [STORE],
     };
   }
 }

@@ -1,5 +1,5 @@
 /** Dependency-injection tokens of the platform module. */
-export const HUB_STORE = Symbol('HUB_STORE');
+export const STORE = Symbol('STORE');
 export const HUB_ELEMENTS = Symbol('HUB_ELEMENTS');
 export const PLATFORM_OPTIONS = Symbol('PLATFORM_OPTIONS');
 

@@ -1,5 +1,5 @@
 import { defineElement } from '../element';
-import { HubError, VendorRejectedError, VendorTimeoutError, VendorUnavailableError } from '../errors';
+import { ApiError, VendorRejectedError, VendorTimeoutError, VendorUnavailableError } from '../errors';
 import type { ListPage, PageRequest, VendorRecord } from '../resources';
 import { describeConformance } from './conformance';
 import { duplicates, parameterProblems, walkCursor, walkPageIndex, withDefaults } from './helpers';
@@ -98,7 +98,7 @@ const memoElement = defineElement<MemoConnection>({
       return await c.vendor.request(c.key, c.timeoutMs, (account) => ({ accountId: account }));
     } catch (error) {
       if (error instanceof VendorFailure && error.status < 500) {
-        throw new HubError(400, 'memo rejected the credentials', { providerMessage: error.message });
+        throw new ApiError(400, 'memo rejected the credentials', { providerMessage: error.message });
       }
       throw error;
     }
@@ -265,7 +265,7 @@ describe('conformance helpers', () => {
   it('finds secret values in results and errors, as is or URL-encoded', () => {
     const observations = new Observations();
     observations.result({ operation: 'get', record: { echo: 'my secret/value' } });
-    observations.error(new HubError(502, 'failed', { providerMessage: 'key=my%20secret%2Fvalue' }));
+    observations.error(new ApiError(502, 'failed', { providerMessage: 'key=my%20secret%2Fvalue' }));
     observations.error(new Error('plain'));
     expect(observations.count).toBe(4);
     expect(observations.occurrencesOf('my secret/value')).toHaveLength(2);

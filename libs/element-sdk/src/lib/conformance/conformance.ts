@@ -6,7 +6,7 @@
  * Test-only: it uses Jest's globals and is exported from `@hub/element-sdk/testing`, never from the
  * main entry.
  */
-import { commonMessagesProblems, rootField } from '../common-objects';
+import { commonMessagesProblems, rootField } from '../common-resources';
 import type { ResolvedConfiguration } from '../descriptors';
 import type { ElementConnection } from '../element';
 import type { Operation, ResourceDescriptor, ResourceRequest } from '../resources';

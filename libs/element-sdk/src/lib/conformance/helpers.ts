@@ -1,6 +1,6 @@
 import type { ResolvedConfiguration } from '../descriptors';
 import type { ElementConnection, ElementDefinition } from '../element';
-import { HubError } from '../errors';
+import { ApiError } from '../errors';
 import type {
   ListPage,
   Operation,
@@ -81,11 +81,11 @@ export async function failureOf(work: () => Promise<unknown>): Promise<unknown> 
   throw new Error('expected the call to fail, but it succeeded');
 }
 
-/** Checks a failure is a HubError with this status, and returns it. */
-export function asHubError(error: unknown, status: number, what: string): HubError {
-  if (!(error instanceof HubError)) {
+/** Checks a failure is a ApiError with this status, and returns it. */
+export function asHubError(error: unknown, status: number, what: string): ApiError {
+  if (!(error instanceof ApiError)) {
     const described = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw new Error(`${what}: expected a HubError with status ${status}, got ${described}`);
+    throw new Error(`${what}: expected a ApiError with status ${status}, got ${described}`);
   }
   if (error.status !== status) {
     throw new Error(`${what}: expected status ${status}, got ${error.status} (${error.name}: ${error.message})`);

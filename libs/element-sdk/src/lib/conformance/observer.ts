@@ -1,6 +1,6 @@
 import type { ConfigurationDescriptor, ResolvedConfiguration } from '../descriptors';
 import type { CredentialCheck, ElementConnection } from '../element';
-import { HubError } from '../errors';
+import { ApiError } from '../errors';
 import type { ResourceCall, ResourceResult } from '../resources';
 
 /**
@@ -15,7 +15,7 @@ export class Observations {
   }
 
   error(error: unknown): void {
-    if (error instanceof HubError) {
+    if (error instanceof ApiError) {
       this.seen.push(error.message, JSON.stringify(error.details));
     } else if (error instanceof Error) {
       this.seen.push(error.message);

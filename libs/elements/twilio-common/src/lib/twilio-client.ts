@@ -1,4 +1,4 @@
-import { BadRequestError, HubError, type VendorExchange, type VendorNetwork, VendorRejectedError, VendorUnavailableError } from '@hub/element-sdk';
+import { BadRequestError, ApiError, type VendorExchange, type VendorNetwork, VendorRejectedError, VendorUnavailableError } from '@hub/element-sdk';
 import twilio, { type Twilio } from 'twilio';
 import RestException from 'twilio/lib/base/RestException';
 import { UndiciRequestClient } from './undici-request-client';
@@ -62,7 +62,7 @@ export function createTwilioClient(credentials: TwilioCredentials): Twilio {
  * message; its 5xx are a 502. Transport failures arrive already typed from the transport.
  */
 export function toHubError(error: unknown): Error {
-  if (error instanceof HubError) return error;
+  if (error instanceof ApiError) return error;
   if (error instanceof RestException) {
     const providerMessage = error.message;
     const code = error.code ?? undefined;

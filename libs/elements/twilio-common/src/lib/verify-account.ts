@@ -1,4 +1,4 @@
-import { BadRequestError, type CredentialCheck, HubError } from '@hub/element-sdk';
+import { BadRequestError, type CredentialCheck, ApiError } from '@hub/element-sdk';
 import type { Twilio } from 'twilio';
 import RestException from 'twilio/lib/base/RestException';
 import { toHubError } from './twilio-client';
@@ -16,7 +16,7 @@ export async function verifyTwilioAccount(client: Twilio, accountSid: string): P
     }
     return { accountId: account.sid, accountName: account.friendlyName };
   } catch (error) {
-    if (error instanceof HubError) throw error;
+    if (error instanceof ApiError) throw error;
     if (error instanceof RestException && error.status >= 400 && error.status < 500) {
       throw new BadRequestError('Twilio rejected the credentials: check the Account SID and Auth Token', {
         providerMessage: error.message,

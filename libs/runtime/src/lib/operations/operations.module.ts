@@ -1,7 +1,7 @@
 import { enableProcessMetrics, ProcessState, scrapeGauge } from '@hub/metrics';
-import type { HubStore } from '@hub/store';
+import type { Store } from '@hub/store';
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { HUB_STORE } from '../tokens';
+import { STORE } from '../tokens';
 import { MetricsController, ProbesController } from './operations.controller';
 import { OPERATIONS_OPTIONS, type OperationsOptions } from './operations.options';
 
@@ -13,7 +13,7 @@ import { OPERATIONS_OPTIONS, type OperationsOptions } from './operations.options
 @Injectable()
 class OperationsLifecycle implements OnApplicationBootstrap {
   constructor(
-    @Inject(HUB_STORE) private readonly store: HubStore,
+    @Inject(STORE) private readonly store: Store,
     private readonly state: ProcessState,
   ) {}
 

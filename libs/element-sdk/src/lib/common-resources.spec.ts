@@ -1,4 +1,4 @@
-import { commonMessagesProblems, declaresVendorPath, MESSAGES_OBJECT, REQUIRED_MESSAGE_FIELDS, type Transformation, vendorFieldNames } from './common-objects';
+import { commonMessagesProblems, declaresVendorPath, MESSAGES_OBJECT, REQUIRED_MESSAGE_FIELDS, type Transformation, vendorFieldNames } from './common-resources';
 import { defineElement, type ElementSpec } from './element';
 import type { ResourceSpec } from './resources';
 

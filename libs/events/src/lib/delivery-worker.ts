@@ -7,12 +7,12 @@ import {
   type DeliveryAttempt,
   InMemoryCircuitBreaker,
   nextAttemptDelay,
-} from '@hub/events';
+} from '@hub/delivery';
 import { hubMetrics } from '@hub/metrics';
-import { ElementCatalog, HUB_STORE } from '@hub/runtime';
-import type { AttemptResult, ClaimedDelivery, HubStore } from '@hub/store';
+import { ElementCatalog, STORE } from '@hub/runtime';
+import type { AttemptResult, ClaimedDelivery, Store } from '@hub/store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EVENT_ENGINE_OPTIONS, type EventEngineOptions } from './event-engine.options';
+import { EVENTS_OPTIONS, type EventsOptions } from './events.options';
 import { InstanceLookup } from './instance-lookup';
 import { ClaimLoop, ClaimingWorker } from '@hub/runtime';
 
@@ -32,8 +32,8 @@ export class DeliveryWorker extends ClaimingWorker<ClaimedDelivery> {
   private readonly reported = new Map<string, string>();
 
   constructor(
-    @Inject(HUB_STORE) private readonly store: HubStore,
-    @Inject(EVENT_ENGINE_OPTIONS) private readonly options: EventEngineOptions,
+    @Inject(STORE) private readonly store: Store,
+    @Inject(EVENTS_OPTIONS) private readonly options: EventsOptions,
     private readonly instances: InstanceLookup,
     private readonly catalog: ElementCatalog,
   ) {

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { parseVendorHosts } from '@hub/events';
+import { parseVendorHosts } from '@hub/delivery';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
 
 const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
@@ -9,9 +9,9 @@ const toBoolean = ({ value }: { value: unknown }) =>
 
 /**
  * The hub's environment, typed and checked at boot: a bad variable stops the process with a
- * message naming it (see `validateHubEnvironment`). Documented in the README.
+ * message naming it (see `validateEnvironment`). Documented in the README.
  */
-export class HubEnvironment {
+export class Environment {
   /** Interface to listen on. Loopback by default; 0.0.0.0 to serve a network. */
   @IsString()
   HOST = '127.0.0.1';
@@ -236,8 +236,8 @@ export class HubEnvironment {
 }
 
 /** For @nestjs/config's `validate`, and for main.ts before the app exists. */
-export function validateHubEnvironment(raw: Record<string, unknown>): HubEnvironment {
-  const known = Object.keys(new HubEnvironment());
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const known = Object.keys(new Environment());
   const extra = [
     'DATABASE_URL',
     'HUB_ENCRYPTION_KEY',
@@ -253,7 +253,7 @@ export function validateHubEnvironment(raw: Record<string, unknown>): HubEnviron
   const picked = Object.fromEntries(
     [...known, ...extra].filter((k) => raw[k] !== undefined && raw[k] !== '').map((k) => [k, raw[k]]),
   );
-  const env = plainToInstance(HubEnvironment, picked);
+  const env = plainToInstance(Environment, picked);
   const errors = validateSync(env, { skipMissingProperties: false });
   const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
   if (env.DATABASE_URL && !env.HUB_ENCRYPTION_KEY) {
@@ -281,23 +281,23 @@ export function validateHubEnvironment(raw: Record<string, unknown>): HubEnviron
 }
 
 /** HUB_PUBLIC_URL, or the address the hub listens on. */
-export function publicUrlOf(env: HubEnvironment): string {
+export function publicUrlOf(env: Environment): string {
   const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
   return (env.HUB_PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${env.PORT}`).replace(/\/+$/, '');
 }
 
 /** HUB_ALLOW_PRIVATE_CALLBACK_URLS: `auto` allows them on the embedded store (one machine) and refuses them on PostgreSQL. */
-export function allowPrivateCallbackUrls(env: HubEnvironment, storeKind: 'embedded' | 'postgresql'): boolean {
+export function allowPrivateCallbackUrls(env: Environment, storeKind: 'embedded' | 'postgresql'): boolean {
   return env.HUB_ALLOW_PRIVATE_CALLBACK_URLS === 'auto' ? storeKind === 'embedded' : env.HUB_ALLOW_PRIVATE_CALLBACK_URLS === 'true';
 }
 
 /** HUB_ALLOW_PRIVATE_VENDOR_URLS, the twin of HUB_ALLOW_PRIVATE_CALLBACK_URLS: `auto` allows them on the embedded store only. */
-export function allowPrivateVendorUrls(env: HubEnvironment, storeKind: 'embedded' | 'postgresql'): boolean {
+export function allowPrivateVendorUrls(env: Environment, storeKind: 'embedded' | 'postgresql'): boolean {
   return env.HUB_ALLOW_PRIVATE_VENDOR_URLS === 'auto' ? storeKind === 'embedded' : env.HUB_ALLOW_PRIVATE_VENDOR_URLS === 'true';
 }
 
 /** The platform's settings from the environment (RuntimeModule.forRoot adds the element registry). */
-export function platformSettingsFrom(env: HubEnvironment, storeKind: 'embedded' | 'postgresql') {
+export function platformSettingsFrom(env: Environment, storeKind: 'embedded' | 'postgresql') {
   return {
     vendorTimeoutMs: env.HUB_VENDOR_TIMEOUT_MS,
     publicUrl: publicUrlOf(env),

@@ -1,5 +1,5 @@
-import { HUB_STORE, InstanceChanges } from '@hub/runtime';
-import type { HubStore, InstanceRecord, Tenant } from '@hub/store';
+import { STORE, InstanceChanges } from '@hub/runtime';
+import type { Store, InstanceRecord, Tenant } from '@hub/store';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 
@@ -15,7 +15,7 @@ export class InstanceLookup implements OnModuleDestroy {
   private readonly unsubscribe: () => void;
 
   constructor(
-    @Inject(HUB_STORE) private readonly store: HubStore,
+    @Inject(STORE) private readonly store: Store,
     changes: InstanceChanges,
   ) {
     this.unsubscribe = changes.subscribe((id) => this.cache.delete(id));

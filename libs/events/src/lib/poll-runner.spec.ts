@@ -12,7 +12,7 @@ const noRenew = async () => undefined;
 function fakeHub(pages: Record<string, unknown>[][], transformation?: Transformation) {
   const calls: HubCall[] = [];
   const hub = {
-    mappingOf: async (_caller: HubCaller, objectName: string) => (transformation ? { objectName, transformation } : undefined),
+    transformationOf: async (_caller: HubCaller, objectName: string) => (transformation ? { objectName, transformation } : undefined),
     call: async (_caller: HubCaller, call: HubCall): Promise<HubResponse> => {
       calls.push(JSON.parse(JSON.stringify(call)) as HubCall);
       const index = call.query['nextPage'] === undefined ? 0 : Number(String(call.query['nextPage']).slice(1));

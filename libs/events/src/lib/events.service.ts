@@ -1,7 +1,7 @@
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, type VendorWebhookRequest } from '@hub/element-sdk';
-import { ElementCatalog, HUB_STORE } from '@hub/runtime';
+import { ElementCatalog, STORE } from '@hub/runtime';
 import {
-  type HubStore,
+  type Store,
   NOTIFICATION_STATUSES,
   type NotificationRecord,
   type NotificationStatus,
@@ -55,7 +55,7 @@ export class EventsService {
   private readonly logger = new Logger('Events');
 
   constructor(
-    @Inject(HUB_STORE) private readonly store: HubStore,
+    @Inject(STORE) private readonly store: Store,
     private readonly catalog: ElementCatalog,
     private readonly delivery: DeliveryWorker,
     private readonly poller: PollScheduler,

@@ -4,7 +4,7 @@ import type { Tenant } from '@hub/store';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EVENT_ENGINE_OPTIONS, type EventEngineOptions } from './event-engine.options';
+import { EVENTS_OPTIONS, type EventsOptions } from './events.options';
 import { EventsService } from './events.service';
 
 /** The delivery log of an instance's events, its replay, and the state of its poller. */
@@ -77,7 +77,7 @@ type RawRequest = FastifyRequest & { rawBody?: Buffer };
 export class VendorWebhookController {
   constructor(
     private readonly events: EventsService,
-    @Inject(EVENT_ENGINE_OPTIONS) private readonly options: EventEngineOptions,
+    @Inject(EVENTS_OPTIONS) private readonly options: EventsOptions,
   ) {}
 
   @Post(':elementKey/:instanceId')

@@ -1,5 +1,5 @@
 import { BadRequestError, type ElementDefinition, type Transformation } from '@hub/element-sdk';
-import { batchEvents, EVENTS_PER_NOTIFICATION, type EventType, notificationBody } from '@hub/events';
+import { batchEvents, EVENTS_PER_NOTIFICATION, type EventType, notificationBody } from '@hub/delivery';
 import type { HubCaller, HubCalls } from '@hub/runtime';
 import { expandUrlMacros, type PollerResourceConfiguration } from '@hub/instance-config';
 import type { EventKeyInput, NewNotification, NotificationBuilder } from '@hub/store';
@@ -75,7 +75,7 @@ export async function pollResources(
     const segments = url.pathname.slice(prefix.length).split('/').filter(Boolean).map(decodeURIComponent);
     // A transformed object's records come back in the common shape: a configuration written for
     // the vendor's records (idField sid, date_updated) reads the common fields they map to.
-    const mapping = segments.length === 1 ? await hub.mappingOf(caller, segments[0]) : undefined;
+    const mapping = segments.length === 1 ? await hub.transformationOf(caller, segments[0]) : undefined;
     const fields = mapping ? inCommonFields(resource, mapping.transformation) : resource;
     const query: Record<string, string> = Object.fromEntries(url.searchParams);
     if (resource.pageSize && query['pageSize'] === undefined) query['pageSize'] = String(resource.pageSize);

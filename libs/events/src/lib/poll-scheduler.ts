@@ -1,9 +1,9 @@
 import { hubMetrics } from '@hub/metrics';
-import { ElementCatalog, HUB_CALLS, HUB_STORE, type HubCalls } from '@hub/runtime';
-import type { ClaimedPoll, HubStore } from '@hub/store';
+import { ElementCatalog, HUB_CALLS, STORE, type HubCalls } from '@hub/runtime';
+import type { ClaimedPoll, Store } from '@hub/store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DeliveryWorker } from './delivery-worker';
-import { EVENT_ENGINE_OPTIONS, type EventEngineOptions } from './event-engine.options';
+import { EVENTS_OPTIONS, type EventsOptions } from './events.options';
 import { InstanceLookup } from './instance-lookup';
 import { notificationBuilder, notificationContext, pendingFromPoll, pollResources } from './poll-runner';
 import { ClaimLoop, ClaimingWorker } from '@hub/runtime';
@@ -19,8 +19,8 @@ export class PollScheduler extends ClaimingWorker<ClaimedPoll> {
   protected readonly loop: ClaimLoop<ClaimedPoll>;
 
   constructor(
-    @Inject(HUB_STORE) private readonly store: HubStore,
-    @Inject(EVENT_ENGINE_OPTIONS) private readonly options: EventEngineOptions,
+    @Inject(STORE) private readonly store: Store,
+    @Inject(EVENTS_OPTIONS) private readonly options: EventsOptions,
     private readonly instances: InstanceLookup,
     @Inject(HUB_CALLS) private readonly hub: HubCalls,
     private readonly catalog: ElementCatalog,

@@ -14,7 +14,7 @@ import { TenantsRepository } from './tenants.repository';
 import { TracesRepository } from './traces.repository';
 
 /** The store as the rest of the hub sees it: repositories, never the raw Prisma client. */
-export interface HubStore {
+export interface Store {
   readonly kind: HubDatabase['kind'];
   readonly tenants: TenantsRepository;
   /** Login tokens and login attempt counters (POST /authentication). */
@@ -52,7 +52,7 @@ export interface OpenStoreOptions extends OpenDatabaseOptions {
   readonly encryptionKey?: string;
 }
 
-export async function openStore(options: OpenStoreOptions): Promise<HubStore> {
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const keys = options.encryptionKey
     ? parseEncryptionKeys(options.encryptionKey)
     : options.databaseUrl
@@ -68,7 +68,7 @@ export async function openStore(options: OpenStoreOptions): Promise<HubStore> {
 }
 
 /** Repositories over an open database (tests build their database with testDatabases()). */
-export function storeOver(database: HubDatabase, secrets: SecretBox): HubStore {
+export function storeOver(database: HubDatabase, secrets: SecretBox): Store {
   const { prisma } = database;
   return {
     kind: database.kind,

@@ -4,8 +4,8 @@ import { toErrorResponse } from './error-body';
 
 /** The one place where failures become HTTP: `{requestId, message, providerMessage?}`. */
 @Catch()
-export class HubExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HubExceptionFilter');
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiExceptionFilter');
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();

@@ -8,7 +8,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { DeliveryWorker } from './delivery-worker';
-import { EVENT_ENGINE_OPTIONS, type EventEngineOptions } from './event-engine.options';
+import { EVENTS_OPTIONS, type EventsOptions } from './events.options';
 import { EventsController, VendorWebhookController } from './events.controller';
 import { EventsService } from './events.service';
 import { InstanceLookup } from './instance-lookup';
@@ -21,7 +21,7 @@ class EventWorkersLifecycle implements OnApplicationBootstrap, BeforeApplication
   private readonly logger = new Logger('EventWorkers');
 
   constructor(
-    @Inject(EVENT_ENGINE_OPTIONS) private readonly options: EventEngineOptions,
+    @Inject(EVENTS_OPTIONS) private readonly options: EventsOptions,
     private readonly poller: PollScheduler,
     private readonly delivery: DeliveryWorker,
     private readonly retention: EventRetention,
@@ -48,13 +48,13 @@ class EventWorkersLifecycle implements OnApplicationBootstrap, BeforeApplication
  * delivery workers. Needs RuntimeModule, StoreModule and HUB_CALLS bound by the app.
  */
 @Module({})
-export class EventEngineModule {
-  static forRoot(options: EventEngineOptions): DynamicModule {
+export class EventsModule {
+  static forRoot(options: EventsOptions): DynamicModule {
     return {
-      module: EventEngineModule,
+      module: EventsModule,
       controllers: [EventsController, VendorWebhookController],
       providers: [
-        { provide: EVENT_ENGINE_OPTIONS, useValue: options },
+        { provide: EVENTS_OPTIONS, useValue: options },
         InstanceLookup,
         EventRetention,
         DeliveryWorker,

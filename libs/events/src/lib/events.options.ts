@@ -1,10 +1,10 @@
-import { DEFAULT_CIRCUIT_BREAKER_OPTIONS, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from '@hub/events';
-import { allowPrivateCallbackUrls, type HubEnvironment, newOwnerId, publicUrlOf } from '@hub/runtime';
+import { DEFAULT_CIRCUIT_BREAKER_OPTIONS, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from '@hub/delivery';
+import { allowPrivateCallbackUrls, type Environment, newOwnerId, publicUrlOf } from '@hub/runtime';
 
-export const EVENT_ENGINE_OPTIONS = Symbol('EVENT_ENGINE_OPTIONS');
+export const EVENTS_OPTIONS = Symbol('EVENTS_OPTIONS');
 
 /** How this process takes part in event processing. */
-export interface EventEngineOptions {
+export interface EventsOptions {
   /** Run the poll scheduler and the delivery workers in this process (the poller app; the api on the embedded store). */
   readonly workers: boolean;
   /** The hub's URL as vendors reach it: vendor webhooks are sent to `<publicUrl>/elements/api-v2/events/{elementKey}/{instanceId}`. */
@@ -36,7 +36,7 @@ export interface EventEngineOptions {
   readonly stopWaitMs: number;
 }
 
-export const DEFAULT_EVENT_ENGINE_OPTIONS: Omit<EventEngineOptions, 'workers' | 'publicUrl' | 'allowPrivateCallbackUrls' | 'owner'> = {
+export const DEFAULT_EVENT_ENGINE_OPTIONS: Omit<EventsOptions, 'workers' | 'publicUrl' | 'allowPrivateCallbackUrls' | 'owner'> = {
   retrySchedule: DEFAULT_RETRY_SCHEDULE_MS,
   leaseMs: 120_000,
   idleMs: 500,
@@ -50,12 +50,12 @@ export const DEFAULT_EVENT_ENGINE_OPTIONS: Omit<EventEngineOptions, 'workers' | 
 };
 
 
-/** The options the environment sets (see HubEnvironment); `storeKind` decides the `auto` settings. */
-export function eventEngineOptionsFrom(
-  env: HubEnvironment,
+/** The options the environment sets (see Environment); `storeKind` decides the `auto` settings. */
+export function eventsOptionsFrom(
+  env: Environment,
   storeKind: 'embedded' | 'postgresql',
-  overrides: Partial<EventEngineOptions> = {},
-): EventEngineOptions {
+  overrides: Partial<EventsOptions> = {},
+): EventsOptions {
   const auto = (value: string) => (value === 'auto' ? storeKind === 'embedded' : value === 'true');
   return {
     ...DEFAULT_EVENT_ENGINE_OPTIONS,

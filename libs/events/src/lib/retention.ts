@@ -1,7 +1,7 @@
-import { HUB_STORE } from '@hub/runtime';
-import type { HubStore } from '@hub/store';
+import { STORE } from '@hub/runtime';
+import type { Store } from '@hub/store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EVENT_ENGINE_OPTIONS, type EventEngineOptions } from './event-engine.options';
+import { EVENTS_OPTIONS, type EventsOptions } from './events.options';
 
 /** Deduplication keys outlive any poll window by far (the seed's poller re-reads the day of its last poll). */
 export const EVENT_KEY_RETENTION_MS = 7 * 86_400_000;
@@ -18,8 +18,8 @@ export class EventRetention {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    @Inject(HUB_STORE) private readonly store: HubStore,
-    @Inject(EVENT_ENGINE_OPTIONS) private readonly options: EventEngineOptions,
+    @Inject(STORE) private readonly store: Store,
+    @Inject(EVENTS_OPTIONS) private readonly options: EventsOptions,
   ) {}
 
   start(): void {

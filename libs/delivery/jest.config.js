@@ -1,5 +1,5 @@
 module.exports = {
-  displayName: 'event-engine',
+  displayName: 'delivery',
   preset: '../../jest.preset.js',
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.spec.ts'],

@@ -1,6 +1,6 @@
 import type { ElementDefinition, ObjectDefinition, Transformation } from '@hub/element-sdk';
-import { CommonResourceChanges, HUB_STORE, type ObjectMapping } from '@hub/runtime';
-import type { HubStore, InstanceRecord, Tenant } from '@hub/store';
+import { CommonResourceChanges, STORE, type ResolvedTransformation } from '@hub/runtime';
+import type { Store, InstanceRecord, Tenant } from '@hub/store';
 import { mergeTransformations } from '@hub/transformations';
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
@@ -15,17 +15,17 @@ export const MAPPING_TTL_MS = 2_000;
  * Resolved once per MAPPING_TTL_MS; a change made through this process applies at once.
  */
 @Injectable()
-export class ObjectMappings {
-  private readonly cache = new LRUCache<string, { mapping: ObjectMapping | null }>({ max: 10_000, ttl: MAPPING_TTL_MS });
+export class TransformationLookup {
+  private readonly cache = new LRUCache<string, { mapping: ResolvedTransformation | null }>({ max: 10_000, ttl: MAPPING_TTL_MS });
   /** Per organization: which objects are transformed at all (most hub calls are on objects nobody transformed). */
   private readonly transformed = new LRUCache<string, Set<string>>({ max: 10_000, ttl: MAPPING_TTL_MS });
 
   constructor(
-    @Inject(HUB_STORE) private readonly store: HubStore,
+    @Inject(STORE) private readonly store: Store,
     private readonly changes: CommonResourceChanges,
   ) {}
 
-  async resolve(tenant: Tenant, instance: InstanceRecord, element: ElementDefinition, objectName: string | undefined): Promise<ObjectMapping | undefined> {
+  async resolve(tenant: Tenant, instance: InstanceRecord, element: ElementDefinition, objectName: string | undefined): Promise<ResolvedTransformation | undefined> {
     if (!objectName) return undefined;
     const orgKey = `${this.changes.generation}:${tenant.organizationId}`;
     let names = this.transformed.get(orgKey);
@@ -47,7 +47,7 @@ export class ObjectMappings {
         ])
       : [null, null];
     const transformation = mergeTransformations(shared ? asTransformation(shared) : elementDefault, own ? asTransformation(own) : undefined);
-    let mapping: ObjectMapping | null = null;
+    let mapping: ResolvedTransformation | null = null;
     if (transformation) {
       const definition = hasOwn ? await resources.findEffectiveDefinition(tenant, instance.id, objectName) : null;
       mapping = { objectName, transformation, ...(definition ? { definition: { fields: definition.fields as ObjectDefinition['fields'] } } : {}) };
