@@ -148,7 +148,7 @@ describe.each(storesUnderTest())('metrics and probes on the %s store', (name, st
     const store = harness.app.get<Store>(STORE);
     const tenant = await store.tenants.authenticate(org.secrets.user, org.secrets.organization);
     await store.rateLimits.set(tenant?.organizationId ?? 0, { requestsPerSecond: 0.01, burst: 1 });
-    harness.app.get(RateLimiter).changed();
+    harness.app.get(RateLimiter).forget();
     try {
       const limited = await movedBy(async () => {
         expect((await hub('/messages?pageSize=4')).status).toBe(200);
@@ -158,7 +158,7 @@ describe.each(storesUnderTest())('metrics and probes on the %s store', (name, st
       expect(limited('hub_calls_total{element="twiliov2",resource="messages",method="GET",status="429"}')).toBe(1);
     } finally {
       await store.rateLimits.set(tenant?.organizationId ?? 0, null);
-      harness.app.get(RateLimiter).changed();
+      harness.app.get(RateLimiter).forget();
     }
   });
 

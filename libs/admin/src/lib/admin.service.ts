@@ -1,5 +1,6 @@
 import { BadRequestError, ConflictError, NotFoundError, UnauthorizedError } from '@hub/element-sdk';
 import {
+  ChangeFeed,
   countLoginAttempt,
   ElementCatalog,
   EVENT_OPERATIONS,
@@ -9,7 +10,6 @@ import {
   type InstanceOperations,
   PLATFORM_OPTIONS,
   type PlatformOptions,
-  RateLimiter,
   SECRET_ROTATION,
   type SecretRotation,
   throttleKeys,
@@ -55,7 +55,7 @@ export class AdminService {
     @Inject(INSTANCE_OPERATIONS) private readonly instances: InstanceOperations,
     @Inject(EVENT_OPERATIONS) private readonly events: EventOperations,
     @Inject(SECRET_ROTATION) private readonly authentication: SecretRotation,
-    private readonly limiter: RateLimiter,
+    private readonly changes: ChangeFeed,
   ) {}
 
   // ---- sessions ----------------------------------------------------------------------------------
@@ -154,7 +154,7 @@ export class AdminService {
   async setRateLimit(operator: Operator, organizationId: number, limit: RateLimitDto | null, requestId: string) {
     await this.organization(operator, organizationId);
     await this.store.rateLimits.set(organizationId, limit && { requestsPerSecond: limit.requestsPerSecond, burst: limit.burst });
-    this.limiter.changed();
+    this.changes.publish({ kind: 'rateLimits', organizationId });
     await this.audit(operator, {
       action: limit ? 'organization.rateLimit.set' : 'organization.rateLimit.remove',
       targetType: 'organization',

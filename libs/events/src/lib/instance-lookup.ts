@@ -18,7 +18,7 @@ export class InstanceLookup implements OnModuleDestroy {
     @Inject(STORE) private readonly store: Store,
     changes: InstanceChanges,
   ) {
-    this.unsubscribe = changes.subscribe((id) => this.cache.delete(id));
+    this.unsubscribe = changes.subscribe((id) => (id === undefined ? this.cache.clear() : this.cache.delete(id)));
   }
 
   async find(tenant: Tenant, instanceId: number, updatedDate: Date): Promise<InstanceRecord | null> {

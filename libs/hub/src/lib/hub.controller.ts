@@ -1,7 +1,7 @@
 import { All, Body, Controller, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CurrentHubCaller, HubAuthGuard, type HubCaller } from '@hub/runtime';
+import { CurrentHubCaller, HubAuthGuard, type HubCaller, HubCallEvents } from '@hub/runtime';
 import { HubService } from './hub.service';
 
 /**
@@ -13,7 +13,10 @@ import { HubService } from './hub.service';
 @UseGuards(HubAuthGuard)
 @Controller('hubs/:hub')
 export class HubController {
-  constructor(private readonly hub: HubService) {}
+  constructor(
+    private readonly hub: HubService,
+    private readonly calls: HubCallEvents,
+  ) {}
 
   @All([':resource', ':resource/:id', ':resource/:id/:subresource', ':resource/:id/:subresource/:subId'])
   async call(
@@ -29,6 +32,10 @@ export class HubController {
     );
     const response = await this.hub.call(caller, { method: request.method, segments, query, body });
     reply.status(response.status).headers(response.headers);
+    if (this.calls.observed) {
+      const completed = { tenant: caller.tenant, instanceId: caller.instance.id, method: request.method, path: segments.join('/'), query, requestBody: body, status: response.status, responseBody: response.body };
+      setImmediate(() => this.calls.completed(completed));
+    }
     return response.body;
   }
 }

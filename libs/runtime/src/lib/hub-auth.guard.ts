@@ -38,6 +38,11 @@ export class HubAuthGuard implements CanActivate {
     private readonly limiter: RateLimiter,
   ) {
     changes.subscribe((instanceId) => {
+      if (instanceId === undefined) {
+        this.resolved.clear();
+        this.keysByInstance.clear();
+        return;
+      }
       for (const key of this.keysByInstance.get(instanceId) ?? []) this.resolved.delete(key);
       this.keysByInstance.delete(instanceId);
     });

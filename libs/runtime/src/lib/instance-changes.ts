@@ -1,37 +1,78 @@
 import { Injectable } from '@nestjs/common';
 
 /**
- * Tells in-process caches that an instance changed (updated, enabled/disabled, deleted), so
- * they drop what they hold about it at once. Other replicas' caches expire on their own short TTL.
+ * What changed, as caches need to know it. Every cache of stored state (credentials, instances and
+ * their compiled settings, transformations, rate limits, the response cache) subscribes to the
+ * ChangeFeed and drops what a change makes stale.
+ */
+export type Change =
+  | { readonly kind: 'instance'; readonly instanceId: number }
+  /** An organization: suspended or resumed, deleted, its secrets or its users' secrets rotated, its settings changed. */
+  | { readonly kind: 'organization'; readonly organizationId: number }
+  /** Common resource definitions or transformations, at any level. */
+  | { readonly kind: 'commonResources' }
+  | { readonly kind: 'rateLimits'; readonly organizationId: number }
+  /** Anything may have changed (the periodic full refresh, a lost connection to the feed). */
+  | { readonly kind: 'everything' };
+
+export type ChangeListener = (change: Change) => void;
+
+/**
+ * The change feed of this process. `publish` tells every subscriber in this process at once.
+ * Replicas learn of each other's changes through the store's feed (bound to this one where the app
+ * runs on PostgreSQL), with a periodic `everything` as a safety net.
  */
 @Injectable()
-export class InstanceChanges {
-  private readonly listeners = new Set<(instanceId: number) => void>();
+export class ChangeFeed {
+  private readonly listeners = new Set<ChangeListener>();
 
-  changed(instanceId: number): void {
-    for (const listener of this.listeners) listener(instanceId);
+  publish(change: Change): void {
+    for (const listener of this.listeners) listener(change);
   }
 
-  subscribe(listener: (instanceId: number) => void): () => void {
+  subscribe(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 }
 
+/** Instance changes on the change feed (updated, enabled/disabled, deleted). */
+@Injectable()
+export class InstanceChanges {
+  constructor(private readonly feed: ChangeFeed) {}
+
+  changed(instanceId: number): void {
+    this.feed.publish({ kind: 'instance', instanceId });
+  }
+
+  /** `instanceId` undefined: anything may have changed; drop everything. */
+  subscribe(listener: (instanceId: number | undefined) => void): () => void {
+    return this.feed.subscribe((change) => {
+      if (change.kind === 'instance') listener(change.instanceId);
+      else if (change.kind === 'everything' || change.kind === 'organization') listener(undefined);
+    });
+  }
+}
+
 /**
- * Tells in-process caches that a common object definition or transformation changed somewhere:
- * they key their entries by `generation`, so one write makes every entry stale at once (writes are
- * rare). Other replicas' caches expire on their own short TTL.
+ * Common resource definitions and transformations: caches key their entries by `generation`, so one
+ * change makes every entry stale at once (writes are rare).
  */
 @Injectable()
 export class CommonResourceChanges {
   private current = 0;
+
+  constructor(private readonly feed: ChangeFeed) {
+    feed.subscribe((change) => {
+      if (change.kind === 'commonResources' || change.kind === 'everything') this.current++;
+    });
+  }
 
   get generation(): number {
     return this.current;
   }
 
   changed(): void {
-    this.current++;
+    this.feed.publish({ kind: 'commonResources' });
   }
 }

@@ -72,3 +72,16 @@ export interface SecretRotation {
   rotateUserSecret(tenant: Tenant): Promise<{ userSecret: string; previousSecretExpiresAt: string | null }>;
   rotateOrganizationSecret(tenant: Tenant): Promise<{ organizationSecret: string; previousSecretExpiresAt: string | null }>;
 }
+
+/** A hub call a client made through the API, as features that act after one see it (formulas' elementRequest trigger). */
+export interface CompletedHubCall {
+  readonly tenant: Tenant;
+  readonly instanceId: number;
+  readonly method: string;
+  /** The path after /hubs/{hub}/, e.g. `messages/SM123`. */
+  readonly path: string;
+  readonly query: Readonly<Record<string, string | string[] | undefined>>;
+  readonly requestBody: unknown;
+  readonly status: number;
+  readonly responseBody: unknown;
+}

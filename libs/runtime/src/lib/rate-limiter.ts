@@ -2,7 +2,8 @@ import { TooManyRequestsError } from '@hub/element-sdk';
 import { hubMetrics } from '@hub/metrics';
 import { STORE } from './tokens';
 import type { Store, RateLimit, RateLimitDecision } from '@hub/store';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { ChangeFeed } from './instance-changes';
 
 /** How long this process trusts its list of organizations that have a limit (a new limit applies within it). */
 export const LIMITED_ORGANIZATIONS_TTL_MS = 2_000;
@@ -39,7 +40,11 @@ export class RateLimiter {
   private limited?: { readonly ids: Promise<Set<number>>; readonly until: number };
   private readonly allowances = new Map<number, Allowance>();
 
-  constructor(@Inject(STORE) private readonly store: Store) {}
+  constructor(@Inject(STORE) private readonly store: Store, @Optional() feed?: ChangeFeed) {
+    feed?.subscribe((change) => {
+      if (change.kind === 'rateLimits' || change.kind === 'everything') this.forget();
+    });
+  }
 
   /**
    * Takes one call from the organization's bucket. Returns the RateLimit-* headers to send (none
@@ -68,8 +73,8 @@ export class RateLimiter {
     }
   }
 
-  /** Forgets what this process knows of limits (after an operator changed one through it). */
-  changed(): void {
+  /** Forgets what this process knows of limits: a limit changed (the change feed says so). */
+  forget(): void {
     this.limited = undefined;
     this.allowances.clear();
   }

@@ -4,7 +4,8 @@ import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutd
 import { PlatformAuthGuard } from './auth.guard';
 import { ElementCatalog } from './element-catalog.service';
 import { HubAuthGuard } from './hub-auth.guard';
-import { CommonResourceChanges, InstanceChanges } from './instance-changes';
+import { HubCallEvents } from './hub-call-events';
+import { ChangeFeed, CommonResourceChanges, InstanceChanges } from './instance-changes';
 import { RateLimiter } from './rate-limiter';
 import { HUB_ELEMENTS, STORE, PLATFORM_OPTIONS, type PlatformOptions } from './tokens';
 
@@ -28,13 +29,15 @@ export class RuntimeModule {
         { provide: HUB_ELEMENTS, useValue: elements },
         { provide: PLATFORM_OPTIONS, useValue: platform satisfies PlatformOptions },
         ElementCatalog,
+        ChangeFeed,
         InstanceChanges,
         CommonResourceChanges,
         PlatformAuthGuard,
         RateLimiter,
         HubAuthGuard,
+        HubCallEvents,
       ],
-      exports: [HUB_ELEMENTS, PLATFORM_OPTIONS, ElementCatalog, InstanceChanges, CommonResourceChanges, PlatformAuthGuard, RateLimiter, HubAuthGuard],
+      exports: [HUB_ELEMENTS, PLATFORM_OPTIONS, ElementCatalog, ChangeFeed, InstanceChanges, CommonResourceChanges, PlatformAuthGuard, RateLimiter, HubAuthGuard, HubCallEvents],
     };
   }
 }
