@@ -19,7 +19,7 @@ const depConstraints = [
     onlyDependOnLibsWithTags: ['type:adapter-contract', 'type:adapter-support'],
   },
   { sourceTag: 'type:adapter-support', onlyDependOnLibsWithTags: ['type:adapter-contract'] },
-  { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:util'] },
+  { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:util', 'type:adapter-contract'] },
   { sourceTag: 'type:adapter-contract', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:adapter-contract'] },

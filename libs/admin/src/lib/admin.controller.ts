@@ -1,5 +1,5 @@
 import { BadRequestError } from '@hub/element-sdk';
-import { InstanceIdPipe, pageParameter, setPageHeaders } from '@hub/http';
+import { InstanceIdPipe, pageParameter, pageRequestOf, setPageHeaders } from '@hub/http';
 import { PLATFORM_OPTIONS, type PlatformOptions } from '@hub/runtime';
 import { csrfTokenOf, type Operator } from '@hub/store';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
@@ -9,10 +9,7 @@ import { NewOrganizationDto, NewUserDto, OperatorLoginDto, OrganizationPatchDto,
 import { AdminService, type Paging } from './admin.service';
 import { AnyOperatorRole, CurrentOperator, CurrentSessionExpiry, CurrentSessionToken, OperatorGuard, sessionCookie, setCookie } from './operator-session';
 
-const paging = (page?: string, pageSize?: string): Paging => ({
-  page: pageParameter('page', page, 1, 1_000_000),
-  pageSize: pageParameter('pageSize', pageSize, 50, 500),
-});
+const paging = (page?: string, pageSize?: string): Paging => pageRequestOf({ page, pageSize }, 50);
 
 const idOf = (name: string, value: string): number => {
   if (!/^\d{1,9}$/.test(value) || Number(value) < 1) throw new BadRequestError(`${name} must be a positive integer, not '${value}'`);

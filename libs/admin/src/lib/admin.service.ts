@@ -24,18 +24,15 @@ import {
   PasswordRejectedError,
   type Tenant,
 } from '@hub/store';
+import { type PageRequest, skipTakeOf } from '@hub/http';
 import { Inject, Injectable } from '@nestjs/common';
 import type { NewOrganizationDto, NewUserDto, OrganizationPatchDto, RateLimitDto } from './admin.dto';
 
-export interface Paging {
-  readonly page: number;
-  readonly pageSize: number;
-}
+export type Paging = PageRequest;
 
 /** An instance as operators see it: the owner's view without the Element token (the tenant's credential for hub calls). */
 const operatorView = <V extends { token: string }>(view: V): V => ({ ...view, token: '********' });
 
-const skipTake = (p: Paging) => ({ skip: (p.page - 1) * p.pageSize, take: p.pageSize });
 
 /** One operator sign-in answers the same 401 for an unknown operator, a disabled one and a wrong password. */
 export const OPERATOR_LOGIN_REFUSED = 'The email address or password is not valid';
@@ -81,7 +78,7 @@ export class AdminService {
   // ---- organizations and users -------------------------------------------------------------------
 
   listOrganizations(operator: Operator, paging: Paging, name?: string) {
-    return this.store.admin.listOrganizations(operator, skipTake(paging), { name });
+    return this.store.admin.listOrganizations(operator, skipTakeOf(paging), { name });
   }
 
   async organization(operator: Operator, id: number) {
@@ -179,7 +176,7 @@ export class AdminService {
     const found = await this.store.admin.searchInstances(
       operator,
       { organizationId: query.organizationId, elementId, name: query.name, tag: query.tag, status: query.status as InstanceStatus | undefined },
-      skipTake(paging),
+      skipTakeOf(paging),
     );
     return { total: found.total, items: found.items.map((i) => ({ ...i, element: this.elementSummary(i.elementId) })) };
   }
@@ -206,13 +203,13 @@ export class AdminService {
   // ---- events ------------------------------------------------------------------------------------
 
   pollers(operator: Operator, failing: boolean, paging: Paging) {
-    return this.store.admin.pollers(operator, { failing }, skipTake(paging));
+    return this.store.admin.pollers(operator, { failing }, skipTakeOf(paging));
   }
 
   deliveries(operator: Operator, status: string | undefined, paging: Paging) {
     const statuses = ['created', 'retry', 'delivered', 'failed'];
     if (status !== undefined && !statuses.includes(status)) throw new BadRequestError(`status must be one of ${statuses.join(', ')} (got '${status}')`);
-    return this.store.admin.deliveries(operator, { status }, skipTake(paging));
+    return this.store.admin.deliveries(operator, { status }, skipTakeOf(paging));
   }
 
   deliveryHours(operator: Operator, hours: number) {
@@ -253,7 +250,7 @@ export class AdminService {
   }
 
   auditLog(operator: Operator, paging: Paging, action?: string) {
-    return this.store.admin.listAudit(operator, skipTake(paging), { action });
+    return this.store.admin.listAudit(operator, skipTakeOf(paging), { action });
   }
 
   // ---- helpers -----------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { InstanceIdPipe, pageParameter, setPageHeaders } from '@hub/http';
+import { InstanceIdPipe, pageRequestOf, setPageHeaders } from '@hub/http';
 import { CurrentTenant, PlatformAuthGuard } from '@hub/runtime';
 import type { Tenant } from '@hub/store';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
@@ -25,8 +25,7 @@ export class EventsController {
     @Query('pageSize') pageSizeText: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const page = pageParameter('page', pageText, 1, 1_000_000);
-    const pageSize = pageParameter('pageSize', pageSizeText, 50, 500);
+    const { page, pageSize } = pageRequestOf({ page: pageText, pageSize: pageSizeText }, 50);
     const { items, total } = await this.events.list(tenant, id, { status, page, pageSize });
     setPageHeaders(reply, { page, pageSize, total, returned: items.length });
     return items;

@@ -1,4 +1,5 @@
 import { BadRequestError, type ElementDefinition, type Transformation } from '@hub/element-sdk';
+import { valueAt } from '@hub/transformations';
 import { batchEvents, EVENTS_PER_NOTIFICATION, type EventType, notificationBody } from '@hub/delivery';
 import type { HubCaller, HubCalls } from '@hub/runtime';
 import { expandUrlMacros, type PollerResourceConfiguration } from '@hub/instance-config';
@@ -23,16 +24,6 @@ export interface PollOutcome {
   readonly records: number;
   /** Records without a value at their resource's idField: they cannot be events (a misconfigured idField). */
   readonly withoutId: number;
-}
-
-/** A value at a dotted path of a record. */
-function valueAt(record: Record<string, unknown>, path: string): unknown {
-  let current: unknown = record;
-  for (const part of path.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current;
 }
 
 /**

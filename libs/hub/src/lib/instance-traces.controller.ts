@@ -1,5 +1,5 @@
 import { NotFoundError } from '@hub/element-sdk';
-import { InstanceIdPipe, pageParameter, setPageHeaders } from '@hub/http';
+import { InstanceIdPipe, pageRequestOf, setPageHeaders } from '@hub/http';
 import { CurrentTenant, STORE, PlatformAuthGuard } from '@hub/runtime';
 import type { Store, Tenant } from '@hub/store';
 import { Controller, Get, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
@@ -24,8 +24,7 @@ export class InstanceTracesController {
   ) {
     const instance = await this.store.instances.findById(tenant, id);
     if (!instance) throw new NotFoundError(`No instance with id ${id}`);
-    const page = pageParameter('page', pageText, 1, 1_000_000);
-    const pageSize = pageParameter('pageSize', pageSizeText, 50, 500);
+    const { page, pageSize } = pageRequestOf({ page: pageText, pageSize: pageSizeText }, 50);
     const { items, total } = await this.store.traces.list(tenant, instance.id, { skip: (page - 1) * pageSize, take: pageSize });
     setPageHeaders(reply, { page, pageSize, total, returned: items.length });
     return items.map((t) => ({ ...t, createdDate: t.createdDate.toISOString() }));

@@ -138,17 +138,12 @@ export class ListInstancesQueryDto {
   @IsString({ message: 'searchText must be a string' })
   searchText?: string;
 
+  /** Parsed by the platform's one paging parser (pageRequestOf), as every list's. */
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'page must be an integer from 1 to 1000000' })
-  @Min(1, { message: 'page must be an integer from 1 to 1000000' })
-  @Max(1_000_000, { message: 'page must be an integer from 1 to 1000000' })
-  page?: number;
+  @IsString({ message: 'page must be an integer from 1 to 1000000' })
+  page?: string;
 
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'pageSize must be an integer from 1 to 500' })
-  @Min(1, { message: 'pageSize must be an integer from 1 to 500' })
-  @Max(500, { message: 'pageSize must be an integer from 1 to 500' })
-  pageSize?: number;
+  @IsString({ message: 'pageSize must be an integer from 1 to 500' })
+  pageSize?: string;
 }

@@ -13,7 +13,7 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { InstanceIdPipe, setPageHeaders } from '@hub/http';
+import { InstanceIdPipe, pageRequestOf, setPageHeaders } from '@hub/http';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentTenant, PlatformAuthGuard } from '@hub/runtime';
@@ -41,8 +41,7 @@ export class InstancesController {
     @Query() query: ListInstancesQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const page = query.page ?? 1;
-    const pageSize = query.pageSize ?? 100;
+    const { page, pageSize } = pageRequestOf(query, 100);
     const tags = [...(query['tags[]'] ?? []), ...(query.tags ?? [])];
     const { items, total } = await this.instances.list(tenant, { tags, searchText: query.searchText, page, pageSize });
     setPageHeaders(reply, { page, pageSize, total, returned: items.length });

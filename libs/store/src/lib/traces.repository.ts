@@ -1,14 +1,9 @@
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Tenant } from './tenant';
+import type { VendorExchange } from '@hub/element-sdk';
 
-export interface TraceEntry {
-  readonly method: string;
-  readonly url: string;
-  readonly status?: number;
-  readonly durationMs: number;
-  readonly requestBody?: string;
-  readonly responseBody?: string;
-  readonly error?: string;
+/** One vendor exchange as the trace log keeps it. */
+export interface TraceEntry extends Omit<VendorExchange, 'failure'> {
   /** A hub call's Elements-Warning (the parameters it ignored); such an entry names the hub's path, not a vendor URL. */
   readonly warning?: string;
 }

@@ -79,3 +79,13 @@ export function writePath(target: Record<string, unknown>, segments: readonly Pa
 
 /** The path's first name: what a record field "is" for pass-through decisions. */
 export const rootOf = (segments: readonly PathSegment[]): string => (segments[0] as { name: string }).name;
+
+/** The value at a dotted path of a record (`a.b.c`). Reads own properties only: a path never walks into prototypes. */
+export function valueAt(record: unknown, path: string): unknown {
+  let current: unknown = record;
+  for (const part of path.split('.')) {
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, part)) return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}

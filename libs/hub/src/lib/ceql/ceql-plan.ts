@@ -1,4 +1,5 @@
 import { BadRequestError, type CeqlExpression, type CeqlValue, type QueryFieldSpec, type QueryPlan, type VendorRecord } from '@hub/element-sdk';
+import { valueAt } from '@hub/transformations';
 
 /**
  * How a `where` runs: vendor parameters for what the vendor filters, and a residual expression
@@ -110,16 +111,6 @@ function dateRange(value: string): { from: number; to: number } | undefined {
   }
   const at = /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : NaN;
   return Number.isNaN(at) ? undefined : { from: at, to: at };
-}
-
-/** Reads own properties only: a path never walks into prototypes. */
-function valueAt(record: VendorRecord, path: string): unknown {
-  let current: unknown = record;
-  for (const part of path.split('.')) {
-    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, part)) return undefined;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current;
 }
 
 const UNSAFE_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
