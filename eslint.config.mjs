@@ -4,7 +4,7 @@ import nx from '@nx/eslint-plugin';
 // Who may import whom (ARCHITECTURE.md, "Libraries and who may import them", is generated from nx graph).
 // Features never import each other: a capability one needs from another is a contract in the kernel
 // (libs/runtime ports.ts) bound by the app.
-const depConstraints = [
+export const depConstraints = [
   {
     sourceTag: 'type:app',
     onlyDependOnLibsWithTags: ['type:feature', 'type:kernel', 'type:registry', 'type:data-access', 'type:adapter-contract', 'type:util'],

@@ -1,5 +1,5 @@
 // `npm test`: every check the repository promises, in one command, ending with one line of totals.
-//   1. typecheck and lint every project (Nx, cached),
+//   1. typecheck and lint every project (Nx, cached), and ARCHITECTURE.md's dependency picture against nx graph,
 //   2. build the apps (the e2e suites run them as processes),
 //   3. one Jest run over every project (unit *.spec.ts, integration *.int.spec.ts, e2e) with a JSON report.
 // Integration suites run on the embedded store (PGlite) always, and on PostgreSQL too when
@@ -30,6 +30,7 @@ function run(label, command, args) {
 const checks = [];
 checks.push(['typecheck', run('typecheck', bin('nx'), ['run-many', '-t', 'typecheck', '--parallel=2', '--outputStyle=static'])]);
 checks.push(['lint', run('lint', bin('nx'), ['run-many', '-t', 'lint', '--parallel=2', '--outputStyle=static'])]);
+checks.push(['architecture', run('architecture', process.execPath, [path.join(root, 'tools/scripts/architecture-graph.mjs'), '--check'])]);
 checks.push(['build', run('build', bin('nx'), ['run-many', '-t', 'build', '--outputStyle=static'])]);
 
 const reportDir = path.join(root, 'reports');
