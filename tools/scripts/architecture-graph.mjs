@@ -1,7 +1,8 @@
 // `npm run docs:graph`: writes ARCHITECTURE.md's dependency picture from `nx graph` (the projects and
 // the imports between them, as Nx sees them) and the table of who may import whom from the lint rules
 // (eslint.config.mjs's depConstraints), between the markers `<!-- generated: … -->`. Nothing is drawn by hand.
-// `--check` (run by `npm test`) fails when ARCHITECTURE.md is not what this would write.
+// `--check` (run by `npm test`) fails when ARCHITECTURE.md is not what this would write, or when lint
+// lets a feature import a feature (three probe imports are linted in memory; no file is written).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,6 +73,21 @@ if (from < 0 || to < 0) {
 }
 const next = text.slice(0, from) + generated + text.slice(to + END.length);
 if (check) {
+  // The rules must bite: a feature importing a feature, and the kernel importing a feature, fail lint.
+  const { ESLint } = await import('eslint');
+  const eslint = new ESLint({ cwd: root });
+  const probes = [
+    ['libs/events/src/lib/boundary-probe.ts', "import { HubService } from '@hub/hub';\nexport const probe = HubService;\n"],
+    ['libs/hub/src/lib/boundary-probe.ts', "import { EventsService } from '@hub/events';\nexport const probe = EventsService;\n"],
+    ['libs/runtime/src/lib/boundary-probe.ts', "import { InstancesService } from '@hub/instances';\nexport const probe = InstancesService;\n"],
+  ];
+  for (const [filePath, code] of probes) {
+    const [result] = await eslint.lintText(code, { filePath: path.join(root, filePath) });
+    if (!result.messages.some((m) => m.ruleId === '@nx/enforce-module-boundaries')) {
+      process.stderr.write(`lint let ${filePath} import another feature: the module boundary rules do not bite\n`);
+      process.exit(1);
+    }
+  }
   if (next !== text) {
     process.stderr.write('ARCHITECTURE.md\'s dependency picture is not what nx graph and the lint rules say: run `npm run docs:graph`\n');
     process.exit(1);
