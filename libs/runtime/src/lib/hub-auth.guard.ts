@@ -27,7 +27,8 @@ export class HubAuthGuard implements CanActivate {
   /**
    * Resolved credentials, for a short time: resolving them takes several database round trips,
    * more than the rest of a hub call. Keyed by a hash of the credentials (never the secrets);
-   * dropped at once when this process changes the instance; other replicas see a change within the TTL.
+   * dropped when the change feed says the instance or its organization changed (on any replica:
+   * ChangeFeedReplication), the TTL bounding what a lost feed could leave stale.
    */
   private readonly resolved = new LRUCache<string, HubCaller>({ max: 10_000, ttl: CREDENTIALS_TTL_MS });
   private readonly keysByInstance = new Map<number, Set<string>>();
