@@ -6,6 +6,7 @@ export * from './lib/logger';
 export * from './lib/open-configured-store';
 export * from './lib/element-catalog.service';
 export * from './lib/instance-changes';
+export * from './lib/change-feed-replication';
 export * from './lib/auth.guard';
 export * from './lib/hub-auth.guard';
 export * from './lib/rate-limiter';

@@ -1,4 +1,5 @@
 export * from './lib/admin.repository';
+export * from './lib/change-notifications';
 export * from './lib/circuits.repository';
 export * from './lib/common-resources.repository';
 export * from './lib/database';

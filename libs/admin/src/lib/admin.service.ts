@@ -109,6 +109,7 @@ export class AdminService {
     }
     if (body.suspended !== undefined) {
       await this.store.tenants.setOrganizationSuspended(id, body.suspended);
+      this.changes.publish({ kind: 'organization', organizationId: id });
       await this.audit(operator, { action: body.suspended ? 'organization.suspend' : 'organization.resume', targetType: 'organization', targetId: id, requestId });
     }
     return this.organization(operator, id);
@@ -117,6 +118,7 @@ export class AdminService {
   async deleteOrganization(operator: Operator, id: number, requestId: string) {
     const found = await this.store.admin.findOrganization(operator, id);
     if (!found || !(await this.store.admin.deleteOrganization(operator, id))) throw new NotFoundError(`No organization with id ${id}`);
+    this.changes.publish({ kind: 'organization', organizationId: id });
     await this.audit(operator, { action: 'organization.delete', targetType: 'organization', targetId: id, details: { name: found.name, instances: found.instances }, requestId });
     return {};
   }

@@ -1,7 +1,7 @@
 import { ConflictError, ForbiddenError, UnauthorizedError } from '@hub/element-sdk';
 import { type Store, OrganizationSuspendedError, SecretNotRecoverableError, type Tenant } from '@hub/store';
 import { Inject, Injectable } from '@nestjs/common';
-import { countLoginAttempt, throttleKeys } from '@hub/runtime';
+import { ChangeFeed, countLoginAttempt, throttleKeys } from '@hub/runtime';
 import { refusingSuspended } from '@hub/runtime';
 import { STORE, PLATFORM_OPTIONS, type PlatformOptions } from '@hub/runtime';
 
@@ -20,6 +20,7 @@ export class AuthenticationService {
   constructor(
     @Inject(STORE) private readonly store: Store,
     @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
+    private readonly changes: ChangeFeed,
   ) {}
 
   async login(username: string, password: string, address: string): Promise<{ token: string }> {
@@ -66,11 +67,14 @@ export class AuthenticationService {
 
   async rotateUserSecret(tenant: Tenant): Promise<{ userSecret: string; previousSecretExpiresAt: string | null }> {
     const rotated = await this.store.tenants.rotateUserSecret(tenant, this.options.secretGraceSeconds);
+    // Cached credentials go now (other processes hear it from the store's change feed).
+    this.changes.publish({ kind: 'organization', organizationId: tenant.organizationId });
     return { userSecret: rotated.secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt?.toISOString() ?? null };
   }
 
   async rotateOrganizationSecret(tenant: Tenant): Promise<{ organizationSecret: string; previousSecretExpiresAt: string | null }> {
     const rotated = await this.store.tenants.rotateOrganizationSecret(tenant, this.options.secretGraceSeconds);
+    this.changes.publish({ kind: 'organization', organizationId: tenant.organizationId });
     return { organizationSecret: rotated.secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt?.toISOString() ?? null };
   }
 

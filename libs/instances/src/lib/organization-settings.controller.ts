@@ -1,4 +1,4 @@
-import { STORE } from '@hub/runtime';
+import { ChangeFeed, STORE } from '@hub/runtime';
 import type { Store, OrganizationSettings, Tenant } from '@hub/store';
 import { Body, Controller, Get, Inject, Patch, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiSecurity, ApiTags } from '@nestjs/swagger';
@@ -25,13 +25,16 @@ export class OrganizationSettingsDto {
 
 const view = (settings: OrganizationSettings) => ({ [ORGANIZATION_STRICT_PARAMETERS]: settings.strictParameters });
 
-/** Settings of the caller's organization, for all its instances. Hub calls see a change within 2 s. */
+/** Settings of the caller's organization, for all its instances. Hub calls on every replica see a change at once (the change feed). */
 @ApiTags('organizations')
 @ApiSecurity('User-Organization')
 @UseGuards(PlatformAuthGuard)
 @Controller('organizations/settings')
 export class OrganizationSettingsController {
-  constructor(@Inject(STORE) private readonly store: Store) {}
+  constructor(
+    @Inject(STORE) private readonly store: Store,
+    private readonly changes: ChangeFeed,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'The organization’s settings: request.parameters.strict' })
@@ -43,6 +46,8 @@ export class OrganizationSettingsController {
   @ApiOperation({ summary: 'Change the organization’s settings, e.g. {"request.parameters.strict": true} (strict parameter checks on every instance)' })
   async update(@CurrentTenant() tenant: Tenant, @Body() body: OrganizationSettingsDto) {
     const strict = body[ORGANIZATION_STRICT_PARAMETERS];
-    return view(await this.store.tenants.setOrganizationSettings(tenant, strict === undefined ? {} : { strictParameters: strict }));
+    const settings = await this.store.tenants.setOrganizationSettings(tenant, strict === undefined ? {} : { strictParameters: strict });
+    this.changes.publish({ kind: 'organization', organizationId: tenant.organizationId });
+    return view(settings);
   }
 }

@@ -55,6 +55,13 @@ describe('the hub environment', () => {
     expect(attempt).toThrow(/HUB_SECRET_GRACE_SECONDS must be a whole number of seconds/);
   });
 
+  it('the change feed refreshes every 30 s by default, never with 0, and refuses what is not a number of seconds', () => {
+    expect(platformSettingsFrom(validateEnvironment({}), 'postgresql').changeFeedRefreshSeconds).toBe(30);
+    expect(platformSettingsFrom(validateEnvironment({ HUB_CHANGE_FEED_REFRESH_SECONDS: '0' }), 'postgresql').changeFeedRefreshSeconds).toBe(0);
+    expect(() => validateEnvironment({ HUB_CHANGE_FEED_REFRESH_SECONDS: '-5' })).toThrow(/HUB_CHANGE_FEED_REFRESH_SECONDS/);
+    expect(() => validateEnvironment({ HUB_CHANGE_FEED_REFRESH_SECONDS: 'often' })).toThrow(/HUB_CHANGE_FEED_REFRESH_SECONDS must be a whole number of seconds/);
+  });
+
   it('the first operator needs both HUB_ADMIN_EMAIL and a HUB_ADMIN_PASSWORD of 12 characters or more', () => {
     expect(() => validateEnvironment({ HUB_ADMIN_EMAIL: 'ops@example.com' })).toThrow(/set both \(the first operator\) or neither/);
     expect(() => validateEnvironment({ HUB_ADMIN_PASSWORD: 'long enough pw' })).toThrow(/set both/);

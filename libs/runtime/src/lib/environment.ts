@@ -164,6 +164,17 @@ export class Environment {
   @Max(30 * 86_400)
   HUB_SECRET_GRACE_SECONDS = 86_400;
 
+  /**
+   * PostgreSQL: every how many seconds each api replica and poller drops all its caches of stored
+   * state, the safety net under the change feed (LISTEN/NOTIFY); 0 turns the periodic refresh off
+   * (a reconnection of the feed still drops them).
+   */
+  @Transform(toInteger)
+  @IsInt({ message: 'HUB_CHANGE_FEED_REFRESH_SECONDS must be a whole number of seconds (0: off)' })
+  @Min(0)
+  @Max(86_400)
+  HUB_CHANGE_FEED_REFRESH_SECONDS = 30;
+
   /** How long an operator's admin session (its cookie) lasts from sign-in. */
   @Transform(toInteger)
   @IsInt({ message: 'HUB_ADMIN_SESSION_TTL_SECONDS must be a whole number of seconds' })
@@ -311,6 +322,7 @@ export function platformSettingsFrom(env: Environment, storeKind: 'embedded' | '
       windowSeconds: env.HUB_LOGIN_WINDOW_SECONDS,
     },
     secretGraceSeconds: env.HUB_SECRET_GRACE_SECONDS,
+    changeFeedRefreshSeconds: env.HUB_CHANGE_FEED_REFRESH_SECONDS,
     admin: {
       sessionTtlSeconds: env.HUB_ADMIN_SESSION_TTL_SECONDS,
       // Secure cookies need HTTPS: on whenever the hub is published over it.

@@ -27,10 +27,13 @@ export class HubAuthGuard implements CanActivate {
   /**
    * Resolved credentials, for a short time: resolving them takes several database round trips,
    * more than the rest of a hub call. Keyed by a hash of the credentials (never the secrets);
-   * dropped at once when this process changes the instance; other replicas see a change within the TTL.
+   * dropped when the change feed says the instance or its organization changed (on any replica:
+   * ChangeFeedReplication), the TTL bounding what a lost feed could leave stale.
    */
   private readonly resolved = new LRUCache<string, HubCaller>({ max: 10_000, ttl: CREDENTIALS_TTL_MS });
   private readonly keysByInstance = new Map<number, Set<string>>();
+  /** Moves on every change: a resolution that began before a change is not cached after it. */
+  private changes = 0;
 
   constructor(
     @Inject(STORE) private readonly store: Store,
@@ -38,6 +41,7 @@ export class HubAuthGuard implements CanActivate {
     private readonly limiter: RateLimiter,
   ) {
     changes.subscribe((instanceId) => {
+      this.changes++;
       if (instanceId === undefined) {
         this.resolved.clear();
         this.keysByInstance.clear();
@@ -61,17 +65,22 @@ export class HubAuthGuard implements CanActivate {
       .digest('base64url');
     let caller = this.resolved.get(key);
     if (!caller) {
+      const changesBefore = this.changes;
       caller = await this.resolve(credentials.user, credentials.organization, credentials.element);
-      this.resolved.set(key, caller);
-      const keys = this.keysByInstance.get(caller.instance.id) ?? new Set<string>();
-      keys.add(key);
-      this.keysByInstance.set(caller.instance.id, keys);
+      if (changesBefore === this.changes) this.cache(key, caller);
     }
     request.hubCaller = caller;
     // The organization's hub-call limit (a 429 with Retry-After when it is over it).
     const limitHeaders = await this.limiter.take(caller.tenant.organizationId);
     if (Object.keys(limitHeaders).length > 0) void context.switchToHttp().getResponse<FastifyReply>().headers(limitHeaders);
     return true;
+  }
+
+  private cache(key: string, caller: HubCaller): void {
+    this.resolved.set(key, caller);
+    const keys = this.keysByInstance.get(caller.instance.id) ?? new Set<string>();
+    keys.add(key);
+    this.keysByInstance.set(caller.instance.id, keys);
   }
 
   private async resolve(user: string, organization: string | undefined, element: string): Promise<HubCaller> {

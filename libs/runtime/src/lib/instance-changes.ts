@@ -1,3 +1,4 @@
+import type { StoredChange } from '@hub/store';
 import { Injectable } from '@nestjs/common';
 
 /**
@@ -17,10 +18,16 @@ export type Change =
 
 export type ChangeListener = (change: Change) => void;
 
+/** The store's notices and this feed's changes are one vocabulary (checked here, at compile time). */
+const sameVocabulary: [StoredChange, Change] extends [Change, StoredChange] ? true : never = true;
+void sameVocabulary;
+
 /**
- * The change feed of this process. `publish` tells every subscriber in this process at once.
- * Replicas learn of each other's changes through the store's feed (bound to this one where the app
- * runs on PostgreSQL), with a periodic `everything` as a safety net.
+ * The change feed of this process. `publish` tells every subscriber in this process at once (a
+ * writer publishes what it changed, so its own next call sees it). Other processes' changes come
+ * in through ChangeFeedReplication: on PostgreSQL the database's triggers NOTIFY every committed
+ * change and each process LISTENs, publishing `everything` when it (re)connects and periodically
+ * as a safety net. On the embedded store there is one process, so in-process publishes are all.
  */
 @Injectable()
 export class ChangeFeed {

@@ -5,6 +5,7 @@ import { PlatformAuthGuard } from './auth.guard';
 import { ElementCatalog } from './element-catalog.service';
 import { HubAuthGuard } from './hub-auth.guard';
 import { HubCallEvents } from './hub-call-events';
+import { ChangeFeedReplication } from './change-feed-replication';
 import { ChangeFeed, CommonResourceChanges, InstanceChanges } from './instance-changes';
 import { RateLimiter } from './rate-limiter';
 import { HUB_ELEMENTS, STORE, PLATFORM_OPTIONS, type PlatformOptions } from './tokens';
@@ -15,7 +16,7 @@ export interface RuntimeModuleOptions extends PlatformOptions {
 
 /**
  * What every feature of an app may inject: the element catalog, the platform options, the change
- * notices of in-process caches, and the two request guards (platform calls, hub calls with the
+ * feed every cache subscribes to (other processes' changes carried in by ChangeFeedReplication), and the two request guards (platform calls, hub calls with the
  * organization's rate limit). Global; needs StoreModule.
  */
 @Module({})
@@ -30,6 +31,7 @@ export class RuntimeModule {
         { provide: PLATFORM_OPTIONS, useValue: platform satisfies PlatformOptions },
         ElementCatalog,
         ChangeFeed,
+        ChangeFeedReplication,
         InstanceChanges,
         CommonResourceChanges,
         PlatformAuthGuard,
@@ -37,7 +39,7 @@ export class RuntimeModule {
         HubAuthGuard,
         HubCallEvents,
       ],
-      exports: [HUB_ELEMENTS, PLATFORM_OPTIONS, ElementCatalog, ChangeFeed, InstanceChanges, CommonResourceChanges, PlatformAuthGuard, RateLimiter, HubAuthGuard, HubCallEvents],
+      exports: [HUB_ELEMENTS, PLATFORM_OPTIONS, ElementCatalog, ChangeFeed, ChangeFeedReplication, InstanceChanges, CommonResourceChanges, PlatformAuthGuard, RateLimiter, HubAuthGuard, HubCallEvents],
     };
   }
 }

@@ -20,6 +20,8 @@ export interface PlatformOptions {
   readonly secretGraceSeconds: number;
   /** The admin API's operator sessions. */
   readonly admin: AdminSettings;
+  /** PostgreSQL: every how many seconds each process drops every cache as the change feed's safety net (0: only on reconnection; default 30). */
+  readonly changeFeedRefreshSeconds?: number;
 }
 
 export interface AdminSettings {

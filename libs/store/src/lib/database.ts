@@ -7,6 +7,7 @@ import path from 'node:path';
 import { PrismaClient } from '../generated/prisma/client';
 import { createPGlite } from './pglite';
 import { applyMigrations, pendingMigrations } from '../migrations';
+import { type ChangeListener, type ChangeListenerOptions, listenForChanges } from './change-notifications';
 
 export type StoreKind = 'embedded' | 'postgresql';
 
@@ -15,6 +16,8 @@ export interface HubDatabase {
   readonly prisma: PrismaClient;
   /** PostgreSQL only: the connection pool's counts now (for the hub_db_pool_connections gauge). */
   readonly pool?: () => DatabasePoolStats;
+  /** PostgreSQL only: LISTEN for the change feed's notices on a connection of its own (the embedded store has one process: nobody to hear from). */
+  readonly listen?: (options: ChangeListenerOptions) => ChangeListener;
   close(): Promise<void>;
 }
 
@@ -65,6 +68,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
       kind: 'postgresql',
       prisma,
       pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      listen: (listenOptions) => listenForChanges(options.databaseUrl as string, listenOptions),
       close: () => prisma.$disconnect(),
     };
   }

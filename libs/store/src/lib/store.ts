@@ -1,3 +1,4 @@
+import type { ChangeListener, ChangeListenerOptions } from './change-notifications';
 import { type DatabasePoolStats, openDatabase, type HubDatabase, type OpenDatabaseOptions } from './database';
 import { AdminRepository } from './admin.repository';
 import { CircuitsRepository } from './circuits.repository';
@@ -44,6 +45,12 @@ export interface Store {
   ping(): Promise<void>;
   /** PostgreSQL: the connection pool's counts now; undefined on the embedded store (one in-process connection). */
   poolStats(): DatabasePoolStats | undefined;
+  /**
+   * PostgreSQL: hears every process's committed changes (the database's triggers NOTIFY them) on a
+   * connection of its own, until closed. Undefined on the embedded store (one process: in-process
+   * notices are all there is).
+   */
+  listenForChanges?(options: ChangeListenerOptions): ChangeListener | undefined;
   close(): Promise<void>;
 }
 
@@ -90,6 +97,7 @@ export function storeOver(database: HubDatabase, secrets: SecretBox): Store {
       await prisma.$queryRaw`SELECT 1`;
     },
     poolStats: () => database.pool?.(),
+    listenForChanges: (options) => database.listen?.(options),
     close: () => database.close(),
   };
 }
