@@ -35,6 +35,7 @@ export interface FormulaInstanceRow {
   readonly configuration: unknown;
   readonly settings: unknown;
   readonly eventInstanceId: number | null;
+  readonly requestInstanceId: number | null;
   readonly cron: string | null;
   readonly nextRunAt: Date | null;
   readonly consecutiveErrors: number;
@@ -50,6 +51,7 @@ export interface FormulaInstanceData {
   readonly configuration: unknown;
   readonly settings: unknown;
   readonly eventInstanceId: number | null;
+  readonly requestInstanceId?: number | null;
   readonly cron: string | null;
   readonly nextRunAt: Date | null;
   readonly consecutiveErrors?: number;
@@ -499,6 +501,24 @@ export class FormulasRepository {
       }
       return due.length;
     });
+  }
+
+  /** The element instances (any organization) whose client hub calls an active elementRequest formula instance of an active formula listens to. */
+  async requestTriggerInstanceIds(): Promise<number[]> {
+    const rows = await this.prisma.$queryRaw<{ id: number }[]>`
+      SELECT DISTINCT fi.request_instance_id AS id FROM formula_instances fi JOIN formulas f ON f.id = fi.formula_id
+       WHERE fi.request_instance_id IS NOT NULL AND fi.active AND f.active`;
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** The active formula instances (of active formulas) of the tenant listening to hub calls on an element instance, with their formulas. */
+  async requestTriggerListeners(tenant: Tenant, elementInstanceId: number): Promise<{ instance: FormulaInstanceRow; formula: FormulaRow }[]> {
+    const rows = await this.prisma.formulaInstance.findMany({
+      where: { organizationId: tenant.organizationId, requestInstanceId: elementInstanceId, active: true, formula: { active: true } },
+      include: { formula: true },
+      orderBy: { id: 'asc' },
+    });
+    return rows.map(({ formula, ...instance }) => ({ instance, formula }));
   }
 
   /**
