@@ -1,5 +1,5 @@
 import { BadRequestError, ConflictError, NotFoundError } from '@hub/element-sdk';
-import { STORE } from '@hub/runtime';
+import { type FormulaOperations, STORE } from '@hub/runtime';
 import { eventTrigger, type ExecutionRow, type FormulaInstanceRow, type FormulaRow, type Store, type NewExecution, type StepExecutionRow, type Tenant } from '@hub/store';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -26,7 +26,7 @@ export interface Page {
  * tenant's; another organization's formula answers 404.
  */
 @Injectable()
-export class FormulasService {
+export class FormulasService implements FormulaOperations {
   constructor(
     @Inject(STORE) private readonly store: Store,
     private readonly sandbox: ScriptSandbox,
@@ -335,6 +335,24 @@ export class FormulasService {
     if (rows.length === 0) throw new NotFoundError(`execution ${id} not found`);
     this.wake?.();
     return executionView(rows[0]);
+  }
+
+  // ---- for operators (FORMULA_OPERATIONS: the admin API acts as the formula instance's owner)
+
+  async executionsOf(tenant: Tenant, formulaInstanceId: number, query: { status?: string } & Page) {
+    await this.instance(tenant, formulaInstanceId);
+    const { items, total } = await this.store.formulas.listExecutions(tenant, formulaInstanceId, {
+      ...(query.status !== undefined ? { status: query.status } : {}),
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+    });
+    return { items: items.map((e) => ({ ...executionView(e), ...(e.error ? { error: e.error } : {}) })), total };
+  }
+
+  async executionWithValues(tenant: Tenant, id: number) {
+    const execution = await this.execution(tenant, id);
+    const { items } = await this.store.formulas.listStepExecutions(tenant, id, { includeValues: true, skip: 0, take: 1_000 });
+    return { ...executionView(execution), ...(execution.error ? { error: execution.error } : {}), stepExecutions: items.map(stepView) };
   }
 
   /** DELETE …/retries: stops the pending re-run of an execution that ended `retry`. */
