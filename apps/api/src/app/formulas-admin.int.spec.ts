@@ -8,7 +8,7 @@ import type { Store as HubStore } from '@hub/store';
 import { eventually } from '@hub/testing';
 import { ApiHarness, type Organization, type Reply, storesUnderTest } from '../testing/api-harness';
 
-jest.setTimeout(120_000);
+jest.setTimeout(240_000);
 
 type Json = Record<string, unknown>;
 
