@@ -13,14 +13,12 @@
  *   - executions/s: N / (time from the POST until the last execution finished), on one replica;
  *   - script step overhead, median: from the trigger step's record to the script step's record in
  *     each execution (the sandbox: a fresh QuickJS runtime with its limits, the globals in, the result
- *     out; and the step record's transaction), and the same script run in this process's sandbox
- *     alone (no store) for comparison.
+ *     out; and the step record's transaction), so an upper bound of the script's own cost.
  * PASS/MISS against the first bar: ≥ 200 executions/s, < 2 ms per script step. A benchmark reports;
  * it exits 0 whether or not the bar is met.
  *
  *   npm run bench:formulas -- [--executions 2000] [--warmup 100] [--dist dist/apps (skip the build)]
  */
-import { ScriptSandbox } from '@hub/formulas';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -112,21 +110,6 @@ const envelope = (instanceId: number, count: number, prefix: string) => ({
   },
 });
 
-/** The same script through this process's sandbox, no store: what the isolate itself costs. */
-async function sandboxMedianMs(runs: number): Promise<number> {
-  const sandbox = new ScriptSandbox();
-  const globals = { trigger: { event: { objectId: 'SM1', eventType: 'CREATED' } }, steps: {}, config: {}, info: {} };
-  for (let i = 0; i < 20; i++) await sandbox.run(BUILD_SCRIPT, 'v2', globals);
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = process.hrtime.bigint();
-    const outcome = await sandbox.run(BUILD_SCRIPT, 'v2', globals);
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-    if (!outcome.ok) throw new Error(`the bench script failed: ${outcome.error}`);
-  }
-  return median(times);
-}
-
 async function main(): Promise<number> {
   if (!serverUrl) {
     console.error('bench:formulas needs PostgreSQL (the api and the poller share it): set BENCH_DATABASE_URL or TEST_DATABASE_URL, e.g. postgresql://postgres@127.0.0.1:5432/test');
@@ -217,7 +200,6 @@ async function main(): Promise<number> {
     [formulaInstance.id, warmLast],
   );
   const scriptStepMs = median(gaps.map((g) => Number(g.ms)));
-  const sandboxMs = await sandboxMedianMs(Math.min(500, Math.max(20, executions)));
   const log = (await json(`${doubleInfo.baseUrl}/__double/requests`)) as { requests: { method: string; path: string }[] };
   const replies = log.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/Messages.json')).length;
 
@@ -226,7 +208,6 @@ async function main(): Promise<number> {
     failed: Number(stats.failed),
     'executions/s (1 replica)': Math.round(perSecond),
     'script step median (on the replica, incl. its record)': `${scriptStepMs.toFixed(2)} ms`,
-    'script in the sandbox alone (this process)': `${sandboxMs.toFixed(2)} ms`,
     'poller peak RSS': `${Math.round(peakRss / 1e6)} MB`,
     'replies the double received': replies,
   };
