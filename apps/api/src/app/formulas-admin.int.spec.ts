@@ -85,7 +85,7 @@ describe.each(storesUnderTest().slice(0, 1))('formulas in the admin API on the %
       id: failedRun['id'],
       status: 'failed',
       stepExecutions: [
-        { stepName: 'check', status: 'failed', stepExecutionValues: expect.arrayContaining([{ id: expect.any(Number), key: 'check.error', value: expect.stringContaining('not ok: 7') }, { id: expect.any(Number), key: 'check.console', value: '[["checking"]]' }]) },
+        { stepName: 'check', status: 'failed', stepExecutionValues: expect.arrayContaining([{ id: expect.any(Number), key: 'check.error', value: expect.stringContaining('not ok: 7') }, { id: expect.any(Number), key: 'check.console', value: '["checking"]' }]) },
         { stepName: 'trigger', status: 'success', stepExecutionValues: [{ id: expect.any(Number), key: 'trigger.args', value: '{"n":7}' }] },
       ],
     });

@@ -275,7 +275,7 @@ export class FormulasService implements FormulaOperations {
   async executionErrors(tenant: Tenant, executionId: number) {
     await this.execution(tenant, executionId);
     const { items } = await this.store.formulas.listStepExecutions(tenant, executionId, { includeValues: true, status: 'failed', skip: 0, take: 10_000 });
-    return items.map(stepView);
+    return items.filter(errored).map(stepView);
   }
 
   /** GET /formulas/instances/{id}/executions/errors: the instance's failed executions, each with only its failed step executions (and their values). */
@@ -309,7 +309,7 @@ export class FormulasService implements FormulaOperations {
     const out = [];
     for (const execution of executions) {
       const { items } = await this.store.formulas.listStepExecutions(tenant, execution.id, { includeValues: true, status: 'failed', skip: 0, take: 1_000 });
-      out.push({ ...executionView(execution), ...(execution.error ? { error: execution.error } : {}), stepExecutions: items.map(stepView) });
+      out.push({ ...executionView(execution), ...(execution.error ? { error: execution.error } : {}), stepExecutions: items.filter(errored).map(stepView) });
     }
     return out;
   }
@@ -518,6 +518,14 @@ function unlinkStep(formula: Obj, name: string): Obj {
   const drop = (list: unknown) => (Array.isArray(list) ? list.filter((n) => n !== name) : list);
   const relink = (x: unknown) => (isObject(x) ? { ...x, onSuccess: drop(x['onSuccess']), onFailure: drop(x['onFailure']) } : x);
   return { ...formula, triggers: (formula['triggers'] as unknown[]).map(relink), steps: (formula['steps'] as unknown[]).map(relink) };
+}
+
+/**
+ * A step that failed with an error (it recorded `<step>.error`), not one that only routed to
+ * onFailure: a loop past its last entry records a `failed` step execution and is no error (§5.2, §5.4).
+ */
+function errored(step: StepExecutionRow): boolean {
+  return step.values?.some((v) => v.key === `${step.stepName}.error`) ?? true;
 }
 
 export function instanceView(row: FormulaInstanceRow, formula: FormulaRow | null | undefined) {
