@@ -3,8 +3,8 @@
 // Events end to end on one machine, nothing to install: the hub on its embedded store (in a
 // temporary folder), the Twilio test double, and a small callback receiver, all on 127.0.0.1.
 // It provisions a twiliov2 instance that polls and a twilio instance that receives webhooks,
-// produces messages, and shows the signed notifications arriving. Every call is printed as the
-// curl a user would type.
+// produces messages, and shows the signed notifications arriving; then a formula answers an inbound
+// message through the same instance. Every call is printed as the curl a user would type.
 import { verifyDelivery } from '@hub/delivery';
 import { CallbackReceiver, signedTwilioWebhook, TwilioDouble } from '@hub/testing';
 import { spawn, spawnSync } from 'node:child_process';
@@ -25,6 +25,41 @@ const freePort = () =>
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
+
+/**
+ * The README's formula: when a message arrives on the instance (an event), look it up through the
+ * hub, keep inbound ones only (the reply is itself a message the next poll sees), and reply to the
+ * sender through the same instance.
+ */
+const AUTO_REPLY = {
+  name: 'auto-reply',
+  configuration: [{ key: 'sms.instance', name: 'SMS instance', type: 'elementInstance' }],
+  triggers: [{ type: 'event', name: 'trigger', properties: { elementInstanceId: '${config.sms.instance}' }, onSuccess: ['lookup'] }],
+  steps: [
+    { name: 'lookup', type: 'elementRequest', onSuccess: ['inbound-only'], properties: { elementInstanceId: '${config.sms.instance}', method: 'GET', api: '/hubs/messaging/messages/${trigger.event.objectId}' } },
+    { name: 'inbound-only', type: 'filter', onSuccess: ['reply'], properties: { body: "done(steps.lookup.response.body.direction === 'inbound')" } },
+    {
+      name: 'reply',
+      type: 'elementRequest',
+      properties: {
+        elementInstanceId: '${config.sms.instance}',
+        method: 'POST',
+        api: '/hubs/messaging/messages',
+        body: { To: '${steps.lookup.response.body.from}', From: '${steps.lookup.response.body.to}', Body: 'Thanks, we got your message.' },
+      },
+    },
+  ],
+};
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
 
 const step = (text: string) => console.log(`\n\x1b[1m== ${text}\x1b[0m`);
 const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
@@ -149,6 +184,22 @@ async function main(): Promise<number> {
     step('the delivery log');
     await call('GET', `/instances/${String(polled['id'])}/events`, auth);
     await call('GET', `/instances/${String(polled['id'])}/events/poller`, auth);
+
+    step('a formula: an inbound message on the twiliov2 instance is answered through the same instance');
+    const formula = await call('POST', '/formulas', auth, AUTO_REPLY);
+    const formulaInstance = await call('POST', `/formulas/${String(formula['id'])}/instances`, auth, { name: 'demo auto-reply', configuration: { 'sms.instance': polled['id'] } });
+    double.addInboundMessage({ accountSid: account.sid, from: '+15005550009', to: '+15005550006', body: 'are you open today?' });
+    await call('POST', `/instances/${String(polled['id'])}/events/poller/run`, auth);
+    const replied = await waitFor(async () => {
+      const executions = (await (await fetch(`${base}/elements/api-v2/formulas/instances/${String(formulaInstance['id'])}/executions`, { headers: { authorization: auth } })).json()) as { id: number; status: string; objectId?: string }[];
+      const done = executions.filter((e) => e.status !== 'queued' && e.status !== 'pending');
+      return done.length > 0 && done.length === executions.length && double.requests.some((r) => r.method === 'POST' && r.path.endsWith('/Messages.json') && r.params['To'] === '+15005550009') ? executions : undefined;
+    }, 30_000);
+    for (const execution of replied) {
+      await call('GET', `/formulas/instances/executions/${execution.id}/steps?includeValues=true`, auth);
+    }
+    const reply = double.requests.find((r) => r.method === 'POST' && r.path.endsWith('/Messages.json') && r.params['To'] === '+15005550009');
+    console.log(`\n  the Twilio double received the reply: To ${String(reply?.params['To'])}  Body ${JSON.stringify(reply?.params['Body'])}`);
     console.log('\nDone: stopping the hub, the double and the receiver.');
     return 0;
   } finally {

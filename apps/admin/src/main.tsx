@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { ApiError, change, get, onSignedOut, type SessionAnswer, setCsrfToken } from './api';
 import { AuditPage } from './pages/audit';
 import { ElementsPage } from './pages/elements';
+import { FormulaInstancePage, FormulasPage } from './pages/formulas';
 import { HealthPage } from './pages/health';
 import { InstanceDetailPage } from './pages/instance-detail';
 import { InstancesPage } from './pages/instances';
@@ -18,6 +19,7 @@ type Operator = SessionAnswer['operator'];
 const SECTIONS = [
   ['/organizations', 'Organizations'],
   ['/instances', 'Instances'],
+  ['/formulas', 'Formulas'],
   ['/health', 'Health'],
   ['/elements', 'Elements'],
   ['/audit', 'Audit log'],
@@ -27,11 +29,14 @@ function Page({ path }: { path: string }) {
   let match: RegExpMatchArray | null;
   if ((match = path.match(/^\/organizations\/(\d+)$/))) return <OrganizationDetailPage id={Number(match[1])} />;
   if ((match = path.match(/^\/instances\/(\d+)$/))) return <InstanceDetailPage id={Number(match[1])} />;
+  if ((match = path.match(/^\/formulas\/instances\/(\d+)$/))) return <FormulaInstancePage id={Number(match[1])} />;
   switch (path) {
     case '/organizations':
       return <OrganizationsPage />;
     case '/instances':
       return <InstancesPage />;
+    case '/formulas':
+      return <FormulasPage />;
     case '/health':
       return <HealthPage />;
     case '/elements':

@@ -9,3 +9,4 @@ export * from './lib/formula-worker';
 export * from './lib/formulas.module';
 export * from './lib/formulas.options';
 export * from './lib/formulas.service';
+export * from './lib/request-trigger';

@@ -23,6 +23,7 @@ export class AppModule {
   static register(env: Environment, log: (message: string) => void, state: ProcessState): DynamicModule {
     const storeKind = env.DATABASE_URL ? 'postgresql' : 'embedded';
     const events = EventsModule.forRoot(eventsOptionsFrom(env, storeKind));
+    const formulas = FormulasModule.forRoot(formulasOptionsFrom(eventsOptionsFrom(env, storeKind)));
     return {
       module: AppModule,
       imports: [
@@ -33,9 +34,9 @@ export class AppModule {
         HubModule,
         CommonResourcesModule,
         events,
-        FormulasModule.forRoot(formulasOptionsFrom(eventsOptionsFrom(env, storeKind))),
+        formulas,
         AdminModule,
-        PortsModule.register(events),
+        PortsModule.register(events, formulas),
         OperationsModule.forRoot({ state, metricsToken: env.HUB_METRICS_TOKEN }),
       ],
       providers: [

@@ -123,7 +123,8 @@ describe.each(storesUnderTest())('formulas on the %s store', (_name, store) => {
     await expectError(api('POST', '/formulas', { ...reply(), debugLoggingEnabled: false }), 400, /only for formula engine v3/);
     await expectError(api('POST', '/formulas', { ...reply(), triggers: [{ type: 'scheduled', properties: { cron: '0/30 * * 1/1 * ? *' } }] }), 400, /cron/);
     await expectError(api('POST', '/formulas', { ...reply(), steps: [{ name: 'r', type: 'request', properties: { method: 'GET', api: '/instances' } }] }), 400, /'request' is not supported/);
-    await expectError(api('POST', '/formulas', { ...reply(), triggers: [{ type: 'elementRequest', properties: {} }] }), 400, /'elementRequest' is not supported/);
+    await expectError(api('POST', '/formulas', { ...reply(), triggers: [{ type: 'elementRequest', properties: {} }] }), 400, /elementInstanceId/);
+    await expectError(api('POST', '/formulas', { ...reply(), triggers: [{ type: 'elementRequest', properties: { elementInstanceId: '${config.twilio.instance}', api: 'messages' } }] }), 400, /properties\.api/);
     await expectError(api('POST', '/formulas', { name: '' }), 400, /name/);
 
     // configuration: 409 for a key that exists; a renamed key rewrites its references
@@ -197,6 +198,36 @@ describe.each(storesUnderTest())('formulas on the %s store', (_name, store) => {
     await ok('DELETE', `/formulas/${formula['id']}`);
   });
 
+  it('an elementRequest trigger runs after a matching client hub call on its instance (method and api filter), with the call as trigger data', async () => {
+    const formula = await ok('POST', '/formulas', {
+      name: 'on-send',
+      configuration: [{ key: 'sms', name: 'SMS', type: 'elementInstance' }],
+      triggers: [{ type: 'elementRequest', properties: { elementInstanceId: '${config.sms}', method: 'POST', api: '/hubs/messaging/messages' }, onSuccess: ['seen'] }],
+      steps: [{ name: 'seen', type: 'script', properties: { body: 'done({ to: trigger.request.body.To, code: trigger.response.code, sid: trigger.response.body.sid })' } }],
+    });
+    const instance = await ok('POST', `/formulas/${formula['id']}/instances`, { name: 'on-send', configuration: { sms: twilio.id } });
+    const hub = (method: string, path: string, body?: unknown) => harness.call(method, `/elements/api-v2/hubs/messaging${path}`, { body, auth: `${org.user}, Element ${twilio.token}` });
+    // a call the trigger does not name (GET) starts nothing; the POST it names starts one execution
+    expect((await hub('GET', '/messages?pageSize=1')).status).toBe(200);
+    const sent = await hub('POST', '/messages', { To: '+15005550003', From: '+15005550006', Body: 'hi' });
+    expect(sent.status).toBe(200);
+    let executions: Json[] = [];
+    await eventually(async () => {
+      executions = (await ok('GET', `/formulas/instances/${instance['id']}/executions`)) as unknown as Json[];
+      expect(executions).toHaveLength(1);
+    });
+    const { execution, values } = await finished(Number(executions[0]['id']));
+    expect(execution).toMatchObject({ status: 'success' });
+    expect(values).toMatchObject({ 'trigger.type': 'request', 'trigger.request.method': 'POST', 'trigger.request.path': '/hubs/messaging/messages', 'trigger.response.code': '200', 'seen.to': '+15005550003', 'seen.code': '200', 'seen.sid': (sent.body as Json)['sid'] });
+    expect(JSON.parse(values['trigger.request.body'])).toMatchObject({ To: '+15005550003' });
+    // deactivated: hub calls start nothing (this process stops listening at once)
+    await ok('DELETE', `/formulas/${formula['id']}/instances/${instance['id']}/active`);
+    expect((await hub('POST', '/messages', { To: '+15005550004', From: '+15005550006', Body: 'again' })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await ok('GET', `/formulas/instances/${instance['id']}/executions`)).toHaveLength(1);
+    await ok('DELETE', `/formulas/${formula['id']}`);
+  });
+
   it('runs an event formula on a posted envelope: one execution per event object', async () => {
     const formula = await ok('POST', '/formulas', reply());
     const instance = await ok('POST', `/formulas/${formula['id']}/instances`, { name: 'envelope', configuration: { 'twilio.instance': twilio.id }, active: false });
@@ -267,7 +298,7 @@ describe.each(storesUnderTest())('formulas on the %s store', (_name, store) => {
 
   it('a failing step runs onFailure and fails the execution; a request is retried on retryStatusCodes; an endless script times out', async () => {
     double.faults.next({ method: 'GET', path: /\/Messages\.json$/, status: 500, times: 2 });
-    const { values, steps, execution } = await run(
+    const { values, steps, execution, formula } = await run(
       {
         name: 'failing',
         configuration: [{ key: 'twilio', name: 'Twilio', type: 'elementInstance' }],
@@ -287,6 +318,15 @@ describe.each(storesUnderTest())('formulas on the %s store', (_name, store) => {
     expect(values['spin.error']).toMatch(/timed out/);
     const errors = (await ok('GET', `/formulas/instances/executions/${execution['id']}/errors`)) as unknown as Json[];
     expect(errors.map((e) => e['stepName'])).toEqual(['spin', 'boom']);
+    // the error views: the instance's failed executions with only their failed steps; the formula's instances with failures
+    const failedRuns = await api('GET', `/formulas/instances/${execution['formulaInstanceId']}/executions/errors?pageSize=1`);
+    expect(failedRuns.status).toBe(200);
+    expect(failedRuns.body).toMatchObject([{ id: execution['id'], status: 'failed', stepExecutions: [{ stepName: 'spin', status: 'failed' }, { stepName: 'boom', status: 'failed', stepExecutionValues: [{ key: 'boom.error', value: 'boom' }] }] }]);
+    expect(await ok('GET', `/formulas/instances/${execution['formulaInstanceId']}/executions/errors?from=2999-01-01T00:00:00Z`)).toEqual([]);
+    await expectError(api('GET', `/formulas/instances/${execution['formulaInstanceId']}/executions/errors?from=2020-01-02T00:00:00Z&to=2020-01-01T00:00:00Z`), 400, /to must not be earlier/);
+    const byInstance = (await ok('GET', `/formulas/${formula['id']}/instances/executions/errors`)) as unknown as Json[];
+    expect(byInstance).toMatchObject([{ id: execution['formulaInstanceId'], executions: [{ id: execution['id'], stepExecutions: [{ stepName: 'spin' }, { stepName: 'boom' }] }] }]);
+    await expectError(api('GET', `/formulas/instances/${execution['formulaInstanceId']}/executions/errors`, undefined, other), 404, /not found/);
     const instance = await ok('GET', `/formulas/instances?searchText=run`);
     expect((instance as unknown as Json[]).some((i) => i['numberConsecutiveErrors'] === 1)).toBe(true);
   });

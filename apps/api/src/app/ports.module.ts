@@ -1,29 +1,31 @@
 import { EventsService } from '@hub/events';
+import { FormulasService } from '@hub/formulas';
 import { HubModule, HubService } from '@hub/hub';
 import { AuthenticationService, InstancesModule, InstancesService } from '@hub/instances';
-import { EVENT_OPERATIONS, HUB_CALLS, INSTANCE_OPERATIONS, SECRET_ROTATION } from '@hub/runtime';
+import { EVENT_OPERATIONS, FORMULA_OPERATIONS, HUB_CALLS, INSTANCE_OPERATIONS, SECRET_ROTATION } from '@hub/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 /**
  * Binds the contracts between features (libs/runtime ports.ts) to the features that keep them:
- * polling and formulas call the hub through HUB_CALLS, the admin API reaches events, instances and
- * secrets through their operations. Global, so a feature injects the token without importing the
+ * polling and formulas call the hub through HUB_CALLS, the admin API reaches events, instances,
+ * secrets and formula executions through their operations. Global, so a feature injects the token without importing the
  * feature behind it.
  */
 @Module({})
 export class PortsModule {
-  static register(events: DynamicModule): DynamicModule {
+  static register(events: DynamicModule, formulas: DynamicModule): DynamicModule {
     return {
       module: PortsModule,
       global: true,
-      imports: [HubModule, InstancesModule, events],
+      imports: [HubModule, InstancesModule, events, formulas],
       providers: [
         { provide: HUB_CALLS, useExisting: HubService },
         { provide: EVENT_OPERATIONS, useExisting: EventsService },
         { provide: INSTANCE_OPERATIONS, useExisting: InstancesService },
         { provide: SECRET_ROTATION, useExisting: AuthenticationService },
+        { provide: FORMULA_OPERATIONS, useExisting: FormulasService },
       ],
-      exports: [HUB_CALLS, EVENT_OPERATIONS, INSTANCE_OPERATIONS, SECRET_ROTATION],
+      exports: [HUB_CALLS, EVENT_OPERATIONS, INSTANCE_OPERATIONS, SECRET_ROTATION, FORMULA_OPERATIONS],
     };
   }
 }

@@ -13,7 +13,7 @@ export type StepType = (typeof STEP_TYPES)[number];
 /** Types of the old platform this hub does not run (yet): refused at validation. */
 const UNSUPPORTED_STEP_TYPES = ['request', 'elementRequestStream', 'amqpRequest', 'java'];
 
-export const TRIGGER_TYPES = ['event', 'manual', 'scheduled'] as const;
+export const TRIGGER_TYPES = ['event', 'manual', 'scheduled', 'elementRequest'] as const;
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
 
 export interface ConfigurationEntry {
@@ -110,14 +110,21 @@ export function checkConfigurationEntry(value: unknown, field: string): Configur
 export function checkTrigger(value: unknown, field: string, configKeys: readonly string[]): TriggerDefinition {
   if (!isObject(value)) throw new BadRequestError(`${field} must be an object`);
   const type = value['type'];
-  if (type === 'elementRequest') {
-    throw new BadRequestError(`${field}.type 'elementRequest' is not supported by this hub yet; use 'event', 'manual' or 'scheduled'`);
-  }
   if (typeof type !== 'string' || !(TRIGGER_TYPES as readonly string[]).includes(type)) {
     throw new BadRequestError(`${field}.type must be one of ${TRIGGER_TYPES.join(', ')}`);
   }
   const props = properties(value['properties'], `${field}.properties`);
-  if (type === 'event') {
+  if (type === 'elementRequest') {
+    const method = props['method'];
+    if (method !== undefined && method !== null && method !== '' && (typeof method !== 'string' || !/^(GET|POST|PUT|PATCH|DELETE)$/i.test(method))) {
+      throw new BadRequestError(`${field}.properties.method must be GET, POST, PUT, PATCH or DELETE (or absent: any method)`);
+    }
+    const api = props['api'];
+    if (api !== undefined && api !== null && api !== '' && (typeof api !== 'string' || !/^\/hubs\/[^/]+\/[^?#\s]+$/.test(api))) {
+      throw new BadRequestError(`${field}.properties.api must be a hub API path such as /hubs/messaging/messages (or absent: any hub call)`);
+    }
+  }
+  if (type === 'event' || type === 'elementRequest') {
     const ref = props['elementInstanceId'];
     if (typeof ref === 'number' && Number.isSafeInteger(ref) && ref > 0) {
       // a literal instance id

@@ -25,6 +25,21 @@ function optionalFlag(value: string | undefined, name: string): boolean | undefi
   throw new BadRequestError(`${name} must be true or false, not '${value}'`);
 }
 
+/** `from` and `to` (ISO-8601) of the error views; `to` before `from` is a 400. */
+function rangeOf(query: Record<string, string | undefined>): { from?: Date; to?: Date } {
+  const date = (name: 'from' | 'to') => {
+    const text = query[name];
+    if (text === undefined || text === '') return undefined;
+    const ms = Date.parse(text);
+    if (Number.isNaN(ms)) throw new BadRequestError(`${name} must be an ISO-8601 date, not '${text}'`);
+    return new Date(ms);
+  };
+  const from = date('from');
+  const to = date('to');
+  if (from && to && to < from) throw new BadRequestError('to must not be earlier than from');
+  return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+}
+
 type Reply = FastifyReply;
 type KindPath = 'configuration' | 'triggers' | 'steps';
 
@@ -70,6 +85,13 @@ export class FormulasController {
   @Delete('instances/:instanceId')
   deleteInstanceAcross(@CurrentTenant() tenant: Tenant, @Param('instanceId') instanceId: string) {
     return this.formulas.removeInstance(tenant, undefined, idOf(instanceId, 'formula instance'));
+  }
+
+  @Get('instances/:instanceId/executions/errors')
+  @ApiOperation({ summary: 'A formula instance’s failed executions, newest first, each with its failed step executions: pageSize, nextPage, from, to (ISO-8601)' })
+  async instanceErrors(@CurrentTenant() tenant: Tenant, @Param('instanceId') instanceId: string, @Query() query: Record<string, string | undefined>, @Res({ passthrough: true }) reply: Reply) {
+    const page = pageOf(query);
+    return paged(reply, page, await this.formulas.instanceErrors(tenant, idOf(instanceId, 'formula instance'), { ...page, ...rangeOf(query) }));
   }
 
   @Get('instances/executions/:executionId')
@@ -221,6 +243,13 @@ export class FormulasController {
   @ApiOperation({ summary: 'Create a formula instance: {name, active, configuration: {key: value}, settings}' })
   createInstance(@CurrentTenant() tenant: Tenant, @Param('id') id: string, @Body() body: unknown) {
     return this.formulas.createInstance(tenant, idOf(id, 'formula'), body);
+  }
+
+  @Get(':id/instances/executions/errors')
+  @ApiOperation({ summary: 'The formula’s instances with failed executions (pageSize counts instances), each with its failed executions and their failed steps: from, to (ISO-8601)' })
+  async formulaErrors(@CurrentTenant() tenant: Tenant, @Param('id') id: string, @Query() query: Record<string, string | undefined>, @Res({ passthrough: true }) reply: Reply) {
+    const page = pageOf(query);
+    return paged(reply, page, await this.formulas.formulaErrors(tenant, idOf(id, 'formula'), { ...page, ...rangeOf(query) }));
   }
 
   @Get(':id/instances/:instanceId')

@@ -4,6 +4,7 @@ import { FormulaWorker } from './formula-worker';
 import { FormulasController } from './formulas.controller';
 import { FORMULA_WAKE, FORMULAS_OPTIONS, type FormulasOptions } from './formulas.options';
 import { FormulasService } from './formulas.service';
+import { RequestTriggers } from './request-trigger';
 import { DEFAULT_SCRIPT_LIMITS, ScriptSandbox } from './sandbox';
 
 /** The formulas' settings where the event engine's apply: workers run where the event workers run, with the same lease. */
@@ -65,10 +66,11 @@ export class FormulasModule {
           inject: [FormulaWorker],
           useFactory: (worker: FormulaWorker) => (options.workers ? () => worker.wake() : () => undefined),
         },
+        RequestTriggers,
         FormulasService,
         FormulaWorkerLifecycle,
       ],
-      exports: [FormulasService],
+      exports: [FormulasService, RequestTriggers],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { BadRequestError, ConflictError, NotFoundError } from '@hub/element-sdk';
-import { STORE } from '@hub/runtime';
+import { type FormulaOperations, STORE } from '@hub/runtime';
 import { eventTrigger, type ExecutionRow, type FormulaInstanceRow, type FormulaRow, type Store, type NewExecution, type StepExecutionRow, type Tenant } from '@hub/store';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -7,6 +7,7 @@ import { CronError, nextRun, parseQuartzCron } from './cron';
 import { definitionOf, documentOf, formulaView, type StoredDocument, withIds } from './formula-documents';
 import { checkConfigurationEntry, checkFormula, checkStep, type FormulaDefinition, stripHtml, unknownStepNames } from './formula-model';
 import { configKeyOf } from './references';
+import { RequestTriggers } from './request-trigger';
 import { ScriptSandbox } from './sandbox';
 import { FORMULA_WAKE, type FormulaWake } from './formulas.options';
 import { valueText } from './values';
@@ -25,12 +26,18 @@ export interface Page {
  * tenant's; another organization's formula answers 404.
  */
 @Injectable()
-export class FormulasService {
+export class FormulasService implements FormulaOperations {
   constructor(
     @Inject(STORE) private readonly store: Store,
     private readonly sandbox: ScriptSandbox,
     @Optional() @Inject(FORMULA_WAKE) private readonly wake?: FormulaWake,
+    @Optional() private readonly requestTriggers?: RequestTriggers,
   ) {}
+
+  /** Formula instances changed here: the elementRequest listeners of this process follow at once (other replicas within seconds). */
+  private listenersChanged(): Promise<void> {
+    return this.requestTriggers?.refresh() ?? Promise.resolve();
+  }
 
   // ---- formulas
 
@@ -57,6 +64,7 @@ export class FormulasService {
 
   async remove(tenant: Tenant, id: number) {
     if (!(await this.store.formulas.deleteFormula(tenant, id))) throw new NotFoundError(`formula ${id} not found`);
+    await this.listenersChanged();
     return {};
   }
 
@@ -138,6 +146,7 @@ export class FormulasService {
     const data = await this.instanceData(tenant, formula, body);
     const row = await this.store.formulas.createInstance(tenant, formulaId, data);
     if (!row) throw new NotFoundError(`formula ${formulaId} not found`);
+    await this.listenersChanged();
     return instanceView(row, formula);
   }
 
@@ -168,6 +177,7 @@ export class FormulasService {
       ...(first !== undefined ? { firstConsecutiveErrorDate: first === null ? null : new Date(first as string) } : {}),
     });
     if (!updated) throw new NotFoundError(`formula instance ${id} not found`);
+    await this.listenersChanged();
     return instanceView(updated, formula);
   }
 
@@ -177,11 +187,13 @@ export class FormulasService {
     const schedule = scheduleOf(formula, row.cron, active);
     const updated = await this.store.formulas.updateInstance(tenant, id, { active, nextRunAt: schedule });
     if (!updated) throw new NotFoundError(`formula instance ${id} not found`);
+    await this.listenersChanged();
     return instanceView(updated, formula);
   }
 
   async removeInstance(tenant: Tenant, formulaId: number | undefined, id: number) {
     if (!(await this.store.formulas.deleteInstance(tenant, id, formulaId))) throw new NotFoundError(`formula instance ${id} not found`);
+    await this.listenersChanged();
     return {};
   }
 
@@ -263,7 +275,43 @@ export class FormulasService {
   async executionErrors(tenant: Tenant, executionId: number) {
     await this.execution(tenant, executionId);
     const { items } = await this.store.formulas.listStepExecutions(tenant, executionId, { includeValues: true, status: 'failed', skip: 0, take: 10_000 });
-    return items.map(stepView);
+    return items.filter(errored).map(stepView);
+  }
+
+  /** GET /formulas/instances/{id}/executions/errors: the instance's failed executions, each with only its failed step executions (and their values). */
+  async instanceErrors(tenant: Tenant, instanceId: number, query: { from?: Date; to?: Date } & Page) {
+    await this.instance(tenant, instanceId);
+    const { items, total } = await this.store.formulas.listExecutions(tenant, instanceId, {
+      status: 'failed',
+      from: query.from,
+      to: query.to,
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+    });
+    return { items: await this.withFailedSteps(tenant, items), total };
+  }
+
+  /** GET /formulas/{id}/instances/executions/errors: the formula's instances that have failed executions (pageSize counts instances), each with them. */
+  async formulaErrors(tenant: Tenant, formulaId: number, query: { from?: Date; to?: Date } & Page) {
+    const formula = await this.formula(tenant, formulaId);
+    const failing: { instance: FormulaInstanceRow; executions: ExecutionRow[] }[] = [];
+    for (const instance of await this.store.formulas.listInstances(tenant, { formulaId })) {
+      const { items } = await this.store.formulas.listExecutions(tenant, instance.id, { status: 'failed', from: query.from, to: query.to, skip: 0, take: 200 });
+      if (items.length > 0) failing.push({ instance, executions: items });
+    }
+    const page = failing.slice((query.page - 1) * query.pageSize, query.page * query.pageSize);
+    const items = [];
+    for (const f of page) items.push({ ...instanceView(f.instance, formula), executions: await this.withFailedSteps(tenant, f.executions) });
+    return { items, total: failing.length };
+  }
+
+  private async withFailedSteps(tenant: Tenant, executions: readonly ExecutionRow[]) {
+    const out = [];
+    for (const execution of executions) {
+      const { items } = await this.store.formulas.listStepExecutions(tenant, execution.id, { includeValues: true, status: 'failed', skip: 0, take: 1_000 });
+      out.push({ ...executionView(execution), ...(execution.error ? { error: execution.error } : {}), stepExecutions: items.filter(errored).map(stepView) });
+    }
+    return out;
   }
 
   async getStepExecution(tenant: Tenant, id: number) {
@@ -287,6 +335,24 @@ export class FormulasService {
     if (rows.length === 0) throw new NotFoundError(`execution ${id} not found`);
     this.wake?.();
     return executionView(rows[0]);
+  }
+
+  // ---- for operators (FORMULA_OPERATIONS: the admin API acts as the formula instance's owner)
+
+  async executionsOf(tenant: Tenant, formulaInstanceId: number, query: { status?: string } & Page) {
+    await this.instance(tenant, formulaInstanceId);
+    const { items, total } = await this.store.formulas.listExecutions(tenant, formulaInstanceId, {
+      ...(query.status !== undefined ? { status: query.status } : {}),
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+    });
+    return { items: items.map((e) => ({ ...executionView(e), ...(e.error ? { error: e.error } : {}) })), total };
+  }
+
+  async executionWithValues(tenant: Tenant, id: number) {
+    const execution = await this.execution(tenant, id);
+    const { items } = await this.store.formulas.listStepExecutions(tenant, id, { includeValues: true, skip: 0, take: 1_000 });
+    return { ...executionView(execution), ...(execution.error ? { error: execution.error } : {}), stepExecutions: items.map(stepView) };
   }
 
   /** DELETE …/retries: stops the pending re-run of an execution that ended `retry`. */
@@ -340,10 +406,12 @@ export class FormulasService {
       const source = sourcesOf(updated, instance.configuration);
       await this.store.formulas.updateInstance(tenant, instance.id, {
         eventInstanceId: source.eventInstanceId,
+        requestInstanceId: source.requestInstanceId,
         cron: source.cron,
         nextRunAt: scheduleOf(updated, source.cron, instance.active),
       });
     }
+    await this.listenersChanged();
     return formulaView(updated);
   }
 
@@ -375,11 +443,13 @@ export class FormulasService {
       }
     }
     const source = sourcesOf(formula, configuration);
-    if (documentOf(formula).triggers[0]?.type === 'event' && source.eventInstanceId === null) {
-      throw new BadRequestError(`configuration: the event trigger's elementInstanceId does not resolve to an element instance`);
+    const triggerType = documentOf(formula).triggers[0]?.type;
+    if ((triggerType === 'event' || triggerType === 'elementRequest') && source.eventInstanceId === null && source.requestInstanceId === null) {
+      throw new BadRequestError(`configuration: the ${triggerType} trigger's elementInstanceId does not resolve to an element instance`);
     }
-    if (source.eventInstanceId !== null && !(await this.store.instances.findById(tenant, source.eventInstanceId))) {
-      throw new BadRequestError(`the event trigger's element instance ${source.eventInstanceId} not found`);
+    const sourceInstance = source.eventInstanceId ?? source.requestInstanceId;
+    if (sourceInstance !== null && !(await this.store.instances.findById(tenant, sourceInstance))) {
+      throw new BadRequestError(`the ${triggerType} trigger's element instance ${sourceInstance} not found`);
     }
     if (source.cron !== null) {
       try {
@@ -389,18 +459,18 @@ export class FormulasService {
         throw error;
       }
     }
-    return { name, active, configuration, settings, eventInstanceId: source.eventInstanceId, cron: source.cron, nextRunAt: scheduleOf(formula, source.cron, active) };
+    return { name, active, configuration, settings, eventInstanceId: source.eventInstanceId, requestInstanceId: source.requestInstanceId, cron: source.cron, nextRunAt: scheduleOf(formula, source.cron, active) };
   }
 
   private referencesElementInstance(row: FormulaInstanceRow, formula: FormulaRow | undefined, elementInstanceId: number): boolean {
     if (!formula || !isObject(row.configuration)) return false;
     const config = row.configuration;
-    return documentOf(formula).configuration.some((c) => c.type === 'elementInstance' && Number(config[c.key]) === elementInstanceId) || row.eventInstanceId === elementInstanceId;
+    return documentOf(formula).configuration.some((c) => c.type === 'elementInstance' && Number(config[c.key]) === elementInstanceId) || row.eventInstanceId === elementInstanceId || row.requestInstanceId === elementInstanceId;
   }
 }
 
 /** An instance's event source (the element instance its event trigger resolves to) and its cron. */
-function sourcesOf(formula: FormulaRow, configuration: unknown): { eventInstanceId: number | null; cron: string | null } {
+function sourcesOf(formula: FormulaRow, configuration: unknown): { eventInstanceId: number | null; requestInstanceId: number | null; cron: string | null } {
   const doc = documentOf(formula);
   const trigger = doc.triggers[0];
   const config = isObject(configuration) ? configuration : {};
@@ -409,15 +479,16 @@ function sourcesOf(formula: FormulaRow, configuration: unknown): { eventInstance
     const key = configKeyOf(value, keys);
     return key !== undefined ? config[key] : value;
   };
-  if (trigger?.type === 'event') {
+  if (trigger?.type === 'event' || trigger?.type === 'elementRequest') {
     const id = Number(resolve(trigger.properties['elementInstanceId']));
-    return { eventInstanceId: Number.isSafeInteger(id) && id > 0 ? id : null, cron: null };
+    const instanceId = Number.isSafeInteger(id) && id > 0 ? id : null;
+    return trigger.type === 'event' ? { eventInstanceId: instanceId, requestInstanceId: null, cron: null } : { eventInstanceId: null, requestInstanceId: instanceId, cron: null };
   }
   if (trigger?.type === 'scheduled') {
     const cron = resolve(trigger.properties['cron']);
-    return { eventInstanceId: null, cron: typeof cron === 'string' && cron.trim() !== '' ? cron : null };
+    return { eventInstanceId: null, requestInstanceId: null, cron: typeof cron === 'string' && cron.trim() !== '' ? cron : null };
   }
-  return { eventInstanceId: null, cron: null };
+  return { eventInstanceId: null, requestInstanceId: null, cron: null };
 }
 
 /** The next run of a scheduled instance: only while both the formula and the instance are active. */
@@ -447,6 +518,14 @@ function unlinkStep(formula: Obj, name: string): Obj {
   const drop = (list: unknown) => (Array.isArray(list) ? list.filter((n) => n !== name) : list);
   const relink = (x: unknown) => (isObject(x) ? { ...x, onSuccess: drop(x['onSuccess']), onFailure: drop(x['onFailure']) } : x);
   return { ...formula, triggers: (formula['triggers'] as unknown[]).map(relink), steps: (formula['steps'] as unknown[]).map(relink) };
+}
+
+/**
+ * A step that failed with an error (it recorded `<step>.error`), not one that only routed to
+ * onFailure: a loop past its last entry records a `failed` step execution and is no error (§5.2, §5.4).
+ */
+function errored(step: StepExecutionRow): boolean {
+  return step.values?.some((v) => v.key === `${step.stepName}.error`) ?? true;
 }
 
 export function instanceView(row: FormulaInstanceRow, formula: FormulaRow | null | undefined) {

@@ -85,3 +85,14 @@ export interface CompletedHubCall {
   readonly status: number;
   readonly responseBody: unknown;
 }
+
+/** What operators see of and do to a tenant's formula executions, for the admin feature. Bound to the formulas feature's FormulasService (api app). */
+export const FORMULA_OPERATIONS = Symbol('FORMULA_OPERATIONS');
+export interface FormulaOperations {
+  /** A formula instance's executions, newest first (`status`: only those). */
+  executionsOf(tenant: Tenant, formulaInstanceId: number, query: { status?: string; page: number; pageSize: number }): Promise<{ items: unknown[]; total: number }>;
+  /** One execution with its step executions (newest first) and each one's values. */
+  executionWithValues(tenant: Tenant, executionId: number): Promise<unknown>;
+  /** Runs an execution again: a new execution with the same trigger input. */
+  replay(tenant: Tenant, executionId: number): Promise<unknown>;
+}

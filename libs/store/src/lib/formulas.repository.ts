@@ -35,6 +35,7 @@ export interface FormulaInstanceRow {
   readonly configuration: unknown;
   readonly settings: unknown;
   readonly eventInstanceId: number | null;
+  readonly requestInstanceId: number | null;
   readonly cron: string | null;
   readonly nextRunAt: Date | null;
   readonly consecutiveErrors: number;
@@ -50,6 +51,7 @@ export interface FormulaInstanceData {
   readonly configuration: unknown;
   readonly settings: unknown;
   readonly eventInstanceId: number | null;
+  readonly requestInstanceId?: number | null;
   readonly cron: string | null;
   readonly nextRunAt: Date | null;
   readonly consecutiveErrors?: number;
@@ -499,6 +501,63 @@ export class FormulasRepository {
       }
       return due.length;
     });
+  }
+
+  // ---- operators (the admin API): across organizations
+
+  /** The tenant an operator acts as on a formula instance (its owner). */
+  async tenantOfFormulaInstance(formulaInstanceId: number): Promise<Tenant | null> {
+    const row = await this.prisma.formulaInstance.findUnique({ where: { id: formulaInstanceId }, select: { organizationId: true, userId: true } });
+    return row ? mintTenant(row.organizationId, row.userId) : null;
+  }
+
+  /** The tenant an operator acts as on an execution (its formula instance's owner). */
+  async tenantOfExecution(executionId: number): Promise<Tenant | null> {
+    const row = await this.prisma.formulaExecution.findUnique({ where: { id: executionId }, select: { instance: { select: { organizationId: true, userId: true } } } });
+    return row ? mintTenant(row.instance.organizationId, row.instance.userId) : null;
+  }
+
+  /** Formula instances of every organization (or one), newest first; `failing`: those with consecutive failed executions, worst first. */
+  async listInstancesForOperators(
+    query: { organizationId?: number; failing?: boolean },
+    page: { skip: number; take: number },
+  ): Promise<{ items: (FormulaInstanceRow & { formula: { id: number; name: string; active: boolean }; executions: number; failedExecutions: number })[]; total: number }> {
+    const where: Prisma.FormulaInstanceWhereInput = {
+      ...(query.organizationId !== undefined ? { organizationId: query.organizationId } : {}),
+      ...(query.failing ? { consecutiveErrors: { gt: 0 } } : {}),
+    };
+    const [rows, total] = await this.prisma.$transaction([
+      this.prisma.formulaInstance.findMany({
+        where,
+        orderBy: query.failing ? [{ consecutiveErrors: 'desc' }, { id: 'desc' }] : { id: 'desc' },
+        ...page,
+        include: { formula: { select: { id: true, name: true, active: true } }, _count: { select: { executions: true } } },
+      }),
+      this.prisma.formulaInstance.count({ where }),
+    ]);
+    const failed = rows.length
+      ? await this.prisma.formulaExecution.groupBy({ by: ['formulaInstanceId'], where: { formulaInstanceId: { in: rows.map((r) => r.id) }, status: 'failed' }, _count: { _all: true } })
+      : [];
+    const failedBy = new Map(failed.map((f) => [f.formulaInstanceId, f._count._all]));
+    return { items: rows.map(({ _count, ...r }) => ({ ...r, executions: _count.executions, failedExecutions: failedBy.get(r.id) ?? 0 })), total };
+  }
+
+  /** The element instances (any organization) whose client hub calls an active elementRequest formula instance of an active formula listens to. */
+  async requestTriggerInstanceIds(): Promise<number[]> {
+    const rows = await this.prisma.$queryRaw<{ id: number }[]>`
+      SELECT DISTINCT fi.request_instance_id AS id FROM formula_instances fi JOIN formulas f ON f.id = fi.formula_id
+       WHERE fi.request_instance_id IS NOT NULL AND fi.active AND f.active`;
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** The active formula instances (of active formulas) of the tenant listening to hub calls on an element instance, with their formulas. */
+  async requestTriggerListeners(tenant: Tenant, elementInstanceId: number): Promise<{ instance: FormulaInstanceRow; formula: FormulaRow }[]> {
+    const rows = await this.prisma.formulaInstance.findMany({
+      where: { organizationId: tenant.organizationId, requestInstanceId: elementInstanceId, active: true, formula: { active: true } },
+      include: { formula: true },
+      orderBy: { id: 'asc' },
+    });
+    return rows.map(({ formula, ...instance }) => ({ instance, formula }));
   }
 
   /**

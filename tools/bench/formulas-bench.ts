@@ -1,0 +1,233 @@
+/**
+ * npm run bench:formulas — how many executions of a three-step event formula one poller replica
+ * runs per second, and what a script step costs.
+ *
+ * Processes: the Twilio double (its bin), the built api (provisioning and the API, HUB_EVENT_WORKERS=false:
+ * it runs no formula) and one built poller replica (it runs every execution), on a fresh PostgreSQL
+ * database (BENCH_DATABASE_URL or TEST_DATABASE_URL).
+ *
+ * The formula: event trigger on a twiliov2 instance → `build` (script) → `inbound-only` (filter) →
+ * `reply` (elementRequest: POST /hubs/messaging/messages through the same instance, to the double).
+ * The events come as one event envelope POSTed to the instance's executions (N event objects: N
+ * executions, stored at once), so what is measured is the replica running executions, not polling.
+ *   - executions/s: N / (time from the POST until the last execution finished), on one replica;
+ *   - script step overhead, median: from the trigger step's record to the script step's record in
+ *     each execution (the sandbox: a fresh QuickJS runtime with its limits, the globals in, the result
+ *     out; and the step record's transaction), so an upper bound of the script's own cost.
+ * PASS/MISS against the first bar: ≥ 200 executions/s, < 2 ms per script step. A benchmark reports;
+ * it exits 0 whether or not the bar is met.
+ *
+ *   npm run bench:formulas -- [--executions 2000] [--warmup 100] [--dist dist/apps (skip the build)]
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+
+const ROOT = path.resolve(__dirname, '../..');
+const { values } = parseArgs({
+  options: {
+    executions: { type: 'string', default: '2000' },
+    warmup: { type: 'string', default: '100' },
+    dist: { type: 'string' },
+    'timeout-s': { type: 'string', default: '600' },
+  },
+});
+const executions = Number(values.executions);
+const warmup = Number(values.warmup);
+const timeoutMs = Number(values['timeout-s']) * 1000;
+const dist = path.resolve(ROOT, values.dist ?? 'dist/apps');
+const serverUrl = process.env['BENCH_DATABASE_URL'] ?? process.env['TEST_DATABASE_URL'];
+const EXECUTIONS_PER_SECOND_BAR = 200;
+const SCRIPT_MS_BAR = 2;
+
+const children: ChildProcess[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
+async function cleanup() {
+  const alive = children.filter((c) => c.exitCode === null);
+  for (const child of alive) child.kill('SIGTERM');
+  await Promise.race([Promise.all(alive.map((c) => new Promise((r) => c.once('exit', r)))), new Promise((r) => setTimeout(r, 5_000))]);
+  for (const child of alive) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const fn of cleanups.reverse()) await fn();
+}
+process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+
+function start(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-100_000)));
+  child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-20_000)));
+  const line = async (re: RegExp) => {
+    for (let i = 0; i < 2400; i++) {
+      const m = out.match(re);
+      if (m) return m;
+      if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited: ${out}\n${err}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out waiting for ${re} from ${args.join(' ')}`);
+  };
+  return { child, line };
+}
+
+const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : NaN;
+};
+
+async function json(url: string, init: RequestInit = {}) {
+  const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  const body = (await res.json()) as unknown;
+  if (res.status >= 400) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+const BUILD_SCRIPT = 'done({ to: trigger.event.objectId.length > 0 ? "+15005550002" : null, text: "Thanks for " + trigger.event.objectId })';
+
+const FORMULA = {
+  name: 'bench auto-reply',
+  configuration: [{ key: 'sms', name: 'SMS', type: 'elementInstance' }],
+  triggers: [{ type: 'event', name: 'trigger', properties: { elementInstanceId: '${config.sms}' }, onSuccess: ['build'] }],
+  steps: [
+    { name: 'build', type: 'script', onSuccess: ['inbound-only'], properties: { body: BUILD_SCRIPT } },
+    { name: 'inbound-only', type: 'filter', onSuccess: ['reply'], properties: { body: 'done(trigger.event.eventType === "CREATED")' } },
+    {
+      name: 'reply',
+      type: 'elementRequest',
+      properties: { elementInstanceId: '${config.sms}', method: 'POST', api: '/hubs/messaging/messages', body: { To: '${steps.build.to}', From: '+15005550006', Body: '${steps.build.text}' } },
+    },
+  ],
+};
+
+const envelope = (instanceId: number, count: number, prefix: string) => ({
+  message: {
+    instance_id: instanceId,
+    events: Array.from({ length: count }, (_, i) => ({ objectType: 'messages', objectId: `SM${prefix}${String(i).padStart(8, '0')}`, eventType: 'CREATED', hubKey: 'messaging', elementKey: 'twiliov2' })),
+  },
+});
+
+async function main(): Promise<number> {
+  if (!serverUrl) {
+    console.error('bench:formulas needs PostgreSQL (the api and the poller share it): set BENCH_DATABASE_URL or TEST_DATABASE_URL, e.g. postgresql://postgres@127.0.0.1:5432/test');
+    return 2;
+  }
+  if (values.dist === undefined) {
+    const build = spawnSync(path.join(ROOT, 'node_modules/.bin/nx'), ['run-many', '-t', 'build', '-p', 'api', 'poller', '--outputStyle=static'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, NX_DAEMON: 'false' },
+    });
+    if (build.status !== 0) return build.status ?? 1;
+  }
+
+  const database = `hub_bench_formulas_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  cleanups.push(async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+  });
+  const dbUrl = new URL(serverUrl);
+  dbUrl.pathname = `/${database}`;
+  const env = {
+    DATABASE_URL: dbUrl.toString(),
+    HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    HUB_ALLOW_PRIVATE_VENDOR_URLS: 'true', // the Twilio double on loopback
+    HUB_EVENT_IDLE_MS: '50',
+    LOG_LEVEL: 'warn',
+  };
+  const profileDir = process.env['BENCH_PROFILE_DIR'];
+
+  const double = start([path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', 'tsconfig.base.json', 'libs/testing/src/bin/twilio-double.ts', '--port', '0', '--quiet']);
+  const doubleInfo = JSON.parse((await double.line(/^\{.*"accountSid".*\}$/m))[0]) as { baseUrl: string; accountsUrl: string };
+  const api = start([path.join(dist, 'api/main.js')], { ...env, PORT: '0', HOST: '127.0.0.1', HUB_MIGRATE_ON_START: 'true', HUB_EVENT_WORKERS: 'false' });
+  const baseUrl = (await api.line(/Messaging hub listening on (http:\/\/127\.0\.0\.1:\d+)/))[1];
+  const auth = (await api.line(/Authorization: (User \S+, Organization \S+)/))[1];
+  const platform = (p: string, init: RequestInit = {}) => json(`${baseUrl}/elements/api-v2${p}`, { ...init, headers: { authorization: auth } });
+
+  const account = (await json(`${doubleInfo.baseUrl}/__double/accounts`, { method: 'POST', body: JSON.stringify({ friendlyName: 'bench' }) })) as { sid: string; authToken: string };
+  const instance = (await platform('/instances', {
+    method: 'POST',
+    body: JSON.stringify({ element: { key: 'twiliov2' }, name: 'bench', configuration: { username: account.sid, password: account.authToken, 'base.url': doubleInfo.accountsUrl } }),
+  })) as { id: number };
+  const formula = (await platform('/formulas', { method: 'POST', body: JSON.stringify(FORMULA) })) as { id: number };
+  const formulaInstance = (await platform(`/formulas/${formula.id}/instances`, { method: 'POST', body: JSON.stringify({ name: 'bench', configuration: { sms: instance.id } }) })) as { id: number };
+
+  const poller = start([...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), path.join(dist, 'poller/main.js')], env);
+  await poller.line(/poller running/);
+  const db = new Client({ connectionString: env.DATABASE_URL });
+  await db.connect();
+  cleanups.push(() => db.end());
+  const unfinished = async () =>
+    Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM formula_executions WHERE formula_instance_id = $1 AND status IN ('queued', 'pending')`, [formulaInstance.id])).rows[0].n);
+  const waitAll = async (since: number) => {
+    let peakRss = 0;
+    while ((await unfinished()) > 0) {
+      if (Date.now() - since > timeoutMs) throw new Error(`timed out with ${await unfinished()} executions unfinished`);
+      if (poller.child.pid) peakRss = Math.max(peakRss, rssOf(poller.child.pid));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return peakRss;
+  };
+
+  // Warm-up: the replica's connections, the instance's client, the QuickJS module.
+  console.log(`\nwarm-up: ${warmup} executions…`);
+  await platform(`/formulas/${formula.id}/instances/${formulaInstance.id}/executions`, { method: 'POST', body: JSON.stringify(envelope(instance.id, warmup, 'W')) });
+  await waitAll(Date.now());
+  const { rows: [{ last: warmLast }] } = await db.query<{ last: number }>(`SELECT coalesce(max(id), 0) AS last FROM formula_executions`);
+
+  console.log(`measuring: ${executions} executions on one poller replica…`);
+  const began = Date.now();
+  await platform(`/formulas/${formula.id}/instances/${formulaInstance.id}/executions`, { method: 'POST', body: JSON.stringify(envelope(instance.id, executions, 'M')) });
+  const peakRss = await waitAll(began);
+  const { rows: [stats] } = await db.query<{ done: string; failed: string; first: Date; last: Date }>(
+    `SELECT count(*) AS done, count(*) FILTER (WHERE status <> 'success') AS failed, min(created_date) AS first, max(finished_date) AS last
+       FROM formula_executions WHERE formula_instance_id = $1 AND id > $2`,
+    [formulaInstance.id, warmLast],
+  );
+  const seconds = (stats.last.getTime() - began) / 1000;
+  const perSecond = Number(stats.done) / seconds;
+  const { rows: gaps } = await db.query<{ ms: number }>(
+    `SELECT extract(epoch FROM (b.created_date - t.created_date)) * 1000 AS ms
+       FROM formula_step_executions t JOIN formula_step_executions b ON b.execution_id = t.execution_id AND b.step_name = 'build'
+       JOIN formula_executions e ON e.id = t.execution_id
+      WHERE t.step_name = 'trigger' AND e.formula_instance_id = $1 AND e.id > $2`,
+    [formulaInstance.id, warmLast],
+  );
+  const scriptStepMs = median(gaps.map((g) => Number(g.ms)));
+  const log = (await json(`${doubleInfo.baseUrl}/__double/requests`)) as { requests: { method: string; path: string }[] };
+  const replies = log.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/Messages.json')).length;
+
+  const row = {
+    executions: Number(stats.done),
+    failed: Number(stats.failed),
+    'executions/s (1 replica)': Math.round(perSecond),
+    'script step median (on the replica, incl. its record)': `${scriptStepMs.toFixed(2)} ms`,
+    'poller peak RSS': `${Math.round(peakRss / 1e6)} MB`,
+    'replies the double received': replies,
+  };
+  console.log('\nbench:formulas (one machine, 2 cores: the double, PostgreSQL, the api, the poller and this process share them)');
+  console.table([row]);
+  console.log(`${perSecond >= EXECUTIONS_PER_SECOND_BAR ? 'PASS' : 'MISS'} executions/s: ${Math.round(perSecond)} (bar ≥ ${EXECUTIONS_PER_SECOND_BAR})`);
+  console.log(`${scriptStepMs < SCRIPT_MS_BAR ? 'PASS' : 'MISS'} script step: ${scriptStepMs.toFixed(2)} ms median (bar < ${SCRIPT_MS_BAR} ms)`);
+  mkdirSync(path.join(ROOT, 'reports'), { recursive: true });
+  writeFileSync(path.join(ROOT, 'reports/bench-formulas.json'), JSON.stringify({ executions, warmup, row }, null, 2));
+  console.log('written to reports/bench-formulas.json');
+  return 0;
+}
+
+main()
+  .then(async (code) => {
+    await cleanup();
+    process.exit(code);
+  })
+  .catch(async (error: unknown) => {
+    console.error(error);
+    await cleanup();
+    process.exit(1);
+  });
