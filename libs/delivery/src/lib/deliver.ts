@@ -261,5 +261,5 @@ export function agentFor(url: URL, target: VettedCallbackUrl, timeoutMs: number)
 export async function closeDeliveryAgents(): Promise<void> {
   const all = [...agents.values()];
   agents.clear();
-  await Promise.all(all.map((a) => a.close().catch(() => undefined)));
+  await Promise.all(all.map((a) => a.destroy().catch(() => undefined)));
 }
