@@ -91,7 +91,12 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
 }
 
 async function json(url: string, init: RequestInit = {}) {
-  const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  let res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  // Provisioning is not what is measured: the api shedding load (503) is waited out, not fatal.
+  for (let retry = 0; res.status === 503 && retry < 30; retry++) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  }
   const body = (await res.json()) as Record<string, unknown>;
   if (res.status >= 400) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${JSON.stringify(body)}`);
   return body;
