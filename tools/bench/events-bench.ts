@@ -15,9 +15,12 @@
  *   - delay (p50/p99) from the message's creation at the double to its receipt, and from the moment
  *     the polls were due;
  *   - the replicas' peak RSS.
+ * It ends with issue 16's table: each figure at 1 and 2 replicas against its target, PASS or MISS.
+ * `--dist <dir>` runs another build too (e.g. an older commit's worktree's `dist`, built there), on
+ * its own fresh database, in the same invocation: old and new side by side on the same machine state.
  * A benchmark reports; it does not assert: it exits 0 whether or not the targets are met.
  *
- *   npm run bench:events -- [--instances 1000] [--messages 2] [--replicas 1,2] [--large (10,000 instances)]
+ *   npm run bench:events -- [--instances 1000] [--messages 2] [--replicas 1,2] [--large (10,000 instances)] [--dist <other>/dist]
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -36,6 +39,7 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '2' },
     replicas: { type: 'string', default: '1,2' },
     'timeout-s': { type: 'string', default: '600' },
+    dist: { type: 'string' },
   },
 });
 const instances = Number(values.instances ?? (values.large ? 10_000 : 1_000));
@@ -87,7 +91,12 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
 }
 
 async function json(url: string, init: RequestInit = {}) {
-  const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  let res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  // Provisioning is not what is measured: the api shedding load (503) is waited out, not fatal.
+  for (let retry = 0; res.status === 503 && retry < 30; retry++) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  }
   const body = (await res.json()) as Record<string, unknown>;
   if (res.status >= 400) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${JSON.stringify(body)}`);
   return body;
@@ -105,15 +114,83 @@ async function main(): Promise<number> {
   });
   if (build.status !== 0) return build.status ?? 1;
 
+  const double = start([path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', 'tsconfig.base.json', 'libs/testing/src/bin/twilio-double.ts', '--port', '0', '--quiet']);
+  const doubleInfo = JSON.parse((await double.line(/^\{.*"accountSid".*\}$/m))[0]) as { baseUrl: string; accountsUrl: string };
+
+  // The receiver: counts every event, by message sid, with the time it arrived.
+  const receivedAt = new Map<string, number>();
+  const counter = { notifications: 0 };
+  const receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const now = Date.now();
+      counter.notifications++;
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { message: { events: { objectId: string }[] } };
+      for (const e of body.message.events) if (!receivedAt.has(e.objectId)) receivedAt.set(e.objectId, now);
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  cleanups.push(() => new Promise<void>((r) => receiver.close(() => r())));
+  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/events`;
+
+  const builds = [{ label: 'this build', dist: path.join(ROOT, 'dist') }, ...(values.dist ? [{ label: `--dist ${values.dist}`, dist: path.resolve(values.dist) }] : [])];
+  const results: { label: string; rows: Row[] }[] = [];
+  for (const build of builds) {
+    console.log(`\n=== ${build.label} (${build.dist}) ===`);
+    results.push({ label: build.label, rows: await runBuild(build.dist, { doubleInfo, receiverUrl, receivedAt, counter }) });
+  }
+
+  console.log('\nbench:events (one machine, 2 cores: the double, PostgreSQL, the pollers and this receiver share them)');
+  for (const r of results) {
+    console.log(`\n${r.label}: ${instances} instances, ${messagesPerInstance} message(s) each`);
+    console.table(r.rows);
+    printTargets(r.rows);
+  }
+  mkdirSync(path.join(ROOT, 'reports'), { recursive: true });
+  writeFileSync(path.join(ROOT, 'reports/bench-events.json'), JSON.stringify({ instances, messagesPerInstance, results }, null, 2));
+  console.log('written to reports/bench-events.json');
+  return 0;
+}
+
+type Row = Record<string, string | number>;
+
+/** Issue 16's first bar: each figure at each replica count against its target. */
+function printTargets(rows: readonly Row[]) {
+  const at = (n: number) => rows.find((r) => r['replicas'] === n);
+  const one = at(1);
+  const two = at(2);
+  const num = (r: Row | undefined, k: string) => (r ? Number(r[k]) : NaN);
+  const verdict = (ok: boolean | undefined) => (ok === undefined ? '-' : ok ? 'PASS' : 'MISS');
+  const cell = (r: Row | undefined, k: string, pass: (v: number) => boolean, unit = '') =>
+    r && Number.isFinite(num(r, k)) ? `${num(r, k)}${unit} ${verdict(pass(num(r, k)))}` : '-';
+  const ratio = one && two ? num(two, 'polls/s') / num(one, 'polls/s') : NaN;
+  const table = [
+    { figure: 'polls/s', '1 replica': cell(one, 'polls/s', (v) => v >= 167), '2 replicas': cell(two, 'polls/s', () => true).replace(' PASS', ''), target: '≥ 167 on one replica' },
+    { figure: 'two replicas / one', '1 replica': '-', '2 replicas': Number.isFinite(ratio) ? `${ratio.toFixed(2)} ${verdict(ratio >= 1.0)}` : '-', target: '≥ 1.0' },
+    { figure: 'events delivered/s', '1 replica': cell(one, 'events/s', (v) => v >= 1000), '2 replicas': cell(two, 'events/s', (v) => v >= 1000), target: '≥ 1,000' },
+    { figure: 'delay from due p50 (s)', '1 replica': cell(one, 'p50 s', (v) => v < 2), '2 replicas': cell(two, 'p50 s', (v) => v < 2), target: '< 2 s' },
+    { figure: 'delay from due p99 (s)', '1 replica': cell(one, 'p99 s', (v) => v < 5), '2 replicas': cell(two, 'p99 s', (v) => v < 5), target: '< 5 s' },
+    { figure: 'RSS peak per replica (MB)', '1 replica': cell(one, 'MB per replica', (v) => v < 250), '2 replicas': cell(two, 'MB per replica', (v) => v < 250), target: '< 250 MB' },
+  ];
+  console.table(table);
+}
+
+async function runBuild(
+  dist: string,
+  shared: { doubleInfo: { baseUrl: string; accountsUrl: string }; receiverUrl: string; receivedAt: Map<string, number>; counter: { notifications: number } },
+): Promise<Row[]> {
+  const { doubleInfo, receiverUrl, receivedAt, counter } = shared;
   const database = `hub_bench_events_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: serverUrl });
+  const admin = new Client({ connectionString: serverUrl as string });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${database}`);
   cleanups.push(async () => {
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.end();
   });
-  const dbUrl = new URL(serverUrl);
+  const dbUrl = new URL(serverUrl as string);
   dbUrl.pathname = `/${database}`;
   const env = {
     DATABASE_URL: dbUrl.toString(),
@@ -124,29 +201,9 @@ async function main(): Promise<number> {
   };
   // BENCH_PROFILE_DIR: the pollers write V8 CPU profiles there (node --cpu-prof) to see where the time goes.
   const profileDir = process.env['BENCH_PROFILE_DIR'];
-  const pollerArgs = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), path.join(ROOT, 'dist/apps/poller/main.js')];
+  const pollerArgs = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), path.join(dist, 'apps/poller/main.js')];
 
-  // The receiver: counts every event, by message sid, with the time it arrived.
-  const receivedAt = new Map<string, number>();
-  let notifications = 0;
-  const receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const now = Date.now();
-      notifications++;
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { message: { events: { objectId: string }[] } };
-      for (const e of body.message.events) if (!receivedAt.has(e.objectId)) receivedAt.set(e.objectId, now);
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  cleanups.push(() => new Promise<void>((r) => receiver.close(() => r())));
-  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/events`;
-
-  const double = start([path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', 'tsconfig.base.json', 'libs/testing/src/bin/twilio-double.ts', '--port', '0', '--quiet']);
-  const doubleInfo = JSON.parse((await double.line(/^\{.*"accountSid".*\}$/m))[0]) as { baseUrl: string; accountsUrl: string };
-  const api = start([path.join(ROOT, 'dist/apps/api/main.js')], { ...env, PORT: '0', HOST: '127.0.0.1', HUB_MIGRATE_ON_START: 'true', HUB_EVENT_WORKERS: 'false' });
+  const api = start([path.join(dist, 'apps/api/main.js')], { ...env, PORT: '0', HOST: '127.0.0.1', HUB_MIGRATE_ON_START: 'true', HUB_EVENT_WORKERS: 'false' });
   const baseUrl = (await api.line(/Messaging hub listening on (http:\/\/127\.0\.0\.1:\d+)/))[1];
   const auth = (await api.line(/Authorization: (User \S+, Organization \S+)/))[1];
 
@@ -181,7 +238,7 @@ async function main(): Promise<number> {
   cleanups.push(() => db.end());
   await db.query(`UPDATE event_poll_states SET next_run_at = now() + interval '1 hour'`);
 
-  const rows: Record<string, string | number>[] = [];
+  const rows: Row[] = [];
   for (const replicas of replicaCounts) {
     const pollers = Array.from({ length: replicas }, () => start(pollerArgs, env));
     await Promise.all(pollers.map((p) => p.line(/poller running/)));
@@ -214,7 +271,7 @@ async function main(): Promise<number> {
       }
     });
     const expected = createdAt.size;
-    const startNotifications = notifications;
+    const startNotifications = counter.notifications;
     const due = Date.now();
     await db.query(`UPDATE event_poll_states SET next_run_at = now()`);
     let peakRss = 0;
@@ -247,24 +304,23 @@ async function main(): Promise<number> {
       'all polled in': `${pollSeconds.toFixed(1)} s`,
       'sustains 1-min interval for': `${Math.floor(pollsPerSecond * 60)} instances`,
       events: expected,
-      notifications: notifications - startNotifications,
-      'events/s delivered': expected ? Math.round(expected / Math.max(0.001, (lastReceipt - firstReceipt) / 1000)) : '-',
-      'delay p50/p99 from due': `${percentile(fromDue, 50)}/${percentile(fromDue, 99)} ms`,
-      'delay p50/p99 from creation': `${percentile(fromCreation, 50)}/${percentile(fromCreation, 99)} ms`,
+      notifications: counter.notifications - startNotifications,
+      'events/s': expected ? Math.round(expected / Math.max(0.001, (lastReceipt - firstReceipt) / 1000)) : '-',
+      'p50 s': Number((percentile(fromDue, 50) / 1000).toFixed(2)),
+      'p99 s': Number((percentile(fromDue, 99) / 1000).toFixed(2)),
+      'from creation p50/p99': `${percentile(fromCreation, 50)}/${percentile(fromCreation, 99)} ms`,
       'pollers peak RSS': mb(peakRss),
+      'MB per replica': Math.round(peakRss / replicas / 1e6),
     });
     console.log(JSON.stringify(rows.at(-1)));
     for (const p of pollers) p.child.kill('SIGTERM');
     await Promise.all(pollers.map((p) => new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once('exit', r)))));
     await db.query(`UPDATE event_poll_states SET next_run_at = now() + interval '1 hour'`);
   }
-
-  console.log('\nbench:events (one machine, 2 cores: the double, PostgreSQL, the pollers and this receiver share them)');
-  console.table(rows);
-  mkdirSync(path.join(ROOT, 'reports'), { recursive: true });
-  writeFileSync(path.join(ROOT, 'reports/bench-events.json'), JSON.stringify({ instances, messagesPerInstance, rows }, null, 2));
-  console.log('written to reports/bench-events.json');
-  return 0;
+  // This build's api goes; its database is dropped at the end (cleanups).
+  api.child.kill('SIGTERM');
+  await new Promise((r) => (api.child.exitCode !== null ? r(null) : api.child.once('exit', r)));
+  return rows;
 }
 
 main()

@@ -142,7 +142,7 @@ describe.each(storesUnderTest())('suspended organizations on the %s store', (_na
   it('neither polls nor delivers while suspended; what was stored is delivered, in order, once lifted', async () => {
     const mine = await pollingInstance(org, 'polled');
     const theirs = await pollingInstance(other, 'their polled');
-    const notifications = () => hubStore.events.listNotifications(tenant, mine.id, { skip: 0, take: 50 });
+    const notifications = () => hubStore.outbox.listNotifications(tenant, mine.id, { skip: 0, take: 50 });
     const first = mine.inbound(15); // two notifications: 10 events, then 5
     receiver.delayMs = 1_500; // the first delivery is still in flight when the suspension begins
     expect((await api('POST', `/instances/${mine.id}/events/poller/run`)).status).toBe(200);
@@ -155,7 +155,7 @@ describe.each(storesUnderTest())('suspended organizations on the %s store', (_na
 
     // new messages and a due poll while suspended: nothing asks the vendor, nothing more is delivered
     const second = mine.inbound(2);
-    expect(await hubStore.events.pollNow(tenant, mine.id)).toBe(true);
+    expect(await hubStore.pollStates.pollNow(tenant, mine.id)).toBe(true);
     const vendorRequests = mine.vendorRequests();
     // the other organization is polled and delivered to meanwhile: the workers are running
     const theirSids = theirs.inbound(1);
@@ -170,7 +170,7 @@ describe.each(storesUnderTest())('suspended organizations on the %s store', (_na
       [stored[0].eventId, 'created', 0],
       [stored[1].eventId, 'delivered', 1],
     ]);
-    expect((await hubStore.events.pollStatus(otherTenant, theirs.id))?.lastEventsFound).toBe(1);
+    expect((await hubStore.pollStates.pollStatus(otherTenant, theirs.id))?.lastEventsFound).toBe(1);
 
     expect(await suspend(tenant.organizationId, false)).toBe(true);
     await eventually('the waiting notification and the due poll’s', async () => (deliveredTo(mine.id).length === 3 ? true : undefined));
@@ -179,7 +179,7 @@ describe.each(storesUnderTest())('suspended organizations on the %s store', (_na
     expect(bodies.flatMap((b) => b.message.events.map((e) => e.objectId)).sort()).toEqual([...first, ...second].sort());
   });
 
-  it('stores nothing from vendor webhooks into a suspended organization’s instances, and answers Twilio as usual', async () => {
+  it('keeps vendor webhooks into a suspended organization’s instances, held, answers Twilio as usual, and delivers them once it resumes', async () => {
     const account = double.addAccount({ friendlyName: 'sms' });
     const res = await api('POST', '/instances', org, {
       element: { key: 'twilio' },
@@ -192,7 +192,7 @@ describe.each(storesUnderTest())('suspended organizations on the %s store', (_na
     const post = (payload: { body: string; headers: Record<string, string> }) =>
       harness.app.getHttpAdapter().getInstance().inject({ method: 'POST', url: webhookUrl.slice(PUBLIC_URL.length), payload: payload.body, headers: payload.headers });
     const inbound = (n: string) => ({ MessageSid: 'SM' + n.repeat(32), SmsStatus: 'received', AccountSid: account.sid, From: '+15005550002', To: '+15005550006', Body: 'hi', NumMedia: '0' });
-    const stored = async () => (await hubStore.events.listNotifications(tenant, sms.id, { skip: 0, take: 50 })).total;
+    const stored = async () => (await hubStore.outbox.listNotifications(tenant, sms.id, { skip: 0, take: 50 })).total;
 
     expect(await suspend(tenant.organizationId, true)).toBe(true);
     const during = await post(signedTwilioWebhook(account.authToken, webhookUrl, inbound('d')));
@@ -200,14 +200,19 @@ describe.each(storesUnderTest())('suspended organizations on the %s store', (_na
     expect(during.body).toContain('<Response></Response>');
     // the signature is still checked first: a forged one is refused as before
     expect((await post(signedTwilioWebhook('not-the-auth-token-000000000000', webhookUrl, inbound('f')))).statusCode).toBe(403);
-    await sleep(300);
-    expect(await stored()).toBe(0);
+    await sleep(1_500); // the workers look for work many times over: nothing is attempted
+    expect(await stored()).toBe(1);
     expect(deliveredTo(sms.id)).toHaveLength(0);
+    const held = await hubStore.outbox.listNotifications(tenant, sms.id, { status: 'held', skip: 0, take: 50 });
+    expect(held.items.map((n) => [n.status, n.held, n.attempts])).toEqual([['created', true, 0]]);
 
     expect(await suspend(tenant.organizationId, false)).toBe(true);
     expect((await post(signedTwilioWebhook(account.authToken, webhookUrl, inbound('e')))).statusCode).toBe(200);
-    expect(await stored()).toBe(1);
-    await eventually('the webhook’s delivery', async () => (deliveredTo(sms.id).length === 1 ? true : undefined));
-    expect(deliveredTo(sms.id)[0].message.events.map((e) => e.objectId)).toEqual(['SM' + 'e'.repeat(32)]);
+    expect(await stored()).toBe(2);
+    // the held one first, then the one after the suspension: in order
+    await eventually('the webhooks’ deliveries', async () => (deliveredTo(sms.id).length === 2 ? true : undefined));
+    expect(deliveredTo(sms.id).map((b) => b.message.events.map((e) => e.objectId))).toEqual([['SM' + 'd'.repeat(32)], ['SM' + 'e'.repeat(32)]]);
+    const listed = (await api('GET', `/instances/${sms.id}/events`)).body as { status: string }[];
+    expect(listed.map((n) => n.status)).toEqual(['delivered', 'delivered']);
   });
 });

@@ -126,8 +126,9 @@ function describeError(error: unknown, timedOut: boolean, timeoutMs: number): st
  * bound; the whole attempt has a deadline. Never throws for what the receiver does: the result
  * says what happened, classified by classifyDeliveryOutcome.
  *
- * Each attempt uses its own connection (the pinned addresses belong to this attempt's check);
- * keep-alive reuse across attempts would need agents keyed by the vetted address set.
+ * Connections are kept alive between attempts, in an agent per callback origin and vetted address
+ * set (agentFor): an attempt reuses a connection only to an address its own check vetted; when DNS
+ * answers differently, the next attempt gets another agent (and the old one is closed when it ages out).
  */
 export async function deliver(input: DeliveryRequest): Promise<DeliveryAttempt> {
   const { target } = input;
@@ -166,13 +167,7 @@ export async function deliver(input: DeliveryRequest): Promise<DeliveryAttempt> 
     );
   }
 
-  const agent = new Agent({
-    connect: { lookup: pinnedLookup(target.hostname, target.addresses), timeout: timeoutMs },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    connections: 1,
-    pipelining: 0,
-  });
+  const agent = agentFor(url, target, timeoutMs);
   const signal = AbortSignal.timeout(timeoutMs);
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
@@ -222,7 +217,49 @@ export async function deliver(input: DeliveryRequest): Promise<DeliveryAttempt> 
   } catch (error) {
     const message = describeError(error, signal.aborted, timeoutMs);
     return { outcome: classifyDeliveryOutcome({ error: message }), error: message, durationMs: elapsed() };
-  } finally {
-    agent.destroy().catch(() => undefined);
   }
+}
+
+/** How many callback origins keep an agent (and their idle connections); the least recently used is closed. */
+export const MAX_DELIVERY_AGENTS = 256;
+/** Connections per callback origin and process: deliveries to one receiver run at most this many at once. */
+export const CONNECTIONS_PER_ORIGIN = 16;
+const agents = new Map<string, Agent>();
+
+/**
+ * The keep-alive agent for a callback origin and the address set its check vetted (and the attempt's
+ * timeout): connections go only to those addresses (pinned lookup), so a connection reused from the
+ * pool was made to an address this very attempt's check allowed.
+ */
+export function agentFor(url: URL, target: VettedCallbackUrl, timeoutMs: number): Agent {
+  const addresses = target.addresses.map((a) => `${a.family}/${a.address}`).sort().join(',');
+  const key = `${url.origin}|${target.hostname}|${addresses}|${timeoutMs}`;
+  let agent = agents.get(key);
+  if (agent) {
+    agents.delete(key); // most recently used last
+  } else {
+    agent = new Agent({
+      connect: { lookup: pinnedLookup(target.hostname, target.addresses), timeout: timeoutMs },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      connections: CONNECTIONS_PER_ORIGIN,
+      pipelining: 1,
+      keepAliveTimeout: 4_000,
+      keepAliveMaxTimeout: 30_000,
+    });
+    if (agents.size >= MAX_DELIVERY_AGENTS) {
+      const [oldestKey, oldest] = agents.entries().next().value as [string, Agent];
+      agents.delete(oldestKey);
+      oldest.close().catch(() => undefined);
+    }
+  }
+  agents.set(key, agent);
+  return agent;
+}
+
+/** Closes every kept-alive delivery connection (a process shutting down, tests). */
+export async function closeDeliveryAgents(): Promise<void> {
+  const all = [...agents.values()];
+  agents.clear();
+  await Promise.all(all.map((a) => a.destroy().catch(() => undefined)));
 }

@@ -1,4 +1,5 @@
 import {
+  closeDeliveryAgents,
   type CircuitBreaker,
   circuitKey,
   CallbackUrlRefusedError,
@@ -13,6 +14,7 @@ import { ElementCatalog, STORE } from '@hub/runtime';
 import type { AttemptResult, ClaimedDelivery, Store } from '@hub/store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EVENTS_OPTIONS, type EventsOptions } from './events.options';
+import { GroupCommit } from './group-commit';
 import { InstanceLookup } from './instance-lookup';
 import { ClaimLoop, ClaimingWorker } from '@hub/runtime';
 
@@ -22,6 +24,11 @@ import { ClaimLoop, ClaimingWorker } from '@hub/runtime';
  * very attempt, and holding back a receiver that keeps failing (a circuit breaker per URL).
  * Each instance's notifications go out in order; what cannot be delivered ends `failed`, visible
  * and redeliverable, never dropped.
+ *
+ * Up to `deliveryConcurrency` attempts run at once (each instance's one at a time: the claim gives
+ * out only an instance's oldest pending notification); connections to a callback origin are kept
+ * alive between attempts (deliver's agents, keyed by the addresses this attempt's check vetted);
+ * attempts that finish while a write is in flight are logged together in one statement.
  */
 @Injectable()
 export class DeliveryWorker extends ClaimingWorker<ClaimedDelivery> {
@@ -30,6 +37,7 @@ export class DeliveryWorker extends ClaimingWorker<ClaimedDelivery> {
   private readonly breaker: CircuitBreaker;
   /** The last circuit state this worker reported per URL (a report is written on changes only). */
   private readonly reported = new Map<string, string>();
+  private readonly finished: GroupCommit<{ delivery: ClaimedDelivery; result: AttemptResult }, boolean>;
 
   constructor(
     @Inject(STORE) private readonly store: Store,
@@ -46,11 +54,19 @@ export class DeliveryWorker extends ClaimingWorker<ClaimedDelivery> {
       name: 'delivery',
       concurrency: options.deliveryConcurrency,
       idleMs: options.idleMs,
-      claim: (count) => this.store.events.claimDeliveries(options.owner, count, options.leaseMs),
+      claim: (count) =>
+        count < Math.ceil(options.deliveryConcurrency / 4) ? Promise.resolve([]) : this.store.deliveries.claimDeliveries(options.owner, count, options.leaseMs),
       work: (delivery) => this.deliverOne(delivery),
-      release: () => this.store.events.releaseDeliveries(options.owner),
+      release: () => this.store.deliveries.releaseDeliveries(options.owner),
       logger: this.logger,
     });
+    this.finished = new GroupCommit((items) => this.store.deliveries.finishAttempts(options.owner, items));
+  }
+
+  /** Stops like every claiming worker, then closes the connections kept alive to callback origins. */
+  override async stop(waitMs?: number): Promise<void> {
+    await super.stop(waitMs);
+    await closeDeliveryAgents();
   }
 
   private async deliverOne(delivery: ClaimedDelivery): Promise<void> {
@@ -64,7 +80,7 @@ export class DeliveryWorker extends ClaimingWorker<ClaimedDelivery> {
     }
     hubMetrics.deliveries.inc({ outcome: result.status });
     hubMetrics.deliveryDuration.observe({ outcome: result.status }, result.durationMs / 1000);
-    const kept = await this.store.events.finishAttempt(this.options.owner, delivery, result);
+    const kept = await this.finished.add({ delivery, result });
     if (!kept) this.logger.warn(`delivery ${delivery.eventId}: the lease was lost meanwhile; the attempt is logged, its outcome left to the new holder`);
     const level = result.status === 'failed' ? 'warn' : 'debug';
     this.logger[level](

@@ -16,7 +16,7 @@ export class EventsController {
   constructor(private readonly events: EventsService) {}
 
   @Get(':id/events')
-  @ApiOperation({ summary: 'The instance’s event notifications, newest first, with their delivery status (created, retry, delivered, failed)' })
+  @ApiOperation({ summary: 'The instance’s event notifications, newest first, with their delivery status (created, retry, delivered, failed; held: pending while the instance is disabled or the organization suspended)' })
   async list(
     @CurrentTenant() tenant: Tenant,
     @Param('id', InstanceIdPipe) id: number,

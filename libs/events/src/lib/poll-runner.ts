@@ -3,7 +3,7 @@ import { valueAt } from '@hub/transformations';
 import { batchEvents, EVENTS_PER_NOTIFICATION, type EventType, notificationBody } from '@hub/delivery';
 import type { HubCaller, HubCalls } from '@hub/runtime';
 import { expandUrlMacros, type PollerResourceConfiguration } from '@hub/instance-config';
-import type { EventKeyInput, NewNotification, NotificationBuilder } from '@hub/store';
+import type { EventKeyInput, NewNotification } from '@hub/store';
 import { createHash, randomUUID } from 'node:crypto';
 
 /** A poll follows at most this many pages of one resource: a vendor that never stops paging is an error, not a hang. */
@@ -158,7 +158,13 @@ export function notificationContext(
   return { instanceId: instance.id, userId: instance.userId, organizationId: instance.organizationId, elementKey: element.metadata.key, hubKey: element.metadata.hub };
 }
 
-interface PendingEvent {
+/**
+ * Builds the notifications for the changes that are new: `fresh` are the keys not seen before
+ * (in input order), `knownObjects` the `objectType/objectId` pairs seen before under another version.
+ */
+export type NotificationBuilder = (fresh: readonly EventKeyInput[], knownObjects: ReadonlySet<string>) => NewNotification[];
+
+export interface PendingEvent {
   readonly key: EventKeyInput;
   readonly eventType: EventType | 'NEW_OR_CHANGED';
   readonly date: Date | string;
@@ -168,7 +174,7 @@ interface PendingEvent {
 const keyId = (k: EventKeyInput) => `${k.objectType}\u0000${k.objectId}\u0000${k.version}`;
 
 /**
- * The builder the store calls with the changes that survived deduplication: events in order,
+ * Builds, from the changes that survived deduplication (EventKeysRepository.unseen), the notifications to store: events in order,
  * batched (10 per notification for polling, 20 for webhooks), each notification with a new eventId
  * and its body serialised once. `raw` holds the records behind the events, by object type.
  */

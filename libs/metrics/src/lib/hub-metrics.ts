@@ -80,6 +80,11 @@ export const hubMetrics = {
     help: 'New events polls found and stored (after deduplication)',
     registers: [hubRegistry],
   }),
+  heldNotificationsExpired: new Counter({
+    name: 'hub_held_notifications_expired_total',
+    help: 'Held notifications (of a disabled instance or a suspended organization) deleted unsent after the retention window',
+    registers: [hubRegistry],
+  }),
   deliveries: new Counter({
     name: 'hub_deliveries_total',
     help: 'Delivery attempts of event notifications, by the notification status they led to (delivered, retry, failed)',

@@ -143,7 +143,7 @@ export function csrfTokenOf(sessionToken: string): string {
 
 const mintOperator = (o: { id: number; email: string; role: OperatorRole }): Operator => ({ id: o.id, email: o.email, role: o.role }) as Operator;
 
-/** A finished notification's next_attempt_at (see EventsRepository): shown as none. */
+/** A finished notification's next_attempt_at (see events.model.ts): shown as none. */
 const PARKED_AFTER = new Date('9999-01-01T00:00:00Z');
 
 const pollerOf = (p: {

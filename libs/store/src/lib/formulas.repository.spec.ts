@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { PrismaClient } from '../generated/prisma/client';
-import { EventsRepository, type EventKeyInput, type NewNotification } from './events.repository';
+import type { EventKeyInput, NewNotification } from './events.model';
+import { OutboxRepository } from './outbox.repository';
 import { type ClaimedExecution, FormulasRepository } from './formulas.repository';
 import { InstancesRepository } from './instances.repository';
 import { SecretBox } from './secret-box';
@@ -17,7 +18,7 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('formulas on %s'
   let handle: TestDatabaseHandle;
   let prisma: PrismaClient;
   let formulas: FormulasRepository;
-  let events: EventsRepository;
+  let events: { recordEvents: (t: Tenant, instanceId: number, keys: EventKeyInput[], build: (fresh: readonly EventKeyInput[]) => NewNotification[]) => Promise<number> };
   let instances: InstancesRepository;
   let tenant: Tenant;
   let stranger: Tenant;
@@ -31,7 +32,9 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('formulas on %s'
     await prisma.element.create({ data: { id: 503, key: 'twiliov2' } });
     instances = new InstancesRepository(prisma, new SecretBox([{ id: 'k', key: randomBytes(32) }]));
     formulas = new FormulasRepository(prisma);
-    events = new EventsRepository(prisma);
+    const outbox = new OutboxRepository(prisma);
+    // every key is new here: the notifications are built from them as given
+    events = { recordEvents: (t, instanceId, keys, build) => outbox.recordEvents(t, instanceId, { keys, notifications: build(keys) }) };
   });
   afterAll(async () => {
     await prisma.$disconnect();

@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { SecretBox, hashSecret, newSecret } from './secret-box';
-import { EventsRepository, type PollingPlan } from './events.repository';
+import type { PollingPlan } from './events.model';
+import { PollStatesRepository } from './poll-states.repository';
 import { mintTenant, type Tenant } from './tenant';
 
 export interface ConfigurationEntry {
@@ -112,7 +113,7 @@ export class InstancesRepository {
         include: instanceInclude,
       });
       const record = this.toRecord(row);
-      if (input.polling !== undefined) await EventsRepository.syncPollState(tx, tenant, record.id, input.polling);
+      if (input.polling !== undefined) await PollStatesRepository.syncPollState(tx, tenant, record.id, input.polling);
       return record;
     });
   }
@@ -155,7 +156,7 @@ export class InstancesRepository {
       // the instance row itself may be untouched). The event workers' copies of the instance are checked by it.
       const row = await tx.instance.update({ where: { id }, data: { ...this.settingsData(changes), updatedDate: new Date() }, include: instanceInclude });
       const record = this.toRecord(row);
-      if (changes.polling !== undefined) await EventsRepository.syncPollState(tx, tenant, id, changes.polling);
+      if (changes.polling !== undefined) await PollStatesRepository.syncPollState(tx, tenant, id, changes.polling);
       return record;
     });
   }
@@ -183,7 +184,7 @@ export class InstancesRepository {
   /**
    * A vendor webhook names its instance by id in the URL the hub gave the vendor; it is not
    * trusted until the vendor's signature, made with this instance's secret, checks out.
-   * `organizationSuspended`: the operators suspended the instance's organization (nothing is stored).
+   * `organizationSuspended`: the operators suspended the instance's organization (its webhooks' events are held).
    */
   async resolveForWebhook(id: number): Promise<{ tenant: Tenant; instance: InstanceRecord; organizationSuspended: boolean } | null> {
     const row = await this.prisma.instance.findUnique({

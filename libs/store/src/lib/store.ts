@@ -4,12 +4,17 @@ import { AdminRepository } from './admin.repository';
 import { CircuitsRepository } from './circuits.repository';
 import { CommonResourcesRepository } from './common-resources.repository';
 import { ElementsRepository } from './elements.repository';
-import { EventsRepository } from './events.repository';
+import { DeliveriesRepository } from './deliveries.repository';
+import { EventKeysRepository } from './event-keys.repository';
+import { EventPruningRepository } from './event-pruning.repository';
 import { FormulasRepository } from './formulas.repository';
 import { InstancesRepository } from './instances.repository';
 import { LoginsRepository } from './logins.repository';
 import { OperatorsRepository } from './operators.repository';
+import { OutboxRepository } from './outbox.repository';
+import { PollStatesRepository } from './poll-states.repository';
 import { RateLimitsRepository } from './rate-limits.repository';
+import { RedeliveryRepository } from './redelivery.repository';
 import { SecretBox, loadOrCreateKeyFile, parseEncryptionKeys } from './secret-box';
 import { TenantsRepository } from './tenants.repository';
 import { TracesRepository } from './traces.repository';
@@ -25,7 +30,18 @@ export interface Store {
   readonly instances: InstancesRepository;
   readonly elements: ElementsRepository;
   readonly traces: TracesRepository;
-  readonly events: EventsRepository;
+  /** Events: poll leases and checkpoints (claims and batched commits). */
+  readonly pollStates: PollStatesRepository;
+  /** Events: deduplication keys (what is unseen, read for many instances at once). */
+  readonly eventKeys: EventKeysRepository;
+  /** Events: notifications waiting to go out (webhooks' events in; the delivery log out). */
+  readonly outbox: OutboxRepository;
+  /** Events: delivery claims and attempts. */
+  readonly deliveries: DeliveriesRepository;
+  /** Events: queuing finished notifications again. */
+  readonly redelivery: RedeliveryRepository;
+  /** Events: retention (finished notifications, expired held ones, old keys). */
+  readonly eventPruning: EventPruningRepository;
   /** Callback URLs' circuit-breaker states, as delivery workers report them (for operators). */
   readonly circuits: CircuitsRepository;
   readonly commonResources: CommonResourcesRepository;
@@ -85,7 +101,12 @@ export function storeOver(database: HubDatabase, secrets: SecretBox): Store {
     instances: new InstancesRepository(prisma, secrets),
     elements: new ElementsRepository(prisma),
     traces: new TracesRepository(prisma),
-    events: new EventsRepository(prisma),
+    pollStates: new PollStatesRepository(prisma),
+    eventKeys: new EventKeysRepository(prisma),
+    outbox: new OutboxRepository(prisma),
+    deliveries: new DeliveriesRepository(prisma),
+    redelivery: new RedeliveryRepository(prisma),
+    eventPruning: new EventPruningRepository(prisma),
     circuits: new CircuitsRepository(prisma),
     commonResources: new CommonResourcesRepository(prisma),
     formulas: new FormulasRepository(prisma),

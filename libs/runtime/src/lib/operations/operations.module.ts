@@ -21,7 +21,7 @@ class OperationsLifecycle implements OnApplicationBootstrap {
     const store = this.store;
     enableProcessMetrics();
     scrapeGauge('hub_delivery_backlog', 'Event notifications waiting to be delivered, by status (created, retry), across the hub', ['status'], async () =>
-      (await store.events.backlog()).map((r) => ({ labels: { status: r.status }, value: r.count })),
+      (await store.deliveries.backlog()).map((r) => ({ labels: { status: r.status }, value: r.count })),
     );
     scrapeGauge('hub_delivery_circuits_open', "Callback URLs whose circuit is open or half-open, by state, as delivery workers last reported them", ['state'], async () =>
       (await store.circuits.countNotClosed()).map((r) => ({ labels: { state: r.state }, value: r.count })),
