@@ -75,8 +75,14 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
   try {
     const pglite = await createPGlite({ dataDir: pgliteDir });
     const adapterFactory = new PrismaPGlite(pglite);
-    const { applied } = await applyMigrations({ adapterFactory, migrationsDir: options.migrationsDir, log });
-    if (applied.length > 0) log(`embedded store at ${pgliteDir}: applied ${applied.join(', ')}`);
+    // The schema engine (a 5 MB WebAssembly module, ~0.4 s to compile and ~30 MB resident) runs
+    // only when a migration is pending: one query on _prisma_migrations says so. A failed or
+    // rolled-back migration counts as pending, so the engine still reports it as before.
+    const pending = await pendingMigrations({ adapterFactory, migrationsDir: options.migrationsDir });
+    if (pending.length > 0) {
+      const { applied } = await applyMigrations({ adapterFactory, migrationsDir: options.migrationsDir, log });
+      if (applied.length > 0) log(`embedded store at ${pgliteDir}: applied ${applied.join(', ')}`);
+    }
     const prisma = new PrismaClient({ adapter: adapterFactory });
     return {
       kind: 'embedded',
