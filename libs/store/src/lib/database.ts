@@ -7,6 +7,7 @@ import path from 'node:path';
 import { PrismaClient } from '../generated/prisma/client';
 import { createPGlite } from './pglite';
 import { applyMigrations, pendingMigrations } from '../migrations';
+import { unloadSchemaEngineWasm } from './migrations/schema-engine-wasm';
 
 export type StoreKind = 'embedded' | 'postgresql';
 
@@ -55,6 +56,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
         );
       }
       const { applied } = await applyMigrations({ adapterFactory, migrationsDir: options.migrationsDir, log });
+      // The engine is not needed again in this process: let its memory go.
+      unloadSchemaEngineWasm();
       log(`applied ${applied.length} migration(s) to PostgreSQL`);
     }
     // The client's own pool (migrations above used a short-lived one), kept to report its counts.
@@ -81,6 +84,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
     const pending = await pendingMigrations({ adapterFactory, migrationsDir: options.migrationsDir });
     if (pending.length > 0) {
       const { applied } = await applyMigrations({ adapterFactory, migrationsDir: options.migrationsDir, log });
+      unloadSchemaEngineWasm();
       if (applied.length > 0) log(`embedded store at ${pgliteDir}: applied ${applied.join(', ')}`);
     }
     const prisma = new PrismaClient({ adapter: adapterFactory });
