@@ -1,12 +1,9 @@
 
-import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool } from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PrismaClient } from '../generated/prisma/client';
 import { createPGlite } from './pglite';
-import { applyMigrations, pendingMigrations } from '../migrations';
+import { applyMigrations, pendingMigrations } from './migrations/migrations';
 import { unloadSchemaEngineWasm } from './migrations/schema-engine-wasm';
 
 export type StoreKind = 'embedded' | 'postgresql';
@@ -47,6 +44,8 @@ export class StoreStartupError extends Error {}
 export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDatabase> {
   const log = options.log ?? (() => undefined);
   if (options.databaseUrl) {
+    // Each store's driver is loaded by the role that uses it: pg for PostgreSQL, PGlite for the embedded store.
+    const [{ PrismaPg }, { Pool }] = await Promise.all([import('@prisma/adapter-pg'), import('pg')]);
     const adapterFactory = new PrismaPg({ connectionString: options.databaseUrl });
     const pending = await pendingMigrations({ adapterFactory, migrationsDir: options.migrationsDir });
     if (pending.length > 0) {
@@ -77,6 +76,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
   const releaseLock = await lockDataDir(options.dataDir);
   try {
     const pglite = await createPGlite({ dataDir: pgliteDir });
+    const { PrismaPGlite } = await import('pglite-prisma-adapter');
     const adapterFactory = new PrismaPGlite(pglite);
     // The schema engine (a 5 MB WebAssembly module, ~0.4 s to compile and ~30 MB resident) runs
     // only when a migration is pending: one query on _prisma_migrations says so. A failed or

@@ -1,4 +1,4 @@
-import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
 import { readFile } from 'node:fs/promises';
 
 // Webpack rewrites `require.resolve` of external modules into module ids; its
@@ -53,6 +53,8 @@ export const EMBEDDED_START_PARAMS: readonly string[] = ['-c', 'shared_buffers=1
 
 /** Opens PGlite: in memory, or on a data folder on disk (`dataDir`), with the small-footprint settings above. */
 export async function createPGlite(options: PGliteOptions = {}): Promise<PGlite> {
+  // Loaded here, not at the top: a hub on PostgreSQL never needs PGlite's code.
+  const { PGlite } = await import('@electric-sql/pglite');
   const startParams = options.startParams ?? [...PGlite.defaultStartParams, ...EMBEDDED_START_PARAMS];
   return PGlite.create({ ...(await pgliteAssets()), ...options, startParams });
 }
