@@ -228,7 +228,9 @@ function table(figures: BuildFigures[]): string {
     lines.push([name, ...shown, ...ratio, target === undefined ? '' : `< ${target} ${unit}`, target === undefined || first === undefined ? '' : verdict(first, target)]);
   }
   const widths = header.map((_, c) => Math.max(...lines.map((l) => l[c].length)));
-  return lines.map((l) => `| ${l.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`).join('\n');
+  const rendered = lines.map((l) => `| ${l.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`);
+  rendered.splice(1, 0, `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
+  return rendered.join('\n');
 }
 
 async function main(): Promise<void> {
