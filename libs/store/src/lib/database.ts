@@ -1,13 +1,11 @@
 
-import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool } from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PrismaClient } from '../generated/prisma/client';
 import { createPGlite } from './pglite';
-import { applyMigrations, pendingMigrations } from '../migrations';
-import { type ChangeListener, type ChangeListenerOptions, listenForChanges } from './change-notifications';
+import { applyMigrations, pendingMigrations } from './migrations/migrations';
+import { unloadSchemaEngineWasm } from './migrations/schema-engine-wasm';
+import type { ChangeListener, ChangeListenerOptions } from './change-notifications';
 
 export type StoreKind = 'embedded' | 'postgresql';
 
@@ -49,6 +47,8 @@ export class StoreStartupError extends Error {}
 export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDatabase> {
   const log = options.log ?? (() => undefined);
   if (options.databaseUrl) {
+    // Each store's driver is loaded by the role that uses it: pg for PostgreSQL, PGlite for the embedded store.
+    const [{ PrismaPg }, { Pool }, { listenForChanges }] = await Promise.all([import('@prisma/adapter-pg'), import('pg'), import('./change-notifications')]);
     const adapterFactory = new PrismaPg({ connectionString: options.databaseUrl });
     const pending = await pendingMigrations({ adapterFactory, migrationsDir: options.migrationsDir });
     if (pending.length > 0) {
@@ -58,6 +58,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
         );
       }
       const { applied } = await applyMigrations({ adapterFactory, migrationsDir: options.migrationsDir, log });
+      // The engine is not needed again in this process: let its memory go.
+      unloadSchemaEngineWasm();
       log(`applied ${applied.length} migration(s) to PostgreSQL`);
     }
     // The client's own pool (migrations above used a short-lived one), kept to report its counts.
@@ -78,9 +80,17 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
   const releaseLock = await lockDataDir(options.dataDir);
   try {
     const pglite = await createPGlite({ dataDir: pgliteDir });
+    const { PrismaPGlite } = await import('pglite-prisma-adapter');
     const adapterFactory = new PrismaPGlite(pglite);
-    const { applied } = await applyMigrations({ adapterFactory, migrationsDir: options.migrationsDir, log });
-    if (applied.length > 0) log(`embedded store at ${pgliteDir}: applied ${applied.join(', ')}`);
+    // The schema engine (a 5 MB WebAssembly module, ~0.4 s to compile and ~30 MB resident) runs
+    // only when a migration is pending: one query on _prisma_migrations says so. A failed or
+    // rolled-back migration counts as pending, so the engine still reports it as before.
+    const pending = await pendingMigrations({ adapterFactory, migrationsDir: options.migrationsDir });
+    if (pending.length > 0) {
+      const { applied } = await applyMigrations({ adapterFactory, migrationsDir: options.migrationsDir, log });
+      unloadSchemaEngineWasm();
+      if (applied.length > 0) log(`embedded store at ${pgliteDir}: applied ${applied.join(', ')}`);
+    }
     const prisma = new PrismaClient({ adapter: adapterFactory });
     return {
       kind: 'embedded',

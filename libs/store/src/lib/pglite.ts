@@ -1,4 +1,4 @@
-import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
 import { readFile } from 'node:fs/promises';
 
 // Webpack rewrites `require.resolve` of external modules into module ids; its
@@ -34,7 +34,27 @@ function pgliteAssets(): Promise<PGliteAssets> {
   return assets;
 }
 
-/** Opens PGlite: in memory, or on a data folder on disk (`dataDir`). */
+/**
+ * PostgreSQL settings for the embedded store, added after PGlite's own start parameters (a later
+ * `-c` wins). PGlite runs PostgreSQL single-user inside this process, so every buffer it sizes
+ * for a server is resident memory of the hub (see docs/notes/issue-15-memory-start.md):
+ * - shared_buffers 16MB (initdb's default is 128MB): PostgreSQL touches its whole buffer pool at
+ *   start, so this alone is ~125 MB of RSS and ~0.5 s of CPU at every start. Trade: a working set
+ *   above 16 MB is read again through the file system (the OS page cache, a copy per 8 kB page)
+ *   instead of from the pool; the hub's tables are small and its hot reads are cached above the store.
+ * - max_connections 5 (100): sizes the lock table and per-backend arrays; single-user PGlite
+ *   serves exactly one connection. Trade: none for the embedded store.
+ * wal_buffers follows shared_buffers (1/32: 512 kB). fsync is already off in PGlite (-F: a crash
+ * of the machine, not of the process, can lose the last commits; the embedded store is for one
+ * host and small deployments). relaxedDurability stays off: it answers before the data folder is
+ * written, so a process crash right after a 200 could lose that write.
+ */
+export const EMBEDDED_START_PARAMS: readonly string[] = ['-c', 'shared_buffers=16MB', '-c', 'max_connections=5'];
+
+/** Opens PGlite: in memory, or on a data folder on disk (`dataDir`), with the small-footprint settings above. */
 export async function createPGlite(options: PGliteOptions = {}): Promise<PGlite> {
-  return PGlite.create({ ...(await pgliteAssets()), ...options });
+  // Loaded here, not at the top: a hub on PostgreSQL never needs PGlite's code.
+  const { PGlite } = await import('@electric-sql/pglite');
+  const startParams = options.startParams ?? [...PGlite.defaultStartParams, ...EMBEDDED_START_PARAMS];
+  return PGlite.create({ ...(await pgliteAssets()), ...options, startParams });
 }

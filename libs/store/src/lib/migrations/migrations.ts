@@ -5,7 +5,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { engineError, NO_FILTER, withSchemaEngine, type MigrationLog } from './engine';
-import { memoryAdapterFactory } from './memory-pglite';
 import {
   checkLockfile,
   LOCKFILE_CONTENT,
@@ -108,6 +107,8 @@ export async function diffMigrationsToSchema({ migrationsDir, schemaPath }: Diff
   // The engine's `migrations` target needs the lock file; a new folder has none yet.
   if (migrationsList.lockfile.content === null) migrationsList.lockfile.content = LOCKFILE_CONTENT;
 
+  // Only diffs need a shadow database: PGlite's code is not loaded by a process that only applies migrations.
+  const { memoryAdapterFactory } = await import(/* webpackMode: "eager" */ './memory-pglite');
   const adapterFactory = memoryAdapterFactory();
   try {
     const result = await withSchemaEngine(

@@ -161,6 +161,15 @@ export function loadSchemaEngineWasm(): Promise<SchemaEngineWasm> {
   return loaded;
 }
 
+/**
+ * Forgets the compiled engine, so its module and its WebAssembly memory (tens of MB after applying
+ * migrations) can be collected: for a long-running process that migrated once at start. A later
+ * `loadSchemaEngineWasm()` compiles it again.
+ */
+export function unloadSchemaEngineWasm(): void {
+  loaded = undefined;
+}
+
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'string') return error;
