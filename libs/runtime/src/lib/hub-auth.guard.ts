@@ -4,7 +4,7 @@ import { InstanceChanges } from './instance-changes';
 import type { HubCaller } from './ports';
 import { refusingSuspended } from './suspension';
 import { STORE } from './tokens';
-import { LRUCache } from 'lru-cache';
+import { RefreshingCache } from './refreshing-cache';
 import { createHash } from 'node:crypto';
 import type { Store } from '@hub/store';
 import { type CanActivate, type ExecutionContext, Inject, Injectable, createParamDecorator } from '@nestjs/common';
@@ -20,16 +20,18 @@ type HubRequest = FastifyRequest & { hubCaller?: HubCaller };
  * deleted token → 401; disabled instance → 403; the user's organization suspended by the hub's
  * operators → 403 (a refusal is never cached, so lifting a suspension applies to the next call; a
  * suspension reaches callers already resolved within CREDENTIALS_TTL_MS); the organization over its
- * hub-call limit → 429.
+ * hub-call limit → 429. In steady state a call costs no database statement: resolved credentials are
+ * reloaded in the background before they expire (RefreshingCache).
  */
 @Injectable()
 export class HubAuthGuard implements CanActivate {
   /**
-   * Resolved credentials, for a short time: resolving them takes several database round trips,
-   * more than the rest of a hub call. Keyed by a hash of the credentials (never the secrets);
-   * dropped at once when this process changes the instance; other replicas see a change within the TTL.
+   * Resolved credentials: resolving them takes several database round trips, more than the rest of
+   * a hub call. Keyed by a hash of the credentials (never the secrets); dropped at once when the
+   * change feed names the instance or its organization; reloaded off the request path once half
+   * their TTL old, so a change made where the feed does not reach is seen within CREDENTIALS_TTL_MS.
    */
-  private readonly resolved = new LRUCache<string, HubCaller>({ max: 10_000, ttl: CREDENTIALS_TTL_MS });
+  private readonly resolved = new RefreshingCache<string, HubCaller>({ max: 10_000, ttlMs: CREDENTIALS_TTL_MS, refreshAfterMs: CREDENTIALS_TTL_MS / 2 });
   private readonly keysByInstance = new Map<number, Set<string>>();
 
   constructor(
@@ -59,14 +61,14 @@ export class HubAuthGuard implements CanActivate {
     const key = createHash('sha256')
       .update(`${credentials.user}\u0000${credentials.organization ?? ''}\u0000${credentials.element}`)
       .digest('base64url');
-    let caller = this.resolved.get(key);
-    if (!caller) {
-      caller = await this.resolve(credentials.user, credentials.organization, credentials.element);
-      this.resolved.set(key, caller);
-      const keys = this.keysByInstance.get(caller.instance.id) ?? new Set<string>();
+    const { user, organization, element } = credentials;
+    const caller = await this.resolved.get(key, async () => {
+      const resolved = await this.resolve(user, organization, element);
+      const keys = this.keysByInstance.get(resolved.instance.id) ?? new Set<string>();
       keys.add(key);
-      this.keysByInstance.set(caller.instance.id, keys);
-    }
+      this.keysByInstance.set(resolved.instance.id, keys);
+      return resolved;
+    });
     request.hubCaller = caller;
     // The organization's hub-call limit (a 429 with Retry-After when it is over it).
     const limitHeaders = await this.limiter.take(caller.tenant.organizationId);
