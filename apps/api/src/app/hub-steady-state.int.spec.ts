@@ -13,11 +13,15 @@ jest.setTimeout(90_000);
 
 type Json = Record<string, unknown>;
 
-/** Wraps every method of every repository of the app's store to count what reaches the database. */
+/**
+ * Wraps every method of the app's store repositories to count what reaches the database, but for the
+ * claim loops of the events and formulas features that run beside the api on the embedded store
+ * (they poll for work on their own timers, whatever the hub calls do).
+ */
 function countStoreCalls(store: Store): { count: number; names: string[] } {
   const counter = { count: 0, names: [] as string[] };
   for (const [repoName, repo] of Object.entries(store)) {
-    if (repo === null || typeof repo !== 'object') continue;
+    if (repo === null || typeof repo !== 'object' || repoName === 'events' || repoName === 'formulas') continue;
     for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(repo))) {
       const original = (repo as Record<string, unknown>)[name];
       if (name === 'constructor' || typeof original !== 'function') continue;
