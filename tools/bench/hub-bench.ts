@@ -6,14 +6,22 @@
  * on PostgreSQL (a fresh database on BENCH_DATABASE_URL or TEST_DATABASE_URL) and/or the embedded
  * store. autocannon (in this process) drives GET /hubs/messaging/messages/{sid} — and the same
  * fetch through the proxy — at 32 connections for a fixed time after a warm-up; the hub's RSS is
- * sampled from /proc during the run. Prints a table and writes reports/bench-hub.json.
- * A benchmark reports; it does not assert: it exits 0 whether or not the targets are met.
+ * sampled from /proc during its runs. Per store, in one run, side by side:
  *
- * With --rate-limit, the organization gets a hub-call limit far above the load (set through the
- * admin API), so every call takes a token from its bucket in the store and none is refused: the
- * difference to a run without it is what a limit costs per call.
+ *   bare proxy        the floor
+ *   hub               the same fetch through the hub (ratio ≥ 0.6, added p99 < 5 ms, RSS peak < 250 MB
+ *                     on PostgreSQL / < 350 MB embedded)
+ *   hub, cached HIT   an instance with cachingEnabled: every call a HIT; must beat the bare proxy and
+ *                     reach the vendor not once (a second double, counting its requests, serves it)
+ *   hub, rate-limited the organization given a limit far above the load: every call takes a token
+ *                     (cost < 5 % of the hub's throughput)
  *
- *   npm run bench:hub -- [--store postgresql|embedded|both] [--duration 10] [--connections 32] [--rate-limit]
+ * --dist DIR adds the same rows for a second build (DIR/dist/apps/api/main.js, run from DIR: e.g. a
+ * worktree of an older commit, built), so old and new are measured in one run and compared (A/B).
+ * Prints the tables with PASS/MISS per target and writes reports/bench-hub.json. A benchmark reports;
+ * it does not assert: it exits 0 whether or not the targets are met.
+ *
+ *   npm run bench:hub -- [--store postgresql|embedded|both] [--duration 10] [--connections 32] [--dist DIR]
  */
 import autocannon from 'autocannon';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -30,15 +38,21 @@ const { values } = parseArgs({
     store: { type: 'string' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '32' },
-    'rate-limit': { type: 'boolean', default: false },
+    dist: { type: 'string' },
   },
 });
-const rateLimited = values['rate-limit'] === true;
 const OPERATOR = { email: 'bench@hub.example', password: randomBytes(18).toString('base64url') };
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const serverUrl = process.env['BENCH_DATABASE_URL'] ?? process.env['TEST_DATABASE_URL'];
 const stores = (values.store ?? (serverUrl ? 'both' : 'embedded')) === 'both' ? ['postgresql', 'embedded'] : [values.store ?? 'embedded'];
+/** The builds measured: this worktree's, and --dist's if given. */
+const builds: { label: string; root: string }[] = [
+  { label: 'this build', root: ROOT },
+  ...(values.dist ? [{ label: `--dist ${path.basename(path.resolve(values.dist))}`, root: path.resolve(values.dist) }] : []),
+];
+/** The targets of issue 15 (first bar). */
+const TARGETS = { ratio: 0.6, addedP99Ms: 5, rssPeakMb: { postgresql: 250, embedded: 350 } as Record<string, number>, rateLimitCost: 0.05 };
 
 const children: ChildProcess[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -48,12 +62,19 @@ async function cleanup() {
 }
 process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
 
-function start(args: string[], env: Record<string, string> = {}): { child: ChildProcess; line: (re: RegExp) => Promise<RegExpMatchArray> } {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = ROOT,
+): { child: ChildProcess; line: (re: RegExp) => Promise<RegExpMatchArray>; stderrLines: () => number } {
+  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
+  let stderrLines = 0;
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', () => undefined);
+  child.stderr?.on('data', (d: Buffer) => {
+    for (const byte of d) if (byte === 10) stderrLines++;
+  });
   const line = async (re: RegExp) => {
     for (let i = 0; i < 1200; i++) {
       const m = out.match(re);
@@ -63,7 +84,7 @@ function start(args: string[], env: Record<string, string> = {}): { child: Child
     }
     throw new Error(`timed out waiting for ${re} from ${args.join(' ')}`);
   };
-  return { child, line };
+  return { child, line, stderrLines: () => stderrLines };
 }
 
 function rssOf(pid: number): number {
@@ -96,100 +117,153 @@ const server = http.createServer((req, res) => {
 server.listen(0, '127.0.0.1', () => console.log('proxy listening on ' + server.address().port));
 `;
 
+type Load = Awaited<ReturnType<typeof load>>;
+
+interface Double {
+  baseUrl: string;
+  accountsUrl: string;
+  accountSid: string;
+  authToken: string;
+  requests: () => number;
+}
+
+async function startDouble(quiet: boolean): Promise<Double> {
+  const double = start([path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', 'tsconfig.base.json', 'libs/testing/src/bin/twilio-double.ts', '--port', '0', ...(quiet ? ['--quiet'] : [])]);
+  const info = JSON.parse((await double.line(/^\{.*"accountSid".*\}$/m))[0]) as Omit<Double, 'requests'>;
+  return { ...info, requests: double.stderrLines };
+}
+
+/** One build's hub on one store: the plain row, the cached-HIT row and the rate-limited row. */
+async function measureHub(build: { label: string; root: string }, store: string, doubles: { plain: Double; counting: Double }) {
+  const main = path.join(build.root, 'dist/apps/api/main.js');
+  if (!existsSync(main)) throw new Error(`${main} does not exist: build it first (npx nx build api in ${build.root})`);
+  const env: Record<string, string> = {
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    HUB_VENDOR_TIMEOUT_MS: '15000',
+    HUB_ADMIN_EMAIL: OPERATOR.email,
+    HUB_ADMIN_PASSWORD: OPERATOR.password,
+  };
+  if (store === 'postgresql') {
+    if (!serverUrl) throw new Error('--store postgresql needs BENCH_DATABASE_URL or TEST_DATABASE_URL');
+    const name = `hub_bench_${randomBytes(4).toString('hex')}`;
+    const admin = new Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    cleanups.push(async () => {
+      const c = new Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    });
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    // The Twilio double is on loopback: allow it as a vendor URL on PostgreSQL too.
+    Object.assign(env, { DATABASE_URL: url.toString(), HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'), HUB_MIGRATE_ON_START: 'true', HUB_ALLOW_PRIVATE_VENDOR_URLS: 'true' });
+  } else {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hub-bench-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    env['HUB_DATA_DIR'] = dir;
+  }
+  // BENCH_PROFILE_DIR: the hub writes a V8 CPU profile there (node --cpu-prof) when it stops.
+  const profileDir = process.env['BENCH_PROFILE_DIR'];
+  const hub = start([...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), main], env, build.root);
+  const base = (await hub.line(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1];
+  const platform = (await hub.line(/Authorization: (User \S+, Organization \S+)/))[1];
+  const post = async (url: string, authorization: string, body: unknown) => {
+    const res = await fetch(`${base}/elements/api-v2${url}`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as Record<string, unknown>;
+  };
+  const provision = async (double: Double, name: string, extra: Record<string, unknown> = {}) => {
+    const instance = await post('/instances', platform, {
+      element: { key: 'twiliov2' },
+      configuration: { username: double.accountSid, password: double.authToken, 'base.url': double.accountsUrl },
+      name,
+      ...extra,
+    });
+    const auth = `${platform.split(',')[0]}, Element ${instance['token']}`;
+    const message = await post('/hubs/messaging/messages', auth, { To: '+15005550010', From: '+15005550006', Body: 'bench' });
+    return { auth, url: `${base}/elements/api-v2/hubs/messaging/messages/${String(message['sid'])}` };
+  };
+  const plain = await provision(doubles.plain, 'bench');
+  const cached = await provision(doubles.counting, 'bench cached', { cachingEnabled: true, cacheTimeToLive: 3600 });
+
+  const samples: number[] = [];
+  const pid = hub.child.pid ?? 0;
+  const sampled = async <T>(work: () => Promise<T>): Promise<T> => {
+    const sampler = setInterval(() => samples.push(rssOf(pid)), 250);
+    try {
+      return await work();
+    } finally {
+      clearInterval(sampler);
+    }
+  };
+  await load(plain.url, { authorization: plain.auth }, 3);
+  const viaHub = await sampled(() => load(plain.url, { authorization: plain.auth }, duration));
+  await load(cached.url, { authorization: cached.auth }, 1); // the one MISS, then HITs
+  const vendorBefore = doubles.counting.requests();
+  const hit = await sampled(() => load(cached.url, { authorization: cached.auth }, duration));
+  const hitVendorCalls = doubles.counting.requests() - vendorBefore;
+  await limitEveryOrganization(base);
+  await load(plain.url, { authorization: plain.auth }, 2);
+  const limited = await sampled(() => load(plain.url, { authorization: plain.auth }, duration));
+  hub.child.kill('SIGTERM');
+  return { build: build.label, hub: viaHub, hit, hitVendorCalls, limited, rssPeakMb: Math.round(Math.max(...samples) / 1048576), rssMeanMb: Math.round(samples.reduce((a, b) => a + b, 0) / samples.length / 1048576) };
+}
+
+const mark = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+const row = (label: string, r: Load, note = '') =>
+  `${label.padEnd(30)} ${String(r.requestsPerSecond).padStart(7)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.errors).padStart(7)}  ${note}`;
+
 async function main() {
   if (!existsSync(path.join(ROOT, 'dist/apps/api/main.js'))) {
     console.log('building the hub (npx nx build api)…');
     const build = spawnSync('npx', ['nx', 'build', 'api'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false' } });
     if (build.status !== 0) throw new Error('the build failed');
   }
-  const double = start([path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', 'tsconfig.base.json', 'libs/testing/src/bin/twilio-double.ts', '--port', '0', '--quiet']);
-  const doubleInfo = JSON.parse((await double.line(/^\{.*"accountSid".*\}$/m))[0]) as { baseUrl: string; accountsUrl: string; accountSid: string; authToken: string };
-  const basic = 'Basic ' + Buffer.from(`${doubleInfo.accountSid}:${doubleInfo.authToken}`).toString('base64');
-  const proxy = start(['-e', PROXY], { TARGET: doubleInfo.baseUrl, AUTH: basic });
+  const plainDouble = await startDouble(true);
+  // The cached instance's vendor: a double of its own that writes a line per request, to count them.
+  const countingDouble = await startDouble(false);
+  const basic = 'Basic ' + Buffer.from(`${plainDouble.accountSid}:${plainDouble.authToken}`).toString('base64');
+  const proxy = start(['-e', PROXY], { TARGET: plainDouble.baseUrl, AUTH: basic });
   const proxyPort = (await proxy.line(/proxy listening on (\d+)/))[1];
+  const proxyUrl = (sid: string) => `http://127.0.0.1:${proxyPort}/2010-04-01/Accounts/${plainDouble.accountSid}/Messages/${sid}.json`;
+  // Any message of the double's account: the proxy fetches the first one the double lists.
+  const listing = (await (await fetch(`${plainDouble.accountsUrl}/${plainDouble.accountSid}/Messages.json`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' }, body: 'To=%2B15005550010&From=%2B15005550006&Body=proxy' })).json()) as { sid: string };
 
-  const report: Record<string, unknown> = { date: new Date().toISOString(), connections, durationSeconds: duration, runs: [] };
+  const report: Record<string, unknown> = { date: new Date().toISOString(), connections, durationSeconds: duration, targets: TARGETS, runs: [] };
   for (const store of stores) {
-    const env: Record<string, string> = {
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-      HUB_VENDOR_TIMEOUT_MS: '15000',
-      ...(rateLimited ? { HUB_ADMIN_EMAIL: OPERATOR.email, HUB_ADMIN_PASSWORD: OPERATOR.password } : {}),
-    };
-    if (store === 'postgresql') {
-      if (!serverUrl) throw new Error('--store postgresql needs BENCH_DATABASE_URL or TEST_DATABASE_URL');
-      const name = `hub_bench_${randomBytes(4).toString('hex')}`;
-      const admin = new Client({ connectionString: serverUrl });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      cleanups.push(async () => {
-        const c = new Client({ connectionString: serverUrl });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      });
-      const url = new URL(serverUrl);
-      url.pathname = `/${name}`;
-      // The Twilio double is on loopback: allow it as a vendor URL on PostgreSQL too.
-      Object.assign(env, { DATABASE_URL: url.toString(), HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'), HUB_MIGRATE_ON_START: 'true', HUB_ALLOW_PRIVATE_VENDOR_URLS: 'true' });
-    } else {
-      const dir = mkdtempSync(path.join(tmpdir(), 'hub-bench-'));
-      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-      env['HUB_DATA_DIR'] = dir;
-    }
-    // BENCH_PROFILE_DIR: the hub writes a V8 CPU profile there (node --cpu-prof) when it stops.
-    const profileDir = process.env['BENCH_PROFILE_DIR'];
-    const hub = start([...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), path.join(ROOT, 'dist/apps/api/main.js')], env);
-    const base = (await hub.line(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1];
-    const platform = (await hub.line(/Authorization: (User \S+, Organization \S+)/))[1];
-    const post = async (url: string, authorization: string, body: unknown) => {
-      const res = await fetch(`${base}/elements/api-v2${url}`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as Record<string, unknown>;
-    };
-    const instance = await post('/instances', platform, {
-      element: { key: 'twiliov2' },
-      configuration: { username: doubleInfo.accountSid, password: doubleInfo.authToken, 'base.url': doubleInfo.accountsUrl },
-      name: 'bench',
-    });
-    const hubAuth = `${platform.split(',')[0]}, Element ${instance['token']}`;
-    if (rateLimited) await limitEveryOrganization(base);
-    const message = await post('/hubs/messaging/messages', hubAuth, { To: '+15005550010', From: '+15005550006', Body: 'bench' });
-    const sid = String(message['sid']);
-    const hubUrl = `${base}/elements/api-v2/hubs/messaging/messages/${sid}`;
-    const proxyUrl = `http://127.0.0.1:${proxyPort}/2010-04-01/Accounts/${doubleInfo.accountSid}/Messages/${sid}.json`;
+    await load(proxyUrl(listing.sid), {}, 3);
+    const bare = await load(proxyUrl(listing.sid), {}, duration);
+    const measured = [];
+    for (const build of builds) measured.push(await measureHub(build, store, { plain: plainDouble, counting: countingDouble }));
+    // The proxy again after the hubs: a drift between the two says the machine was not quiet.
+    const bareAfter = await load(proxyUrl(listing.sid), {}, duration);
 
-    await load(proxyUrl, {}, 3);
-    await load(hubUrl, { authorization: hubAuth }, 3);
-    const bare = await load(proxyUrl, {}, duration);
-    const samples: number[] = [];
-    const pid = hub.child.pid ?? 0;
-    const sampler = setInterval(() => samples.push(rssOf(pid)), 250);
-    const viaHub = await load(hubUrl, { authorization: hubAuth }, duration);
-    clearInterval(sampler);
-    hub.child.kill('SIGTERM');
-    const run = {
-      store,
-      rateLimited,
-      proxy: bare,
-      hub: viaHub,
-      ratio: Number((viaHub.requestsPerSecond / bare.requestsPerSecond).toFixed(2)),
-      addedP50Ms: viaHub.p50 - bare.p50,
-      addedP99Ms: viaHub.p99 - bare.p99,
-      hubRssPeakMb: Math.round(Math.max(...samples) / 1048576),
-      hubRssMeanMb: Math.round(samples.reduce((a, b) => a + b, 0) / samples.length / 1048576),
-    };
-    (report['runs'] as unknown[]).push(run);
-    const mark = (ok: boolean) => (ok ? 'PASS' : 'MISS');
-    console.log(`\n${store} store — ${connections} connections, ${duration} s each${rateLimited ? ', every hub call taking a rate-limit token' : ''}`);
-    console.log('               req/s    p50 ms   p99 ms   errors');
-    for (const [label, r] of [['bare proxy', bare], ['hub', viaHub]] as const) {
-      console.log(`${label.padEnd(12)} ${String(r.requestsPerSecond).padStart(7)} ${String(r.p50).padStart(9)} ${String(r.p99).padStart(8)} ${String(r.errors).padStart(8)}`);
+    console.log(`\n${store} store — ${connections} connections, ${duration} s each`);
+    console.log(`${'row'.padEnd(30)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)}`);
+    console.log(row('bare proxy', bare));
+    const rssTarget = TARGETS.rssPeakMb[store];
+    const runs = [];
+    for (const m of measured) {
+      const ratio = Number((m.hub.requestsPerSecond / bare.requestsPerSecond).toFixed(2));
+      const addedP99 = m.hub.p99 - bare.p99;
+      const hitBeatsProxy = m.hit.requestsPerSecond > bare.requestsPerSecond && m.hitVendorCalls === 0;
+      const limitCost = Number((1 - m.limited.requestsPerSecond / m.hub.requestsPerSecond).toFixed(3));
+      const tag = builds.length > 1 ? ` (${m.build})` : '';
+      console.log(row(`hub${tag}`, m.hub, `ratio ${ratio} (≥ ${TARGETS.ratio}: ${mark(ratio >= TARGETS.ratio)}); added p99 ${addedP99} ms (< ${TARGETS.addedP99Ms}: ${mark(addedP99 < TARGETS.addedP99Ms)})`));
+      console.log(row(`hub, cached HIT${tag}`, m.hit, `vendor calls ${m.hitVendorCalls}; beats the proxy with none: ${mark(hitBeatsProxy)}`));
+      console.log(row(`hub, rate-limited${tag}`, m.limited, `cost ${(limitCost * 100).toFixed(1)} % (< ${TARGETS.rateLimitCost * 100} %: ${mark(limitCost < TARGETS.rateLimitCost)})`));
+      console.log(`${''.padEnd(30)} RSS peak ${m.rssPeakMb} MB, mean ${m.rssMeanMb} MB (< ${rssTarget} MB: ${mark(m.rssPeakMb < rssTarget)})`);
+      runs.push({ store, ...m, proxy: bare, proxyAfter: bareAfter, ratio, addedP99Ms: addedP99, hitBeatsProxy, rateLimitCost: limitCost });
     }
-    console.log(`hub/proxy throughput ${run.ratio} (target ≥ 0.5: ${mark(run.ratio >= 0.5)})`);
-    console.log(`added latency p50 ${run.addedP50Ms} ms, p99 ${run.addedP99Ms} ms (target p99 < 5 ms: ${mark(run.addedP99Ms < 5)})`);
-    console.log(`hub RSS peak ${run.hubRssPeakMb} MB, mean ${run.hubRssMeanMb} MB (target < 250 MB${store === 'embedded' ? ', not applicable to the embedded store' : ''}: ${store === 'embedded' ? 'n/a' : mark(run.hubRssPeakMb < 250)})`);
+    console.log(row('bare proxy, again', bareAfter, 'a drift from the first says the machine was busy'));
+    if (runs.length === 2) {
+      console.log(`A/B: this build / ${runs[1].build} throughput ${(runs[0].hub.requestsPerSecond / runs[1].hub.requestsPerSecond).toFixed(2)}, p99 ${runs[0].hub.p99} vs ${runs[1].hub.p99} ms, RSS peak ${runs[0].rssPeakMb} vs ${runs[1].rssPeakMb} MB`);
+    }
+    (report['runs'] as unknown[]).push(...runs);
   }
   mkdirSync(path.join(ROOT, 'reports'), { recursive: true });
   writeFileSync(path.join(ROOT, 'reports/bench-hub.json'), JSON.stringify(report, null, 2));

@@ -129,9 +129,9 @@ describe('the api as a service, on its embedded store', () => {
     const code = await hub.exited;
     if (code !== 0) throw new Error(`the hub exited with ${code}:\n${hub.stdout.split('\n').slice(-12).join('\n')}\n${hub.stderr}`);
 
-    // What the hub accepted, it logged as an incoming request; every one of those got a complete answer.
+    // What the hub answered, it logged in its one access-log line per request; every one of those reached the client.
     const accepted = logLines(hub)
-      .filter((l) => l['msg'] === 'incoming request')
+      .filter((l) => l['msg'] === 'request completed')
       .map((l) => /[?&]To=%2B1999(\d{7})/.exec(String((l['req'] as Json)?.['url']))?.[1])
       .filter((x): x is string => x !== undefined)
       .map(Number);

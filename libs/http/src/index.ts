@@ -4,3 +4,4 @@ export * from './lib/api-exception.filter';
 export * from './lib/validation';
 export * from './lib/paging';
 export * from './lib/request-limits';
+export * from './lib/access-log';

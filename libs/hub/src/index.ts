@@ -9,3 +9,4 @@ export * from './lib/response-cache';
 export * from './lib/trace-recorder';
 export * from './lib/transformation-lookup';
 export * from './lib/hub-call-metrics';
+export * from './lib/call-path/stage-timer';

@@ -17,3 +17,4 @@ export * from './lib/operations/operations.options';
 export * from './lib/operations/graceful-shutdown';
 export * from './lib/login-throttle';
 export * from './lib/hub-call-events';
+export * from './lib/refreshing-cache';

@@ -1,10 +1,9 @@
-import { ApiExceptionFilter, hubValidationPipe, registerRequestLimits } from '@hub/http';
+import { AccessLogController, ApiExceptionFilter, hubValidationPipe, registerRequestLimits } from '@hub/http';
 import { registerHubCallMetrics } from '@hub/hub';
 import { ProcessState, registerRequestMetrics } from '@hub/metrics';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { registerAdminApp } from './admin-app';
@@ -25,6 +24,11 @@ export interface ApiAppOptions {
 /** Probes and scrapes come every few seconds: they are not logged as requests. */
 const QUIET_PATHS = /^\/(health(\/live|\/ready)?|metrics)(\?|$)/;
 
+/** One access-log line per request (AccessLogController); probes and scrapes are not logged. */
+function accessLog(): AccessLogController {
+  return new AccessLogController({ requestIdLogLabel: 'requestId', disableRequestLogging: (req) => QUIET_PATHS.test(req.url ?? '') });
+}
+
 /** Builds the api app (not yet listening): used by main.ts and by the in-process tests. */
 export async function createApiApp(env: Environment, logger: Logger, options: ApiAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -32,7 +36,7 @@ export async function createApiApp(env: Environment, logger: Logger, options: Ap
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: (req) => QUIET_PATHS.test(req.url ?? '') }),
+    logController: accessLog(),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env, storeLog(logger), options.state ?? new ProcessState()), adapter, {
     logger: new PinoNestLogger(logger),

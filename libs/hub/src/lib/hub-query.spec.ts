@@ -1,5 +1,5 @@
 import type { CeqlExpression, ResourceDescriptor } from '@hub/element-sdk';
-import { queryOf } from './hub.service';
+import { queryOf } from './call-path/query-plan';
 
 const base: ResourceDescriptor = {
   name: 'contacts',

@@ -3,11 +3,14 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentHubCaller, HubAuthGuard, type HubCaller, HubCallEvents } from '@hub/runtime';
 import { HubService } from './hub.service';
+import { StageTimer, wantsServerTiming } from './call-path/stage-timer';
 
 /**
  * `/hubs/{hub}/{resource}[/{id}[/{subresource}[/{subId}]]]`. The hub segment is accepted as the
  * old platform did (the Element token alone selects the instance). Each instance's resources
- * are documented at GET /instances/{id}/docs.
+ * are documented at GET /instances/{id}/docs. With `Elements-Server-Timing: true` the answer carries
+ * `Server-Timing` with the time of each stage of the call path (`before` is everything before it:
+ * routing, body parsing, authentication, the rate limit).
  */
 @ApiExcludeController()
 @UseGuards(HubAuthGuard)
@@ -30,8 +33,11 @@ export class HubController {
     const segments = [params['resource'], params['id'], params['subresource'], params['subId']].filter(
       (s): s is string => s !== undefined,
     );
-    const response = await this.hub.call(caller, { method: request.method, segments, query, body });
+    const timer = wantsServerTiming(request.headers) ? new StageTimer() : undefined;
+    timer?.add('before', reply.elapsedTime);
+    const response = await this.hub.call(caller, { method: request.method, segments, query, body }, timer);
     reply.status(response.status).headers(response.headers);
+    if (timer) reply.header('server-timing', timer.header());
     if (this.calls.observed) {
       const completed = { tenant: caller.tenant, instanceId: caller.instance.id, method: request.method, path: segments.join('/'), query, requestBody: body, status: response.status, responseBody: response.body };
       setImmediate(() => this.calls.completed(completed));

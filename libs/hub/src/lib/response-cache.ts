@@ -29,12 +29,19 @@ export class ResponseCache {
 
   constructor(private readonly bytesPerInstance = CACHE_DEFAULTS.bytesPerInstance) {}
 
-  static key(resourcePath: readonly string[], id: string | undefined, subId: string | undefined, query: Readonly<Record<string, string | string[] | undefined>>): string {
+  /** `objectName`: the common object a call named, when it maps onto `resourcePath`'s resource. */
+  static key(
+    resourcePath: readonly string[],
+    id: string | undefined,
+    subId: string | undefined,
+    query: Readonly<Record<string, string | string[] | undefined>>,
+    objectName?: string,
+  ): string {
     const normalized = Object.entries(query)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k, Array.isArray(v) ? [...v].sort() : v] as const)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const path = [resourcePath[0], id, resourcePath[1], subId].filter((p) => p !== undefined).join('/');
+    const path = [objectName === undefined ? resourcePath[0] : `~${objectName}`, id, resourcePath[1], subId].filter((p) => p !== undefined).join('/');
     return `${resourcePath[0]}\u0000${path}\u0000${JSON.stringify(normalized)}`;
   }
 
@@ -59,6 +66,12 @@ export class ResponseCache {
     const cache = this.instances.get(instance.id)?.entries;
     if (!cache) return;
     for (const key of [...cache.keys()]) if (key.startsWith(`${resource}\u0000`)) cache.delete(key);
+  }
+
+  /** The change feed: an instance changed (`undefined`: anything may have, or a transformation did). */
+  drop(instanceId: number | undefined): void {
+    if (instanceId === undefined) this.instances.clear();
+    else this.instances.delete(instanceId);
   }
 
   private cacheOf(instance: InstanceRecord): LRUCache<string, CachedResponse> | undefined {

@@ -33,4 +33,18 @@ describe('withoutNulls (filter.response.nulls)', () => {
       { numRuns: 500 },
     );
   });
+
+  it('copies only what holds a null (a record without one is answered as it is), and keeps a field named __proto__', () => {
+    const clean = { a: 1, b: { c: [1, { d: 'x' }] } };
+    expect(withoutNulls(clean)).toBe(clean);
+    const mixed = { a: null, b: clean };
+    const out = withoutNulls(mixed);
+    expect(out).toEqual({ b: clean });
+    expect(out.b).toBe(clean);
+    const hostile = JSON.parse('{"__proto__": {"x": null}, "y": null}') as Record<string, unknown>;
+    const stripped = withoutNulls(hostile);
+    expect(Object.keys(stripped)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(stripped)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>)['x']).toBeUndefined();
+  });
 });

@@ -53,12 +53,16 @@ function truncate(text: string): string {
 
 /**
  * traceLoggingEnabled: records each vendor exchange of an instance, secrets redacted, bodies
- * truncated, without slowing the call down (writes are not awaited by the request), and keeps
- * the instance's traces within their retention.
+ * truncated, without slowing the call down, and keeps the instance's traces within their retention.
+ * Entries are queued and written off the request path, batched: what was queued within one turn of the
+ * event loop, or while the previous write was in flight, goes in one statement (in order).
  */
 export class TraceRecorder {
   private readonly logger = new Logger('TraceRecorder');
   private readonly writes = new Map<number, number>();
+  private queue: { tenant: Tenant; instanceId: number; entry: TraceEntry }[] = [];
+  private scheduled = false;
+  private flushing?: Promise<void>;
 
   constructor(
     private readonly store: Store,
@@ -76,7 +80,7 @@ export class TraceRecorder {
         responseBody: redactBody(exchange.responseBody, secrets),
         error: exchange.error === undefined ? undefined : redactValues(exchange.error, secrets),
       };
-      void this.write(tenant, instanceId, entry);
+      this.write(tenant, instanceId, entry);
     };
   }
 
@@ -85,17 +89,53 @@ export class TraceRecorder {
    * (not a vendor URL), no status, and the Elements-Warning it answered. Recorded before the vendor call.
    */
   recordWarning(tenant: Tenant, instanceId: number, method: string, hubPath: string, warning: string, secrets: readonly string[]): void {
-    void this.write(tenant, instanceId, { method, url: redactValues(hubPath, secrets), durationMs: 0, warning: redactValues(warning, secrets) });
+    this.write(tenant, instanceId, { method, url: redactValues(hubPath, secrets), durationMs: 0, warning: redactValues(warning, secrets) });
   }
 
-  private async write(tenant: Tenant, instanceId: number, entry: TraceEntry): Promise<void> {
+  private write(tenant: Tenant, instanceId: number, entry: TraceEntry): void {
+    this.queue.push({ tenant, instanceId, entry });
+    this.schedule();
+  }
+
+  /** Resolves once everything queued so far is written (for tests and shutdown). */
+  async flushed(): Promise<void> {
+    while (this.queue.length > 0 || this.flushing || this.scheduled) {
+      if (this.flushing) await this.flushing;
+      else await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flushing = this.flush().finally(() => {
+        this.flushing = undefined;
+        if (this.queue.length > 0) this.schedule();
+      });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
     try {
-      await this.store.traces.record(tenant, instanceId, entry);
+      await this.store.traces.recordMany(batch);
+    } catch (error) {
+      this.logger.warn({ entries: batch.length, err: error }, 'could not record vendor traces');
+      return;
+    }
+    for (const { tenant, instanceId } of batch) {
       const count = (this.writes.get(instanceId) ?? 0) + 1;
       this.writes.set(instanceId, count % this.pruneEvery);
-      if (count % this.pruneEvery === 0) await this.store.traces.prune(tenant, instanceId);
-    } catch (error) {
-      this.logger.warn({ instanceId, err: error }, 'could not record a vendor trace');
+      if (count % this.pruneEvery !== 0) continue;
+      try {
+        await this.store.traces.prune(tenant, instanceId);
+      } catch (error) {
+        this.logger.warn({ instanceId, err: error }, 'could not prune vendor traces');
+      }
     }
   }
 }

@@ -1,44 +1,61 @@
 import type { ElementDefinition, ObjectDefinition, Transformation } from '@hub/element-sdk';
-import { CommonResourceChanges, STORE, type ResolvedTransformation } from '@hub/runtime';
+import { ChangeFeed, CommonResourceChanges, RefreshingCache, STORE, type ResolvedTransformation } from '@hub/runtime';
 import type { Store, InstanceRecord, Tenant } from '@hub/store';
 import { mergeTransformations } from '@hub/transformations';
 import { Inject, Injectable } from '@nestjs/common';
-import { LRUCache } from 'lru-cache';
 
-/** How long a resolved mapping is reused by this process when no change was made through it. */
+/**
+ * How long a resolved mapping is reused by this process when the change feed says nothing of it; under
+ * steady traffic it is reloaded in the background after half of it, so no call waits for the store.
+ */
 export const MAPPING_TTL_MS = 2_000;
+const CACHE_OPTIONS = { max: 10_000, ttlMs: MAPPING_TTL_MS, refreshAfterMs: MAPPING_TTL_MS / 2 };
 
 /**
  * The transformation that applies to an object on an instance: the organization's for the
  * instance's element (else the element's old-platform default, if it has one), with the instance's
  * over it field by field, and the object's definition (the instance's, else the organization's).
- * Resolved once per MAPPING_TTL_MS; a change made through this process applies at once.
+ * Resolved once per MAPPING_TTL_MS, off the request path in steady state; a change on the change feed
+ * (commonResources, everything) applies at once.
  */
 @Injectable()
 export class TransformationLookup {
-  private readonly cache = new LRUCache<string, { mapping: ResolvedTransformation | null }>({ max: 10_000, ttl: MAPPING_TTL_MS });
+  private readonly cache = new RefreshingCache<string, ResolvedTransformation | null>(CACHE_OPTIONS);
   /** Per organization: which objects are transformed at all (most hub calls are on objects nobody transformed). */
-  private readonly transformed = new LRUCache<string, Set<string>>({ max: 10_000, ttl: MAPPING_TTL_MS });
+  private readonly transformed = new RefreshingCache<string, Set<string>>(CACHE_OPTIONS);
 
   constructor(
     @Inject(STORE) private readonly store: Store,
     private readonly changes: CommonResourceChanges,
-  ) {}
+    feed: ChangeFeed,
+  ) {
+    feed.subscribe((change) => {
+      if (change.kind === 'commonResources' || change.kind === 'everything') {
+        this.cache.clear();
+        this.transformed.clear();
+      }
+    });
+  }
 
   async resolve(tenant: Tenant, instance: InstanceRecord, element: ElementDefinition, objectName: string | undefined): Promise<ResolvedTransformation | undefined> {
     if (!objectName) return undefined;
     const orgKey = `${this.changes.generation}:${tenant.organizationId}`;
-    let names = this.transformed.get(orgKey);
-    if (!names) {
-      names = await this.store.commonResources.transformedObjects(tenant);
-      this.transformed.set(orgKey, names);
-    }
+    const names = await this.transformed.get(orgKey, () => this.store.commonResources.transformedObjects(tenant));
     const elementDefault = element.transformations.defaults[objectName];
     const hasOwn = names.has(`e${element.metadata.id}:${objectName}`) || names.has(`i${instance.id}:${objectName}`);
     if (!hasOwn && !elementDefault) return undefined;
-    const key = `${this.changes.generation}:${instance.id}:${objectName}`;
-    const cached = this.cache.get(key);
-    if (cached) return cached.mapping ?? undefined;
+    const key = `${this.changes.generation}:${instance.id}:${objectName}:${hasOwn ? 'own' : 'default'}`;
+    return (await this.cache.get(key, () => this.load(tenant, instance, element, objectName, hasOwn, elementDefault))) ?? undefined;
+  }
+
+  private async load(
+    tenant: Tenant,
+    instance: InstanceRecord,
+    element: ElementDefinition,
+    objectName: string,
+    hasOwn: boolean,
+    elementDefault: Transformation | undefined,
+  ): Promise<ResolvedTransformation | null> {
     const resources = this.store.commonResources;
     const [own, shared] = hasOwn
       ? await Promise.all([
@@ -47,13 +64,9 @@ export class TransformationLookup {
         ])
       : [null, null];
     const transformation = mergeTransformations(shared ? asTransformation(shared) : elementDefault, own ? asTransformation(own) : undefined);
-    let mapping: ResolvedTransformation | null = null;
-    if (transformation) {
-      const definition = hasOwn ? await resources.findEffectiveDefinition(tenant, instance.id, objectName) : null;
-      mapping = { objectName, transformation, ...(definition ? { definition: { fields: definition.fields as ObjectDefinition['fields'] } } : {}) };
-    }
-    this.cache.set(key, { mapping });
-    return mapping ?? undefined;
+    if (!transformation) return null;
+    const definition = hasOwn ? await resources.findEffectiveDefinition(tenant, instance.id, objectName) : null;
+    return { objectName, transformation, ...(definition ? { definition: { fields: definition.fields as ObjectDefinition['fields'] } } : {}) };
   }
 }
 

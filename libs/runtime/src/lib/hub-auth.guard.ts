@@ -4,7 +4,7 @@ import { InstanceChanges } from './instance-changes';
 import type { HubCaller } from './ports';
 import { refusingSuspended } from './suspension';
 import { STORE } from './tokens';
-import { LRUCache } from 'lru-cache';
+import { RefreshingCache } from './refreshing-cache';
 import { createHash } from 'node:crypto';
 import type { Store } from '@hub/store';
 import { type CanActivate, type ExecutionContext, Inject, Injectable, createParamDecorator } from '@nestjs/common';
@@ -20,20 +20,19 @@ type HubRequest = FastifyRequest & { hubCaller?: HubCaller };
  * deleted token → 401; disabled instance → 403; the user's organization suspended by the hub's
  * operators → 403 (a refusal is never cached, so lifting a suspension applies to the next call; a
  * suspension reaches callers already resolved within CREDENTIALS_TTL_MS); the organization over its
- * hub-call limit → 429.
+ * hub-call limit → 429. In steady state a call costs no database statement: resolved credentials are
+ * reloaded in the background before they expire (RefreshingCache).
  */
 @Injectable()
 export class HubAuthGuard implements CanActivate {
   /**
-   * Resolved credentials, for a short time: resolving them takes several database round trips,
-   * more than the rest of a hub call. Keyed by a hash of the credentials (never the secrets);
-   * dropped when the change feed says the instance or its organization changed (on any replica:
-   * ChangeFeedReplication), the TTL bounding what a lost feed could leave stale.
+   * Resolved credentials: resolving them takes several database round trips, more than the rest of
+   * a hub call. Keyed by a hash of the credentials (never the secrets); dropped at once when the
+   * change feed names the instance or its organization; reloaded off the request path once half
+   * their TTL old, so a change made where the feed does not reach is seen within CREDENTIALS_TTL_MS.
    */
-  private readonly resolved = new LRUCache<string, HubCaller>({ max: 10_000, ttl: CREDENTIALS_TTL_MS });
+  private readonly resolved = new RefreshingCache<string, HubCaller>({ max: 10_000, ttlMs: CREDENTIALS_TTL_MS, refreshAfterMs: CREDENTIALS_TTL_MS / 2 });
   private readonly keysByInstance = new Map<number, Set<string>>();
-  /** Moves on every change: a resolution that began before a change is not cached after it. */
-  private changes = 0;
 
   constructor(
     @Inject(STORE) private readonly store: Store,
@@ -41,7 +40,8 @@ export class HubAuthGuard implements CanActivate {
     private readonly limiter: RateLimiter,
   ) {
     changes.subscribe((instanceId) => {
-      this.changes++;
+      // A resolution in flight may have read the instance before this change: it must not be cached.
+      this.resolved.forgetLoadsInFlight();
       if (instanceId === undefined) {
         this.resolved.clear();
         this.keysByInstance.clear();
@@ -63,12 +63,14 @@ export class HubAuthGuard implements CanActivate {
     const key = createHash('sha256')
       .update(`${credentials.user}\u0000${credentials.organization ?? ''}\u0000${credentials.element}`)
       .digest('base64url');
-    let caller = this.resolved.get(key);
-    if (!caller) {
-      const changesBefore = this.changes;
-      caller = await this.resolve(credentials.user, credentials.organization, credentials.element);
-      if (changesBefore === this.changes) this.cache(key, caller);
-    }
+    const { user, organization, element } = credentials;
+    const caller = await this.resolved.get(key, async () => {
+      const resolved = await this.resolve(user, organization, element);
+      const keys = this.keysByInstance.get(resolved.instance.id) ?? new Set<string>();
+      keys.add(key);
+      this.keysByInstance.set(resolved.instance.id, keys);
+      return resolved;
+    });
     request.hubCaller = caller;
     // The organization's hub-call limit (a 429 with Retry-After when it is over it).
     const limitHeaders = await this.limiter.take(caller.tenant.organizationId);

@@ -37,7 +37,8 @@ interface Allowance {
  */
 @Injectable()
 export class RateLimiter {
-  private limited?: { readonly ids: Promise<Set<number>>; readonly until: number };
+  private limited?: { readonly ids: Promise<Set<number>>; resolved?: Set<number>; readonly until: number };
+  private reloading = false;
   private readonly allowances = new Map<number, Allowance>();
 
   constructor(@Inject(STORE) private readonly store: Store, @Optional() feed?: ChangeFeed) {
@@ -51,7 +52,8 @@ export class RateLimiter {
    * without a limit); throws a 429 with Retry-After when the bucket is empty.
    */
   async take(organizationId: number): Promise<Record<string, string>> {
-    if (!(await this.limitedIds()).has(organizationId)) {
+    const limited = this.limitedIds();
+    if (!(limited instanceof Set ? limited : await limited).has(organizationId)) {
       this.allowances.delete(organizationId);
       return {};
     }
@@ -76,6 +78,7 @@ export class RateLimiter {
   /** Forgets what this process knows of limits: a limit changed (the change feed says so). */
   forget(): void {
     this.limited = undefined;
+    this.reloading = false;
     this.allowances.clear();
   }
 
@@ -101,14 +104,37 @@ export class RateLimiter {
     );
   }
 
-  private limitedIds(): Promise<Set<number>> {
+  /**
+   * The organizations that have a limit. Re-read in the background once half LIMITED_ORGANIZATIONS_TTL_MS
+   * old (the call is answered from what this process knows), on the path only once it expired: in steady
+   * state a call does not wait for the store.
+   */
+  private limitedIds(): Promise<Set<number>> | Set<number> {
     const now = Date.now();
-    if (!this.limited || this.limited.until <= now) {
-      const ids = this.store.rateLimits.limited();
-      this.limited = { ids, until: now + LIMITED_ORGANIZATIONS_TTL_MS };
-      ids.catch(() => (this.limited = undefined));
+    const known = this.limited;
+    if (known && now < known.until) {
+      if (!this.reloading && now >= known.until - LIMITED_ORGANIZATIONS_TTL_MS / 2) {
+        this.reloading = true;
+        const reading = this.store.rateLimits.limited();
+        reading.then(
+          (ids) => {
+            if (this.limited === known) this.limited = { ids: Promise.resolve(ids), resolved: ids, until: Date.now() + LIMITED_ORGANIZATIONS_TTL_MS };
+          },
+          () => undefined,
+        ).finally(() => (this.reloading = false));
+      }
+      return known.resolved ?? known.ids;
     }
-    return this.limited.ids;
+    const ids = this.store.rateLimits.limited();
+    const entry: { ids: Promise<Set<number>>; resolved?: Set<number>; until: number } = { ids, until: now + LIMITED_ORGANIZATIONS_TTL_MS };
+    this.limited = entry;
+    ids.then(
+      (resolved) => (entry.resolved = resolved),
+      () => {
+        if (this.limited === entry) this.limited = undefined;
+      },
+    );
+    return ids;
   }
 }
 

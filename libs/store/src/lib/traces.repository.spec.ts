@@ -45,5 +45,17 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('traces on %s', 
     expect(warned).toMatchObject({ url: '/hubs/messaging/addresses/AD1', warning: "ignored body parameter 'IsoCountry'" });
     expect(warned).not.toHaveProperty('status');
     expect(vendor).not.toHaveProperty('warning');
+
+    // A batch (the TraceRecorder's): one statement, in order, each entry to its own organization.
+    const before = (await traces.list(tenant, instance.id, { skip: 0, take: 1 })).total;
+    await traces.recordMany([
+      { tenant, instanceId: instance.id, entry: { method: 'GET', url: '/batch/1', status: 200, durationMs: 1 } },
+      { tenant, instanceId: instance.id, entry: { method: 'GET', url: '/batch/2', status: 404, durationMs: 2, error: 'not found' } },
+    ]);
+    await traces.recordMany([]);
+    const batch = await traces.list(tenant, instance.id, { skip: 0, take: 2 });
+    expect(batch.total).toBe(before + 2);
+    expect(batch.items.map((t) => [t.url, t.status])).toEqual([['/batch/2', 404], ['/batch/1', 200]]);
+    expect((await traces.list(stranger, instance.id, { skip: 0, take: 50 })).total).toBe(0);
   });
 });

@@ -1,0 +1,81 @@
+/**
+ * The compiled call path against the built hub process (issue 15): an instance's settings are compiled
+ * once per change, and a configuration change is visible on the very next hub call (no stale plan);
+ * Server-Timing per stage when asked for.
+ */
+import { TwilioDouble } from '@hub/testing';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type RunningProcess, apiCall, startHub } from './support/processes';
+
+jest.setTimeout(120_000);
+
+type Json = Record<string, unknown>;
+
+let double: TwilioDouble;
+let account: { sid: string; authToken: string };
+let dataDir: string;
+let hub: RunningProcess;
+let baseUrl: string;
+let platform: string;
+let v2: { id: number; token: string };
+
+const http = (method: string, url: string, authorization: string, body?: unknown) => apiCall(baseUrl, method, url, authorization, body);
+const call = (url: string) => http('GET', `/hubs/messaging${url}`, `${platform.split(',')[0]}, Element ${v2.token}`);
+const configure = async (configuration: Json) => {
+  const res = await http('PATCH', `/instances/${v2.id}`, platform, { configuration });
+  expect(res.status).toBe(200);
+};
+
+beforeAll(async () => {
+  double = await TwilioDouble.start();
+  account = double.addAccount();
+  double.seedMessages(account.sid, 30, { to: '+15005550600', from: '+15005550006' });
+  dataDir = await mkdtemp(path.join(tmpdir(), 'hub-e2e-call-path-'));
+  // No overload guard: this suite is about the call path, and shares the machine with other suites (the guard has its own).
+  ({ hub, baseUrl } = await startHub({ HUB_DATA_DIR: dataDir, HUB_MAX_EVENT_LOOP_DELAY_MS: '0' }));
+  platform = (await hub.waitFor(/Authorization: (User \S+, Organization \S+)/))[1];
+  const created = await http('POST', '/instances', platform, {
+    element: { key: 'twiliov2' },
+    configuration: { username: account.sid, password: account.authToken, 'base.url': double.accountsUrl },
+    name: 'call path e2e',
+  });
+  expect([created.status, created.body]).toEqual([200, expect.objectContaining({ token: expect.any(String) })]);
+  v2 = created.body as { id: number; token: string };
+});
+afterAll(async () => {
+  await hub?.stop();
+  await double?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+it('applies a changed pagination.max and filter.response.nulls on the next hub call', async () => {
+  const hasNull = (records: Json[]) => records.some((r) => Object.values(r).some((v) => v === null));
+  // warm: the instance's plan is compiled and its credentials cached
+  const before = await call('/messages?pageSize=20');
+  expect(before.status).toBe(200);
+  expect((before.body as Json[]).length).toBe(20);
+  expect(before.headers.get('elements-error')).toBeNull();
+  expect(hasNull(before.body as Json[])).toBe(false);
+
+  await configure({ 'pagination.max': '10', 'filter.response.nulls': 'false' });
+  const after = await call('/messages?pageSize=20');
+  expect(after.status).toBe(200);
+  expect((after.body as Json[]).length).toBe(10);
+  expect(after.headers.get('elements-error')).toBe("pageSize 20 is more than this element's maximum of 10: 10 used");
+  expect(hasNull(after.body as Json[])).toBe(true);
+
+  await configure({ 'pagination.max': '100', 'filter.response.nulls': 'true' });
+  const back = await call('/messages?pageSize=20');
+  expect((back.body as Json[]).length).toBe(20);
+  expect(hasNull(back.body as Json[])).toBe(false);
+});
+
+it('answers Server-Timing per stage with Elements-Server-Timing: true', async () => {
+  const res = await fetch(`${baseUrl}/elements/api-v2/hubs/messaging/messages?pageSize=5`, {
+    headers: { authorization: `${platform.split(',')[0]}, Element ${v2.token}`, 'elements-server-timing': 'true' },
+  });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('server-timing')).toMatch(/^before;dur=[\d.]+, resolve;dur=[\d.]+, parameters;dur=[\d.]+, plan;dur=[\d.]+, vendor;dur=[\d.]+, shape;dur=[\d.]+$/);
+});
