@@ -1,4 +1,6 @@
-export * from './lib/admin.repository';
+export * from './lib/audit-log.repository';
+export * from './lib/cross-tenant.repository';
+export * from './lib/operator-sessions.repository';
 export * from './lib/change-notifications';
 export * from './lib/circuits.repository';
 export * from './lib/common-resources.repository';

@@ -59,7 +59,7 @@ export class AdminFormulasService {
     const execution = (await this.formulas.executionWithValues(tenant, executionId)) as { status: string; formulaInstanceId: number };
     if (execution.status !== 'failed') throw new BadRequestError(`execution ${executionId} has status ${execution.status}: only a failed execution is retried from here`);
     const created = (await this.formulas.replay(tenant, executionId)) as { id: number };
-    await this.store.admin.audit(operator, {
+    await this.store.auditLog.audit(operator, {
       action: 'formula.execution.retry',
       targetType: 'formulaExecution',
       targetId: executionId,

@@ -64,27 +64,27 @@ export class AdminService {
     const operator = await this.store.operators.verifyPassword(email, password);
     if (!operator || operator.disabled) throw new UnauthorizedError(OPERATOR_LOGIN_REFUSED);
     await this.store.logins.forgiveAttempt([keys.username], [keys.address]);
-    await this.store.admin.pruneSessions();
-    const session = await this.store.admin.openSession(operator, this.options.admin.sessionTtlSeconds);
+    await this.store.operatorSessions.pruneSessions();
+    const session = await this.store.operatorSessions.openSession(operator, this.options.admin.sessionTtlSeconds);
     await this.audit(session.operator, { action: 'session.open', targetType: 'operator', targetId: operator.id, requestId });
     return session;
   }
 
   async signOut(operator: Operator, token: string, requestId: string): Promise<void> {
-    await this.store.admin.closeSession(token);
+    await this.store.operatorSessions.closeSession(token);
     await this.audit(operator, { action: 'session.close', targetType: 'operator', targetId: operator.id, requestId });
   }
 
   // ---- organizations and users -------------------------------------------------------------------
 
   listOrganizations(operator: Operator, paging: Paging, name?: string) {
-    return this.store.admin.listOrganizations(operator, skipTakeOf(paging), { name });
+    return this.store.crossTenant.listOrganizations(operator, skipTakeOf(paging), { name });
   }
 
   async organization(operator: Operator, id: number) {
-    const found = await this.store.admin.findOrganization(operator, id);
+    const found = await this.store.crossTenant.findOrganization(operator, id);
     if (!found) throw new NotFoundError(`No organization with id ${id}`);
-    return { ...found, users: await this.store.admin.listUsers(operator, id) };
+    return { ...found, users: await this.store.crossTenant.listUsers(operator, id) };
   }
 
   /** Creates an organization and its first user; their secrets are in this answer only. */
@@ -104,7 +104,7 @@ export class AdminService {
     if (body.name === undefined && body.suspended === undefined) throw new BadRequestError('Send name and/or suspended');
     await this.organization(operator, id);
     if (body.name !== undefined) {
-      await this.store.admin.renameOrganization(operator, id, body.name);
+      await this.store.crossTenant.renameOrganization(operator, id, body.name);
       await this.audit(operator, { action: 'organization.update', targetType: 'organization', targetId: id, details: { name: body.name }, requestId });
     }
     if (body.suspended !== undefined) {
@@ -116,8 +116,8 @@ export class AdminService {
   }
 
   async deleteOrganization(operator: Operator, id: number, requestId: string) {
-    const found = await this.store.admin.findOrganization(operator, id);
-    if (!found || !(await this.store.admin.deleteOrganization(operator, id))) throw new NotFoundError(`No organization with id ${id}`);
+    const found = await this.store.crossTenant.findOrganization(operator, id);
+    if (!found || !(await this.store.crossTenant.deleteOrganization(operator, id))) throw new NotFoundError(`No organization with id ${id}`);
     this.changes.publish({ kind: 'organization', organizationId: id });
     await this.audit(operator, { action: 'organization.delete', targetType: 'organization', targetId: id, details: { name: found.name, instances: found.instances }, requestId });
     return {};
@@ -143,7 +143,7 @@ export class AdminService {
   }
 
   async rotateUserSecret(operator: Operator, organizationId: number, userId: number, requestId: string) {
-    const tenant = await this.store.admin.tenantOfOrganization(operator, organizationId, userId);
+    const tenant = await this.store.crossTenant.tenantOfOrganization(operator, organizationId, userId);
     if (!tenant) throw new NotFoundError(`No user ${userId} in organization ${organizationId}`);
     const rotated = await this.authentication.rotateUserSecret(tenant);
     await this.audit(operator, { action: 'user.secret.rotate', targetType: 'user', targetId: userId, details: { organizationId, previousSecretExpiresAt: rotated.previousSecretExpiresAt }, requestId });
@@ -175,7 +175,7 @@ export class AdminService {
       throw new BadRequestError(`status must be one of ${INSTANCE_STATUSES.join(', ')} (got '${query.status}')`);
     }
     const elementId = query.element === undefined ? undefined : this.catalog.find(query.element).metadata.id;
-    const found = await this.store.admin.searchInstances(
+    const found = await this.store.crossTenant.searchInstances(
       operator,
       { organizationId: query.organizationId, elementId, name: query.name, tag: query.tag, status: query.status as InstanceStatus | undefined },
       skipTakeOf(paging),
@@ -189,9 +189,9 @@ export class AdminService {
     const [view, poller, deliveries, traces, organization] = await Promise.all([
       this.instances.get(tenant, id),
       this.events.pollerStatus(tenant, id),
-      this.store.admin.deliveries(operator, { instanceId: id }, { skip: 0, take: 20 }),
+      this.store.crossTenant.deliveries(operator, { instanceId: id }, { skip: 0, take: 20 }),
       this.store.traces.list(tenant, id, { skip: 0, take: 20 }),
-      this.store.admin.findOrganization(operator, tenant.organizationId),
+      this.store.crossTenant.findOrganization(operator, tenant.organizationId),
     ]);
     return { instance: operatorView(view), organization: organization && { id: organization.id, name: organization.name }, poller, deliveries: deliveries.items, traces: traces.items };
   }
@@ -205,17 +205,17 @@ export class AdminService {
   // ---- events ------------------------------------------------------------------------------------
 
   pollers(operator: Operator, failing: boolean, paging: Paging) {
-    return this.store.admin.pollers(operator, { failing }, skipTakeOf(paging));
+    return this.store.crossTenant.pollers(operator, { failing }, skipTakeOf(paging));
   }
 
   deliveries(operator: Operator, status: string | undefined, paging: Paging) {
     const statuses = ['created', 'retry', 'delivered', 'failed'];
     if (status !== undefined && !statuses.includes(status)) throw new BadRequestError(`status must be one of ${statuses.join(', ')} (got '${status}')`);
-    return this.store.admin.deliveries(operator, { status }, skipTakeOf(paging));
+    return this.store.crossTenant.deliveries(operator, { status }, skipTakeOf(paging));
   }
 
   deliveryHours(operator: Operator, hours: number) {
-    return this.store.admin.deliveryHours(operator, hours);
+    return this.store.crossTenant.deliveryHours(operator, hours);
   }
 
   /** Circuit-breaker states per callback URL (query and credentials never shown). */
@@ -224,7 +224,7 @@ export class AdminService {
   }
 
   async redeliver(operator: Operator, eventId: string, requestId: string) {
-    const tenant = await this.store.admin.tenantOfEvent(operator, eventId);
+    const tenant = await this.store.crossTenant.tenantOfEvent(operator, eventId);
     if (!tenant) throw new NotFoundError(`No event notification ${eventId}`);
     const result = await this.events.redeliver(tenant, eventId);
     await this.audit(operator, { action: 'event.redeliver', targetType: 'event', targetId: eventId, requestId });
@@ -252,13 +252,13 @@ export class AdminService {
   }
 
   auditLog(operator: Operator, paging: Paging, action?: string) {
-    return this.store.admin.listAudit(operator, skipTakeOf(paging), { action });
+    return this.store.auditLog.listAudit(operator, skipTakeOf(paging), { action });
   }
 
   // ---- helpers -----------------------------------------------------------------------------------
 
   private audit(operator: Operator, entry: NewAuditEntry): Promise<void> {
-    return this.store.admin.audit(operator, entry);
+    return this.store.auditLog.audit(operator, entry);
   }
 
   private elementSummary(elementId: number) {
@@ -267,13 +267,13 @@ export class AdminService {
   }
 
   private async tenantOfInstance(operator: Operator, id: number): Promise<Tenant> {
-    const tenant = await this.store.admin.tenantOfInstance(operator, id);
+    const tenant = await this.store.crossTenant.tenantOfInstance(operator, id);
     if (!tenant) throw new NotFoundError(`No instance with id ${id}`);
     return tenant;
   }
 
   private async tenantOfOrganization(operator: Operator, id: number): Promise<Tenant> {
-    const tenant = await this.store.admin.tenantOfOrganization(operator, id);
+    const tenant = await this.store.crossTenant.tenantOfOrganization(operator, id);
     if (!tenant) throw new NotFoundError(`No organization with id ${id}`);
     return tenant;
   }

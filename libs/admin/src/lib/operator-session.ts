@@ -52,7 +52,7 @@ export class OperatorGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<OperatorRequest>();
     const token = cookieOf(request.headers.cookie, SESSION_COOKIE);
     if (!token) throw new UnauthorizedError('Sign in first: POST /elements/api-v2/admin/session with {"email", "password"}');
-    const session = await this.store.admin.resolveSession(token);
+    const session = await this.store.operatorSessions.resolveSession(token);
     if (!session) throw new UnauthorizedError('The admin session has ended (expired, signed out or the operator disabled): sign in again');
     if (!['GET', 'HEAD'].includes(request.method)) {
       const csrf = request.headers[CSRF_HEADER];

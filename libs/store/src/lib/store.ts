@@ -1,6 +1,8 @@
 import type { ChangeListener, ChangeListenerOptions } from './change-notifications';
 import { type DatabasePoolStats, openDatabase, type HubDatabase, type OpenDatabaseOptions } from './database';
-import { AdminRepository } from './admin.repository';
+import { AuditLogRepository } from './audit-log.repository';
+import { CrossTenantRepository } from './cross-tenant.repository';
+import { OperatorSessionsRepository } from './operator-sessions.repository';
 import { CircuitsRepository } from './circuits.repository';
 import { CommonResourcesRepository } from './common-resources.repository';
 import { ElementsRepository } from './elements.repository';
@@ -49,7 +51,9 @@ export interface Store {
   readonly formulas: FormulasRepository;
   readonly rateLimits: RateLimitsRepository;
   /** Across organizations, for operators only (its methods take an Operator). */
-  readonly admin: AdminRepository;
+  readonly operatorSessions: OperatorSessionsRepository;
+  readonly auditLog: AuditLogRepository;
+  readonly crossTenant: CrossTenantRepository;
   /**
    * Seals a value with the hub's encryption key (AES-256-GCM), bound to `context`: for opaque,
    * tamper-evident tokens that must survive restarts and work on every replica.
@@ -111,7 +115,9 @@ export function storeOver(database: HubDatabase, secrets: SecretBox): Store {
     commonResources: new CommonResourcesRepository(prisma),
     formulas: new FormulasRepository(prisma),
     rateLimits: new RateLimitsRepository(prisma),
-    admin: new AdminRepository(prisma),
+    operatorSessions: new OperatorSessionsRepository(prisma),
+    auditLog: new AuditLogRepository(prisma),
+    crossTenant: new CrossTenantRepository(prisma),
     seal: (value, context) => secrets.seal(value, `sealed:${context}`),
     open: (envelope, context) => secrets.open(envelope, `sealed:${context}`),
     ping: async () => {

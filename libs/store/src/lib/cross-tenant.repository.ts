@@ -1,50 +1,6 @@
-import { createHmac, randomBytes } from 'node:crypto';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import type { OperatorRole, OperatorSummary } from './operators.repository';
-import { hashSecret } from './secret-box';
+import type { Operator, Page } from './operator-sessions.repository';
 import { mintTenant, type Tenant } from './tenant';
-
-declare const operatorBrand: unique symbol;
-
-/**
- * A signed-in operator. Only `AdminRepository.resolveSession` mints one, and every query that
- * crosses organizations takes one: such a query cannot be called on a tenant's behalf by mistake.
- */
-export interface Operator {
-  readonly id: number;
-  readonly email: string;
-  readonly role: OperatorRole;
-  readonly [operatorBrand]: true;
-}
-
-export interface OperatorSessionInfo {
-  readonly operator: Operator;
-  readonly expiresAt: Date;
-}
-
-export interface NewAuditEntry {
-  readonly action: string;
-  readonly targetType: string;
-  readonly targetId?: string | number;
-  readonly details?: Record<string, unknown>;
-  readonly requestId?: string;
-}
-
-export interface AuditRecord {
-  readonly id: string;
-  readonly createdDate: Date;
-  readonly operatorEmail: string;
-  readonly action: string;
-  readonly targetType: string;
-  readonly targetId: string | null;
-  readonly details: unknown;
-  readonly requestId: string | null;
-}
-
-export interface Page {
-  readonly skip: number;
-  readonly take: number;
-}
 
 export interface OrganizationRow {
   readonly id: number;
@@ -132,17 +88,6 @@ export interface DeliveryHour {
   readonly failed: number;
 }
 
-/**
- * The CSRF token of a session: derived from the session token (HMAC-SHA256), so the hub can answer
- * it again (GET /admin/session, after a page reload) without keeping it in clear. Only a caller that
- * holds the HttpOnly cookie can get it; knowing it does not reveal the session token.
- */
-export function csrfTokenOf(sessionToken: string): string {
-  return createHmac('sha256', sessionToken).update('hub-admin-csrf-v1').digest('base64url');
-}
-
-const mintOperator = (o: { id: number; email: string; role: OperatorRole }): Operator => ({ id: o.id, email: o.email, role: o.role }) as Operator;
-
 /** A finished notification's next_attempt_at (see events.model.ts): shown as none. */
 const PARKED_AFTER = new Date('9999-01-01T00:00:00Z');
 
@@ -165,67 +110,13 @@ const pollerOf = (p: {
 });
 
 /**
- * What the admin API reads and writes across organizations: operator sessions, the audit log,
- * organizations, instance search, poller and delivery health. Tenant-owned work (an instance's
- * view, its events, its enabling) goes through the tenant-scoped repositories with the tenant
- * that `tenantOfInstance` / `tenantOfOrganization` mints for the operator.
+ * What operators read across organizations: the tenant an instance, event or organization belongs to
+ * (minted for the operator, so tenant-owned work goes through the tenant-scoped repositories),
+ * organizations and their users, the instance search, and poller and delivery health.
+ * Every method takes an Operator: it cannot be called on a tenant's behalf by mistake.
  */
-export class AdminRepository {
+export class CrossTenantRepository {
   constructor(private readonly prisma: PrismaClient) {}
-
-  // ---- sessions ----------------------------------------------------------------------------------
-
-  /** Opens a session; the token exists in clear only in this answer (the CSRF token is derived from it). */
-  async openSession(operator: OperatorSummary, ttlSeconds: number, now = new Date()) {
-    const token = randomBytes(32).toString('base64url');
-    const csrfToken = csrfTokenOf(token);
-    const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
-    await this.prisma.operatorSession.create({ data: { tokenHash: hashSecret(token), operatorId: operator.id, expiresAt } });
-    return { token, csrfToken, expiresAt, operator: mintOperator(operator) };
-  }
-
-  /** The operator of a live session of an operator that is not disabled; null otherwise. */
-  async resolveSession(token: string, now = new Date()): Promise<OperatorSessionInfo | null> {
-    const session = await this.prisma.operatorSession.findUnique({
-      where: { tokenHash: hashSecret(token) },
-      include: { operator: { select: { id: true, email: true, role: true, disabled: true } } },
-    });
-    if (!session || session.expiresAt <= now || session.operator.disabled) return null;
-    return { operator: mintOperator(session.operator), expiresAt: session.expiresAt };
-  }
-
-  async closeSession(token: string): Promise<void> {
-    await this.prisma.operatorSession.deleteMany({ where: { tokenHash: hashSecret(token) } });
-  }
-
-  async pruneSessions(now = new Date()): Promise<number> {
-    return (await this.prisma.operatorSession.deleteMany({ where: { expiresAt: { lte: now } } })).count;
-  }
-
-  // ---- audit -------------------------------------------------------------------------------------
-
-  async audit(operator: Operator, entry: NewAuditEntry): Promise<void> {
-    await this.prisma.auditEntry.create({
-      data: {
-        operatorId: operator.id,
-        operatorEmail: operator.email,
-        action: entry.action,
-        targetType: entry.targetType,
-        targetId: entry.targetId === undefined ? null : String(entry.targetId),
-        details: entry.details === undefined ? Prisma.DbNull : (entry.details as Prisma.InputJsonValue),
-        requestId: entry.requestId ?? null,
-      },
-    });
-  }
-
-  async listAudit(_operator: Operator, page: Page, filter: { action?: string } = {}): Promise<{ items: AuditRecord[]; total: number }> {
-    const where = filter.action ? { action: { startsWith: filter.action } } : {};
-    const [rows, total] = await Promise.all([
-      this.prisma.auditEntry.findMany({ where, orderBy: { id: 'desc' }, skip: page.skip, take: page.take }),
-      this.prisma.auditEntry.count({ where }),
-    ]);
-    return { items: rows.map((r) => ({ ...r, id: String(r.id) })), total };
-  }
 
   // ---- acting for a tenant -----------------------------------------------------------------------
 
