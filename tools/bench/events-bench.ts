@@ -22,14 +22,15 @@
  *
  *   npm run bench:events -- [--instances 1000] [--messages 2] [--replicas 1,2] [--large (10,000 instances)] [--dist <other>/dist]
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
+import { BenchProcesses, mb, percentile, rssOf } from './bench-support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const { values } = parseArgs({
@@ -48,40 +49,8 @@ const replicaCounts = String(values.replicas).split(',').map(Number);
 const timeoutMs = Number(values['timeout-s']) * 1000;
 const serverUrl = process.env['BENCH_DATABASE_URL'] ?? process.env['TEST_DATABASE_URL'];
 
-const children: ChildProcess[] = [];
-const cleanups: (() => Promise<void> | void)[] = [];
-async function cleanup() {
-  // SIGTERM first: tsx (running the double) passes it on to its child; SIGKILL would leave that child behind.
-  const alive = children.filter((c) => c.exitCode === null);
-  for (const child of alive) child.kill('SIGTERM');
-  await Promise.race([Promise.all(alive.map((c) => new Promise((r) => c.once('exit', r)))), new Promise((r) => setTimeout(r, 5_000))]);
-  for (const child of alive) if (child.exitCode === null) child.kill('SIGKILL');
-  for (const fn of cleanups.reverse()) await fn();
-}
-process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+const bench = new BenchProcesses();
 
-function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-100_000)));
-  child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-20_000)));
-  const line = async (re: RegExp) => {
-    for (let i = 0; i < 2400; i++) {
-      const m = out.match(re);
-      if (m) return m;
-      if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited: ${out}\n${err}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${re} from ${args.join(' ')}`);
-  };
-  return { child, line };
-}
-
-const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 
 async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
   let next = 0;
@@ -114,7 +83,7 @@ async function main(): Promise<number> {
   });
   if (build.status !== 0) return build.status ?? 1;
 
-  const double = start([path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', 'tsconfig.base.json', 'libs/testing/src/bin/twilio-double.ts', '--port', '0', '--quiet']);
+  const double = bench.start([path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', 'tsconfig.base.json', 'libs/testing/src/bin/twilio-double.ts', '--port', '0', '--quiet']);
   const doubleInfo = JSON.parse((await double.line(/^\{.*"accountSid".*\}$/m))[0]) as { baseUrl: string; accountsUrl: string };
 
   // The receiver: counts every event, by message sid, with the time it arrived.
@@ -132,7 +101,7 @@ async function main(): Promise<number> {
     });
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  cleanups.push(() => new Promise<void>((r) => receiver.close(() => r())));
+  bench.onStop(() => new Promise<void>((r) => receiver.close(() => r())));
   const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/events`;
 
   const builds = [{ label: 'this build', dist: path.join(ROOT, 'dist') }, ...(values.dist ? [{ label: `--dist ${values.dist}`, dist: path.resolve(values.dist) }] : [])];
@@ -182,16 +151,7 @@ async function runBuild(
   shared: { doubleInfo: { baseUrl: string; accountsUrl: string }; receiverUrl: string; receivedAt: Map<string, number>; counter: { notifications: number } },
 ): Promise<Row[]> {
   const { doubleInfo, receiverUrl, receivedAt, counter } = shared;
-  const database = `hub_bench_events_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: serverUrl as string });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  cleanups.push(async () => {
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
-  });
-  const dbUrl = new URL(serverUrl as string);
-  dbUrl.pathname = `/${database}`;
+  const dbUrl = new URL(await bench.freshDatabase(serverUrl as string, 'hub_bench_events'));
   const env = {
     DATABASE_URL: dbUrl.toString(),
     HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
@@ -203,7 +163,7 @@ async function runBuild(
   const profileDir = process.env['BENCH_PROFILE_DIR'];
   const pollerArgs = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), path.join(dist, 'apps/poller/main.js')];
 
-  const api = start([path.join(dist, 'apps/api/main.js')], { ...env, PORT: '0', HOST: '127.0.0.1', HUB_MIGRATE_ON_START: 'true', HUB_EVENT_WORKERS: 'false' });
+  const api = bench.start([path.join(dist, 'apps/api/main.js')], { ...env, PORT: '0', HOST: '127.0.0.1', HUB_MIGRATE_ON_START: 'true', HUB_EVENT_WORKERS: 'false' });
   const baseUrl = (await api.line(/Messaging hub listening on (http:\/\/127\.0\.0\.1:\d+)/))[1];
   const auth = (await api.line(/Authorization: (User \S+, Organization \S+)/))[1];
 
@@ -235,12 +195,12 @@ async function runBuild(
   console.log(`provisioned in ${provisionSeconds.toFixed(1)} s (${Math.round(instances / provisionSeconds)} instances/s, each with a credential check)`);
   const db = new Client({ connectionString: env.DATABASE_URL });
   await db.connect();
-  cleanups.push(() => db.end());
+  bench.onStop(() => db.end());
   await db.query(`UPDATE event_poll_states SET next_run_at = now() + interval '1 hour'`);
 
   const rows: Row[] = [];
   for (const replicas of replicaCounts) {
-    const pollers = Array.from({ length: replicas }, () => start(pollerArgs, env));
+    const pollers = Array.from({ length: replicas }, () => bench.start(pollerArgs, env));
     await Promise.all(pollers.map((p) => p.line(/poller running/)));
 
     // Warm-up: every instance polled once by these replicas (connections, the instances' clients and
@@ -323,13 +283,4 @@ async function runBuild(
   return rows;
 }
 
-main()
-  .then(async (code) => {
-    await cleanup();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(error);
-    await cleanup();
-    process.exit(1);
-  });
+bench.run(main);

@@ -19,12 +19,13 @@
  *
  *   npm run bench:formulas -- [--executions 2000] [--warmup 100] [--dist dist/apps (skip the build)]
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
+import { BenchProcesses, median, rssOf } from './bench-support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const { values } = parseArgs({
@@ -43,41 +44,8 @@ const serverUrl = process.env['BENCH_DATABASE_URL'] ?? process.env['TEST_DATABAS
 const EXECUTIONS_PER_SECOND_BAR = 200;
 const SCRIPT_MS_BAR = 2;
 
-const children: ChildProcess[] = [];
-const cleanups: (() => Promise<void> | void)[] = [];
-async function cleanup() {
-  const alive = children.filter((c) => c.exitCode === null);
-  for (const child of alive) child.kill('SIGTERM');
-  await Promise.race([Promise.all(alive.map((c) => new Promise((r) => c.once('exit', r)))), new Promise((r) => setTimeout(r, 5_000))]);
-  for (const child of alive) if (child.exitCode === null) child.kill('SIGKILL');
-  for (const fn of cleanups.reverse()) await fn();
-}
-process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+const bench = new BenchProcesses();
 
-function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-100_000)));
-  child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-20_000)));
-  const line = async (re: RegExp) => {
-    for (let i = 0; i < 2400; i++) {
-      const m = out.match(re);
-      if (m) return m;
-      if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited: ${out}\n${err}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${re} from ${args.join(' ')}`);
-  };
-  return { child, line };
-}
-
-const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : NaN;
-};
 
 async function json(url: string, init: RequestInit = {}) {
   const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
@@ -124,16 +92,7 @@ async function main(): Promise<number> {
     if (build.status !== 0) return build.status ?? 1;
   }
 
-  const database = `hub_bench_formulas_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  cleanups.push(async () => {
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
-  });
-  const dbUrl = new URL(serverUrl);
-  dbUrl.pathname = `/${database}`;
+  const dbUrl = new URL(await bench.freshDatabase(serverUrl, 'hub_bench_formulas'));
   const env = {
     DATABASE_URL: dbUrl.toString(),
     HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
@@ -143,9 +102,9 @@ async function main(): Promise<number> {
   };
   const profileDir = process.env['BENCH_PROFILE_DIR'];
 
-  const double = start([path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', 'tsconfig.base.json', 'libs/testing/src/bin/twilio-double.ts', '--port', '0', '--quiet']);
+  const double = bench.start([path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', 'tsconfig.base.json', 'libs/testing/src/bin/twilio-double.ts', '--port', '0', '--quiet']);
   const doubleInfo = JSON.parse((await double.line(/^\{.*"accountSid".*\}$/m))[0]) as { baseUrl: string; accountsUrl: string };
-  const api = start([path.join(dist, 'api/main.js')], { ...env, PORT: '0', HOST: '127.0.0.1', HUB_MIGRATE_ON_START: 'true', HUB_EVENT_WORKERS: 'false' });
+  const api = bench.start([path.join(dist, 'api/main.js')], { ...env, PORT: '0', HOST: '127.0.0.1', HUB_MIGRATE_ON_START: 'true', HUB_EVENT_WORKERS: 'false' });
   const baseUrl = (await api.line(/Messaging hub listening on (http:\/\/127\.0\.0\.1:\d+)/))[1];
   const auth = (await api.line(/Authorization: (User \S+, Organization \S+)/))[1];
   const platform = (p: string, init: RequestInit = {}) => json(`${baseUrl}/elements/api-v2${p}`, { ...init, headers: { authorization: auth } });
@@ -158,11 +117,11 @@ async function main(): Promise<number> {
   const formula = (await platform('/formulas', { method: 'POST', body: JSON.stringify(FORMULA) })) as { id: number };
   const formulaInstance = (await platform(`/formulas/${formula.id}/instances`, { method: 'POST', body: JSON.stringify({ name: 'bench', configuration: { sms: instance.id } }) })) as { id: number };
 
-  const poller = start([...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), path.join(dist, 'poller/main.js')], env);
+  const poller = bench.start([...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), path.join(dist, 'poller/main.js')], env);
   await poller.line(/poller running/);
   const db = new Client({ connectionString: env.DATABASE_URL });
   await db.connect();
-  cleanups.push(() => db.end());
+  bench.onStop(() => db.end());
   const unfinished = async () =>
     Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM formula_executions WHERE formula_instance_id = $1 AND status IN ('queued', 'pending')`, [formulaInstance.id])).rows[0].n);
   const waitAll = async (since: number) => {
@@ -225,13 +184,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main()
-  .then(async (code) => {
-    await cleanup();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(error);
-    await cleanup();
-    process.exit(1);
-  });
+bench.run(main);

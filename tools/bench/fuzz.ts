@@ -10,12 +10,13 @@
  */
 import { documentedRoutes, HOSTILE_INPUT_UNCHANGED_TABLES, type HostileRequest, hostileRequest, regressionRequests, runBattery } from '@hub/testing';
 import fc from 'fast-check';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
+import { BenchProcesses } from './bench-support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const { values } = parseArgs({
@@ -33,31 +34,7 @@ const maxSeconds = Math.min(Number(values['max-seconds'] ?? 300), 1_800);
 const serverUrl = process.env['FUZZ_DATABASE_URL'] ?? process.env['TEST_DATABASE_URL'];
 
 
-const children: ChildProcess[] = [];
-const cleanups: (() => Promise<void> | void)[] = [];
-async function cleanup() {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  for (const fn of cleanups.reverse()) await fn();
-}
-process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
-
-function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const line = async (re: RegExp) => {
-    for (let i = 0; i < 1200; i++) {
-      const m = out.match(re);
-      if (m) return m;
-      if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited: ${out}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${re} from ${args.join(' ')}`);
-  };
-  return { child, line };
-}
+const bench = new BenchProcesses();
 
 async function snapshot(databaseUrl: string): Promise<string> {
   const db = new Client({ connectionString: databaseUrl });
@@ -81,24 +58,11 @@ async function main(): Promise<number> {
     const build = spawnSync('npx', ['nx', 'build', 'api'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false' } });
     if (build.status !== 0) throw new Error('the build failed');
   }
-  const name = `hub_fuzz_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  cleanups.push(async () => {
-    const c = new Client({ connectionString: serverUrl });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  });
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  const databaseUrl = await bench.freshDatabase(serverUrl, 'hub_fuzz');
 
-  const double = start([path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', 'tsconfig.base.json', 'libs/testing/src/bin/twilio-double.ts', '--port', '0', '--quiet']);
+  const double = bench.start([path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', 'tsconfig.base.json', 'libs/testing/src/bin/twilio-double.ts', '--port', '0', '--quiet']);
   const vendor = JSON.parse((await double.line(/^\{.*"accountSid".*\}$/m))[0]) as { accountsUrl: string; accountSid: string; authToken: string };
-  const hub = start([path.join(ROOT, 'dist/apps/api/main.js')], {
+  const hub = bench.start([path.join(ROOT, 'dist/apps/api/main.js')], {
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
@@ -175,13 +139,4 @@ async function main(): Promise<number> {
   return fiveXx === 0 && report.failures.length === 0 && after === before && health.status === 200 ? 0 : 1;
 }
 
-main()
-  .then(async (code) => {
-    await cleanup();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(error);
-    await cleanup();
-    process.exit(1);
-  });
+bench.run(main);

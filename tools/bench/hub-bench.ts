@@ -24,13 +24,13 @@
  *   npm run bench:hub -- [--store postgresql|embedded|both] [--duration 10] [--connections 32] [--dist DIR]
  */
 import autocannon from 'autocannon';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
+import { BenchProcesses, rssOf } from './bench-support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const { values } = parseArgs({
@@ -54,43 +54,7 @@ const builds: { label: string; root: string }[] = [
 /** The targets of issue 15 (first bar). */
 const TARGETS = { ratio: 0.6, addedP99Ms: 5, rssPeakMb: { postgresql: 250, embedded: 350 } as Record<string, number>, rateLimitCost: 0.05 };
 
-const children: ChildProcess[] = [];
-const cleanups: (() => Promise<void> | void)[] = [];
-async function cleanup() {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  for (const fn of cleanups.reverse()) await fn();
-}
-process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
-
-function start(
-  args: string[],
-  env: Record<string, string> = {},
-  cwd = ROOT,
-): { child: ChildProcess; line: (re: RegExp) => Promise<RegExpMatchArray>; stderrLines: () => number } {
-  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let stderrLines = 0;
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => {
-    for (const byte of d) if (byte === 10) stderrLines++;
-  });
-  const line = async (re: RegExp) => {
-    for (let i = 0; i < 1200; i++) {
-      const m = out.match(re);
-      if (m) return m;
-      if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited: ${out}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${re} from ${args.join(' ')}`);
-  };
-  return { child, line, stderrLines: () => stderrLines };
-}
-
-function rssOf(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-}
+const bench = new BenchProcesses();
 
 async function load(url: string, headers: Record<string, string>, seconds: number) {
   const result = await autocannon({ url, connections, duration: seconds, headers });
@@ -127,11 +91,7 @@ interface Double {
   requests: () => number;
 }
 
-async function startDouble(quiet: boolean): Promise<Double> {
-  const double = start([path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', 'tsconfig.base.json', 'libs/testing/src/bin/twilio-double.ts', '--port', '0', ...(quiet ? ['--quiet'] : [])]);
-  const info = JSON.parse((await double.line(/^\{.*"accountSid".*\}$/m))[0]) as Omit<Double, 'requests'>;
-  return { ...info, requests: double.stderrLines };
-}
+const startDouble = (quiet: boolean): Promise<Double> => bench.twilioDouble<Omit<Double, 'requests'>>(quiet);
 
 /** One build's hub on one store: the plain row, the cached-HIT row and the rate-limited row. */
 async function measureHub(build: { label: string; root: string }, store: string, doubles: { plain: Double; counting: Double }) {
@@ -146,29 +106,17 @@ async function measureHub(build: { label: string; root: string }, store: string,
   };
   if (store === 'postgresql') {
     if (!serverUrl) throw new Error('--store postgresql needs BENCH_DATABASE_URL or TEST_DATABASE_URL');
-    const name = `hub_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    cleanups.push(async () => {
-      const c = new Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    });
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
+    const url = await bench.freshDatabase(serverUrl, 'hub_bench');
     // The Twilio double is on loopback: allow it as a vendor URL on PostgreSQL too.
     Object.assign(env, { DATABASE_URL: url.toString(), HUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'), HUB_MIGRATE_ON_START: 'true', HUB_ALLOW_PRIVATE_VENDOR_URLS: 'true' });
   } else {
     const dir = mkdtempSync(path.join(tmpdir(), 'hub-bench-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    bench.onStop(() => rmSync(dir, { recursive: true, force: true }));
     env['HUB_DATA_DIR'] = dir;
   }
   // BENCH_PROFILE_DIR: the hub writes a V8 CPU profile there (node --cpu-prof) when it stops.
   const profileDir = process.env['BENCH_PROFILE_DIR'];
-  const hub = start([...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), main], env, build.root);
+  const hub = bench.start([...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), main], env, build.root);
   const base = (await hub.line(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1];
   const platform = (await hub.line(/Authorization: (User \S+, Organization \S+)/))[1];
   const post = async (url: string, authorization: string, body: unknown) => {
@@ -227,7 +175,7 @@ async function main() {
   // The cached instance's vendor: a double of its own that writes a line per request, to count them.
   const countingDouble = await startDouble(false);
   const basic = 'Basic ' + Buffer.from(`${plainDouble.accountSid}:${plainDouble.authToken}`).toString('base64');
-  const proxy = start(['-e', PROXY], { TARGET: plainDouble.baseUrl, AUTH: basic });
+  const proxy = bench.start(['-e', PROXY], { TARGET: plainDouble.baseUrl, AUTH: basic });
   const proxyPort = (await proxy.line(/proxy listening on (\d+)/))[1];
   const proxyUrl = (sid: string) => `http://127.0.0.1:${proxyPort}/2010-04-01/Accounts/${plainDouble.accountSid}/Messages/${sid}.json`;
   // Any message of the double's account: the proxy fetches the first one the double lists.
@@ -284,9 +232,9 @@ async function limitEveryOrganization(base: string): Promise<void> {
 }
 
 main()
-  .then(cleanup)
+  .then(() => bench.stopAll())
   .catch(async (error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
-    await cleanup();
+    await bench.stopAll();
     process.exit(1);
   });

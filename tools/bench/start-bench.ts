@@ -19,7 +19,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
+import { BenchProcesses } from './bench-support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const { values } = parseArgs({
@@ -50,13 +50,12 @@ function mainOf(dir: string): string {
   return found;
 }
 
+// The starts it times are its own children (it reads their CPU time); the databases and folders are the bench's.
 const children = new Set<ChildProcess>();
-const cleanups: (() => Promise<void> | void)[] = [];
-async function cleanup(): Promise<void> {
+const bench = new BenchProcesses();
+bench.onStop(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  for (const fn of cleanups.reverse()) await fn();
-}
-process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+});
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -147,26 +146,13 @@ interface BuildFigures {
 
 async function newPostgresDatabase(): Promise<string> {
   if (!serverUrl) throw new Error('no BENCH_DATABASE_URL or TEST_DATABASE_URL');
-  const name = `hub_start_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  cleanups.push(async () => {
-    const c = new Client({ connectionString: serverUrl });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  });
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+  return bench.freshDatabase(serverUrl, 'hub_start');
 }
 
 async function measure(mains: string[]): Promise<BuildFigures[]> {
   const figures: Partial<BuildFigures>[] = mains.map(() => ({}));
   const dataDirs = mains.map(() => mkdtempSync(path.join(tmpdir(), 'hub-start-')));
-  cleanups.push(() => dataDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  bench.onStop(() => dataDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
   // Builds alternate at every step, so a change in the machine's load hits both alike.
   for (const [i, main] of mains.entries()) {
     figures[i].embeddedFirst = await startOnce(main, { HUB_DATA_DIR: dataDirs[i] });
@@ -251,4 +237,4 @@ main()
     process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
     process.exitCode = 1;
   })
-  .finally(() => void cleanup());
+  .finally(() => void bench.stopAll());

@@ -3,52 +3,28 @@
  * once per change, and a configuration change is visible on the very next hub call (no stale plan);
  * Server-Timing per stage when asked for.
  */
-import { TwilioDouble } from '@hub/testing';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { type RunningProcess, apiCall, startHub } from './support/processes';
+import { type HubWithDouble, startHubWithDouble } from './support/hub-with-double';
 
 jest.setTimeout(120_000);
 
 type Json = Record<string, unknown>;
 
-let double: TwilioDouble;
-let account: { sid: string; authToken: string };
-let dataDir: string;
-let hub: RunningProcess;
-let baseUrl: string;
-let platform: string;
+let s: HubWithDouble;
 let v2: { id: number; token: string };
 
-const http = (method: string, url: string, authorization: string, body?: unknown) => apiCall(baseUrl, method, url, authorization, body);
-const call = (url: string) => http('GET', `/hubs/messaging${url}`, `${platform.split(',')[0]}, Element ${v2.token}`);
+const call = (url: string) => s.http('GET', `/hubs/messaging${url}`, `${s.user}, Element ${v2.token}`);
 const configure = async (configuration: Json) => {
-  const res = await http('PATCH', `/instances/${v2.id}`, platform, { configuration });
+  const res = await s.http('PATCH', `/instances/${v2.id}`, s.platform, { configuration });
   expect(res.status).toBe(200);
 };
 
 beforeAll(async () => {
-  double = await TwilioDouble.start();
-  account = double.addAccount();
-  double.seedMessages(account.sid, 30, { to: '+15005550600', from: '+15005550006' });
-  dataDir = await mkdtemp(path.join(tmpdir(), 'hub-e2e-call-path-'));
   // No overload guard: this suite is about the call path, and shares the machine with other suites (the guard has its own).
-  ({ hub, baseUrl } = await startHub({ HUB_DATA_DIR: dataDir, HUB_MAX_EVENT_LOOP_DELAY_MS: '0' }));
-  platform = (await hub.waitFor(/Authorization: (User \S+, Organization \S+)/))[1];
-  const created = await http('POST', '/instances', platform, {
-    element: { key: 'twiliov2' },
-    configuration: { username: account.sid, password: account.authToken, 'base.url': double.accountsUrl },
-    name: 'call path e2e',
-  });
-  expect([created.status, created.body]).toEqual([200, expect.objectContaining({ token: expect.any(String) })]);
-  v2 = created.body as { id: number; token: string };
+  s = await startHubWithDouble({ folder: 'hub-e2e-call-path-', env: { HUB_MAX_EVENT_LOOP_DELAY_MS: '0' } });
+  s.double.seedMessages(s.account.sid, 30, { to: '+15005550600', from: '+15005550006' });
+  v2 = await s.twiliov2('call path e2e');
 });
-afterAll(async () => {
-  await hub?.stop();
-  await double?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => s?.stop());
 
 it('applies a changed pagination.max and filter.response.nulls on the next hub call', async () => {
   const hasNull = (records: Json[]) => records.some((r) => Object.values(r).some((v) => v === null));
@@ -73,8 +49,8 @@ it('applies a changed pagination.max and filter.response.nulls on the next hub c
 });
 
 it('answers Server-Timing per stage with Elements-Server-Timing: true', async () => {
-  const res = await fetch(`${baseUrl}/elements/api-v2/hubs/messaging/messages?pageSize=5`, {
-    headers: { authorization: `${platform.split(',')[0]}, Element ${v2.token}`, 'elements-server-timing': 'true' },
+  const res = await fetch(`${s.baseUrl}/elements/api-v2/hubs/messaging/messages?pageSize=5`, {
+    headers: { authorization: `${s.platform.split(',')[0]}, Element ${v2.token}`, 'elements-server-timing': 'true' },
   });
   expect(res.status).toBe(200);
   expect(res.headers.get('server-timing')).toMatch(/^before;dur=[\d.]+, resolve;dur=[\d.]+, parameters;dur=[\d.]+, plan;dur=[\d.]+, vendor;dur=[\d.]+, shape;dur=[\d.]+$/);

@@ -3,60 +3,41 @@
  * Twilio double: provision twiliov2 and twilio, send, list with DateSent, page through 250
  * messages to the end, fetch, redact, delete; and the error paths.
  */
-import { TwilioDouble } from '@hub/testing';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { type RunningProcess, apiCall, startHub } from './support/processes';
+import { type HubWithDouble, startHubWithDouble } from './support/hub-with-double';
 
 jest.setTimeout(120_000);
 
 type Json = Record<string, unknown>;
 
-let double: TwilioDouble;
-let account: { sid: string; authToken: string };
-let dataDir: string;
-let hub: RunningProcess;
-let baseUrl: string;
-let platform: string;
-let user: string;
+let s: HubWithDouble;
 
-const http = (method: string, url: string, authorization: string, body?: unknown) => apiCall(baseUrl, method, url, authorization, body);
+const http = (method: string, url: string, authorization: string, body?: unknown) => s.http(method, url, authorization, body);
 
 beforeAll(async () => {
-  double = await TwilioDouble.start({ clock: 'system' });
-  account = double.addAccount();
-  dataDir = await mkdtemp(path.join(tmpdir(), 'hub-e2e-hub-'));
-  ({ hub, baseUrl } = await startHub({ HUB_DATA_DIR: dataDir, HUB_VENDOR_TIMEOUT_MS: '1500' }));
-  platform = (await hub.waitFor(/Authorization: (User \S+, Organization \S+)/))[1];
-  user = platform.split(',')[0];
+  s = await startHubWithDouble({ folder: 'hub-e2e-hub-', env: { HUB_VENDOR_TIMEOUT_MS: '1500' }, double: { clock: 'system' } });
 });
-afterAll(async () => {
-  await hub?.stop();
-  await double?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => s?.stop());
 
 describe('messaging through the hub process', () => {
   let v2Token: string;
   let smsToken: string;
-  const v2 = (method: string, url: string, body?: unknown) => http(method, `/hubs/messaging${url}`, `${user}, Element ${v2Token}`, body);
+  const v2 = (method: string, url: string, body?: unknown) => http(method, `/hubs/messaging${url}`, `${s.user}, Element ${v2Token}`, body);
 
   beforeAll(async () => {
-    const v2Instance = await http('POST', '/instances', platform, {
+    const v2Instance = await http('POST', '/instances', s.platform, {
       element: { key: 'twiliov2' },
-      configuration: { username: account.sid, password: account.authToken, 'base.url': double.accountsUrl },
+      configuration: { username: s.account.sid, password: s.account.authToken, 'base.url': s.double.accountsUrl },
       name: 'e2e v2',
     });
     expect(v2Instance.status).toBe(200);
     v2Token = String((v2Instance.body as Json)['token']);
-    const smsInstance = await http('POST', '/instances', platform, {
+    const smsInstance = await http('POST', '/instances', s.platform, {
       element: { key: 'twilio' },
       configuration: {
-        'messaging.sms.twilio.account': account.sid,
-        'messaging.sms.twilio.token': account.authToken,
+        'messaging.sms.twilio.account': s.account.sid,
+        'messaging.sms.twilio.token': s.account.authToken,
         'messaging.sms.twilio.sender': '+15005550006',
-        'base.url': double.accountsUrl,
+        'base.url': s.double.accountsUrl,
       },
       name: 'e2e sms',
     });
@@ -65,7 +46,7 @@ describe('messaging through the hub process', () => {
   });
 
   it('sends with both elements, lists with DateSent, fetches, redacts and deletes', async () => {
-    const sms = await http('POST', '/hubs/messaging/messages', `${user}, Element ${smsToken}`, { To: '+15005550100', Body: 'via twilio' });
+    const sms = await http('POST', '/hubs/messaging/messages', `${s.user}, Element ${smsToken}`, { To: '+15005550100', Body: 'via twilio' });
     expect(sms.status).toBe(200);
     expect(sms.body).toMatchObject({ from: '+15005550006', to: '+15005550100' });
 
@@ -86,7 +67,7 @@ describe('messaging through the hub process', () => {
 
   it('pages through 250 messages to the end, each exactly once', async () => {
     const to = '+15005550250';
-    double.seedMessages(account.sid, 250, { to, from: '+15005550006' });
+    s.double.seedMessages(s.account.sid, 250, { to, from: '+15005550006' });
     const seen: string[] = [];
     let next: string | null = null;
     let pages = 0;
@@ -107,19 +88,19 @@ describe('messaging through the hub process', () => {
       expect(res.status).toBe(status);
       expect(res.body).toMatchObject({ requestId: res.headers.get('elements-request-id'), message: expect.any(String) });
     };
-    await expectError(await http('GET', '/hubs/messaging/messages', `${user}, Element wrong`), 401);
+    await expectError(await http('GET', '/hubs/messaging/messages', `${s.user}, Element wrong`), 401);
     await expectError(await v2('GET', '/nothing-here'), 404);
     await expectError(await v2('PUT', '/messages'), 405);
     await expectError(await v2('GET', '/messages?DateSent=soon'), 400);
     await expectError(await v2('POST', '/messages', { To: 'nobody', From: '+15005550006', Body: 'x' }), 400);
-    double.faults.next({ status: 503 });
+    s.double.faults.next({ status: 503 });
     await expectError(await v2('GET', '/accounts'), 502);
-    double.faults.next({ delayMs: 2_500 });
+    s.double.faults.next({ delayMs: 2_500 });
     await expectError(await v2('GET', '/accounts'), 504);
-    double.faults.next({ status: 429, retryAfter: 20, times: 10 });
+    s.double.faults.next({ status: 429, retryAfter: 20, times: 10 });
     const limited = await v2('GET', '/accounts');
     await expectError(limited, 429);
     expect(limited.headers.get('retry-after')).toBe('20');
-    double.faults.clear();
+    s.double.faults.clear();
   });
 });

@@ -2,49 +2,27 @@
  * Common instance configuration against the built hub process: both paging styles over 250
  * messages, a CEQL query, the response cache (counting the double's requests), trace logging.
  */
-import { TwilioDouble } from '@hub/testing';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { type RunningProcess, apiCall, startHub } from './support/processes';
+import { type HubWithDouble, startHubWithDouble } from './support/hub-with-double';
 
 jest.setTimeout(120_000);
 
 type Json = Record<string, unknown>;
 
-let double: TwilioDouble;
-let account: { sid: string; authToken: string };
-let dataDir: string;
-let hub: RunningProcess;
-let baseUrl: string;
-let platform: string;
+let s: HubWithDouble;
 let v2: { id: number; token: string };
 
-const http = (method: string, url: string, authorization: string, body?: unknown) => apiCall(baseUrl, method, url, authorization, body);
+const http = (method: string, url: string, authorization: string, body?: unknown) => s.http(method, url, authorization, body);
 const call = (method: string, url: string, body?: unknown) =>
-  http(method, `/hubs/messaging${url}`, `${platform.split(',')[0]}, Element ${v2.token}`, body);
+  http(method, `/hubs/messaging${url}`, `${s.user}, Element ${v2.token}`, body);
 
 const to = '+15005550600';
 
 beforeAll(async () => {
-  double = await TwilioDouble.start();
-  account = double.addAccount();
-  double.seedMessages(account.sid, 250, { to, from: '+15005550006' });
-  dataDir = await mkdtemp(path.join(tmpdir(), 'hub-e2e-config-'));
-  ({ hub, baseUrl } = await startHub({ HUB_DATA_DIR: dataDir }));
-  platform = (await hub.waitFor(/Authorization: (User \S+, Organization \S+)/))[1];
-  const created = await http('POST', '/instances', platform, {
-    element: { key: 'twiliov2' },
-    configuration: { username: account.sid, password: account.authToken, 'base.url': double.accountsUrl },
-    name: 'config e2e',
-  });
-  v2 = created.body as { id: number; token: string };
+  s = await startHubWithDouble({ folder: 'hub-e2e-config-' });
+  s.double.seedMessages(s.account.sid, 250, { to, from: '+15005550006' });
+  v2 = await s.twiliov2('config e2e');
 });
-afterAll(async () => {
-  await hub?.stop();
-  await double?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => s?.stop());
 
 it('reaches every one of 250 messages exactly once with page numbers and with nextPage tokens', async () => {
   const byPage: string[] = [];
@@ -65,8 +43,8 @@ it('reaches every one of 250 messages exactly once with page numbers and with ne
 });
 
 it('narrows a list with CEQL', async () => {
-  const [first] = double.listMessages(account.sid).filter((m) => m.to === to);
-  double.setMessageStatus(String(first.sid), 'undelivered', { errorCode: 30006 });
+  const [first] = s.double.listMessages(s.account.sid).filter((m) => m.to === to);
+  s.double.setMessageStatus(String(first.sid), 'undelivered', { errorCode: 30006 });
   const res = await call('GET', `/messages?where=${encodeURIComponent(`To = '${to}' AND Status = 'undelivered'`)}&pageSize=100`);
   expect(res.status).toBe(200);
   const sids: string[] = (res.body as Json[]).map((m) => String(m['sid']));
@@ -80,25 +58,25 @@ it('narrows a list with CEQL', async () => {
 });
 
 it('answers a repeated GET from the cache without calling Twilio, and a POST invalidates it', async () => {
-  await http('PATCH', `/instances/${v2.id}`, platform, { cachingEnabled: true, maxCacheSize: 50, cacheTimeToLive: 120 });
+  await http('PATCH', `/instances/${v2.id}`, s.platform, { cachingEnabled: true, maxCacheSize: 50, cacheTimeToLive: 120 });
   const first = await call('GET', `/messages?To=${encodeURIComponent(to)}&pageSize=5`);
   expect(first.headers.get('elements-cache')).toBe('MISS');
-  const before = double.requestCount;
+  const before = s.double.requestCount;
   const second = await call('GET', `/messages?To=${encodeURIComponent(to)}&pageSize=5`);
   expect(second.headers.get('elements-cache')).toBe('HIT');
-  expect(double.requestCount).toBe(before);
+  expect(s.double.requestCount).toBe(before);
   await call('POST', '/messages', { To: to, From: '+15005550006', Body: 'new' });
   expect((await call('GET', `/messages?To=${encodeURIComponent(to)}&pageSize=5`)).headers.get('elements-cache')).toBe('MISS');
 });
 
 it('records traces that hold no secret', async () => {
-  await http('PATCH', `/instances/${v2.id}`, platform, { traceLoggingEnabled: true, cachingEnabled: false });
-  await call('GET', `/accounts/${account.sid}`);
+  await http('PATCH', `/instances/${v2.id}`, s.platform, { traceLoggingEnabled: true, cachingEnabled: false });
+  await call('GET', `/accounts/${s.account.sid}`);
   await call('GET', '/messages?pageSize=1');
   await new Promise((r) => setTimeout(r, 300));
-  const res = await fetch(`${baseUrl}/elements/api-v2/instances/${v2.id}/traces`, { headers: { authorization: platform } });
+  const res = await fetch(`${s.baseUrl}/elements/api-v2/instances/${v2.id}/traces`, { headers: { authorization: s.platform } });
   const text = await res.text();
   expect(res.status).toBe(200);
   expect((JSON.parse(text) as Json[]).length).toBe(2);
-  expect(text).not.toContain(account.authToken);
+  expect(text).not.toContain(s.account.authToken);
 });

@@ -6,42 +6,28 @@
  * numbers reaches the double as Twilio's query parameters, and the double filters on them; a common
  * object keeps its own rules.
  */
-import { TwilioDouble } from '@hub/testing';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { type RunningProcess, apiCall, startHub } from './support/processes';
+import { type HubWithDouble, startHubWithDouble } from './support/hub-with-double';
 
 jest.setTimeout(120_000);
 
 type Json = Record<string, unknown>;
 
-let double: TwilioDouble;
-let account: { sid: string; authToken: string };
-let dataDir: string;
-let hub: RunningProcess;
-let baseUrl: string;
-let platform: string;
-let user: string;
+let s: HubWithDouble;
 let lenient: { id: number; token: string };
 let strict: { id: number; token: string };
 let sms: { id: number; token: string };
 
-const http = (method: string, url: string, authorization: string, body?: unknown) => apiCall(baseUrl, method, url, authorization, body);
+const http = (method: string, url: string, authorization: string, body?: unknown) => s.http(method, url, authorization, body);
 const call = (instance: { token: string }, method: string, url: string, body?: unknown) =>
-  http(method, `/hubs/messaging${url}`, `${user}, Element ${instance.token}`, body);
-const lastRequest = () => double.requests[double.requests.length - 1];
+  http(method, `/hubs/messaging${url}`, `${s.user}, Element ${instance.token}`, body);
+const lastRequest = () => s.double.requests[s.double.requests.length - 1];
 const where = (expression: string) => `where=${encodeURIComponent(expression)}`;
 
 const ADDRESS = { FriendlyName: 'Office', CustomerName: 'Ada Lovelace', Street: '1 Main St', City: 'Oakland', Region: 'CA', PostalCode: '94607', IsoCountry: 'US' };
 
 beforeAll(async () => {
-  double = await TwilioDouble.start({ clock: 'system' });
-  account = double.addAccount();
-  dataDir = await mkdtemp(path.join(tmpdir(), 'hub-e2e-old-clients-'));
-  ({ hub, baseUrl } = await startHub({ HUB_DATA_DIR: dataDir }));
-  platform = (await hub.waitFor(/Authorization: (User \S+, Organization \S+)/))[1];
-  user = platform.split(',')[0];
+  s = await startHubWithDouble({ folder: 'hub-e2e-old-clients-', double: { clock: 'system' } });
+  const { account, double, platform } = s;
   const provision = async (element: string, configuration: Json) => {
     const res = await http('POST', '/instances', platform, { element: { key: element }, configuration, name: `e2e ${element}` });
     expect(res.status).toBe(200);
@@ -58,11 +44,7 @@ beforeAll(async () => {
   });
   double.seedMessages(account.sid, 3, { to: '+15005550170', from: '+15005550006' });
 });
-afterAll(async () => {
-  await hub?.stop();
-  await double?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => s?.stop());
 
 describe('the four calls of an old-platform client, as written', () => {
   it('updates an address with the body that created it: IsoCountry goes on to Twilio, which ignores it, and is named', async () => {
@@ -77,10 +59,10 @@ describe('the four calls of an old-platform client, as written', () => {
     // PATCH, the hub's own verb, takes the same body the same way.
     expect((await call(lenient, 'PATCH', `/addresses/${sid}`, ADDRESS)).headers.get('elements-warning')).toBe("ignored body parameter 'IsoCountry'");
     // A known field with a wrong value is still a 400 naming it, before Twilio.
-    const before = double.requestCount;
+    const before = s.double.requestCount;
     const wrong = await call(lenient, 'POST', `/addresses/${sid}`, { ...ADDRESS, EmergencyEnabled: 'sometimes' });
     expect(wrong).toMatchObject({ status: 400, body: { requestId: expect.any(String), message: "body parameter 'EmergencyEnabled' must be true or false" } });
-    expect(double.requestCount).toBe(before);
+    expect(s.double.requestCount).toBe(before);
   });
 
   it('lists numbers to buy by capability: where on MmsEnabled, SmsEnabled, VoiceEnabled becomes Twilio’s query parameters', async () => {
@@ -151,14 +133,14 @@ describe('where on numbers: Twilio’s other list filters', () => {
   it('filters an OR of places itself, and refuses what only Twilio can filter outside a top-level =, naming it', async () => {
     const either = await call(lenient, 'GET', `/numbers?countryCode=US&type=Local&${where("InRegion = 'NY' OR InLocality = 'Berkeley'")}`);
     expect((either.body as Json[]).map((n) => n['phone_number'])).toEqual(['+15105550103', '+12125550105']);
-    const before = double.requestCount;
+    const before = s.double.requestCount;
     const refused = await call(lenient, 'GET', `/numbers?countryCode=US&type=Local&${where("AreaCode = '510' OR AreaCode = '415'")}`);
     expect(refused).toMatchObject({ status: 400, body: { message: expect.stringContaining("'AreaCode' is filtered by the vendor only") } });
     const unknown = await call(lenient, 'GET', `/numbers?countryCode=US&${where("Colour = 'red'")}`);
     expect(unknown).toMatchObject({ status: 400, body: { message: expect.stringContaining("cannot be queried on 'Colour'") } });
     const owned = await call(lenient, 'GET', `/numbers?${where("MmsEnabled = 'true'")}`);
     expect(owned).toMatchObject({ status: 400, body: { message: expect.stringContaining('countryCode is required with MmsEnabled') } });
-    expect(double.requestCount).toBe(before);
+    expect(s.double.requestCount).toBe(before);
   });
 });
 
@@ -169,7 +151,7 @@ describe('strict mode', () => {
     const sid = String((created.body as Json)['sid']);
     const first = await call(strict, 'GET', '/usage?pageSize=10');
     const token = String(first.headers.get('elements-next-page-token'));
-    const before = double.requestCount;
+    const before = s.double.requestCount;
     const refusals: [string, string, unknown, RegExp][] = [
       ['POST', `/addresses/${sid}`, ADDRESS, /^unknown body parameter 'IsoCountry' \(accepted: FriendlyName, .*\) \(strict mode: request\.parameters\.strict is true on this instance\)$/],
       ['GET', `/usage?pageSize=10&nextPage=${encodeURIComponent(token)}&page=2`, undefined, /send either page or nextPage, not both/],
@@ -181,20 +163,20 @@ describe('strict mode', () => {
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ requestId: res.headers.get('elements-request-id'), message: expect.stringMatching(message) });
     }
-    expect(double.requestCount).toBe(before);
+    expect(s.double.requestCount).toBe(before);
     // Mapped filters are not unknown fields: strict instances take them too.
     const mms = await call(strict, 'GET', `/numbers?countryCode=US&type=Local&${where("MmsEnabled='true'")}`);
     expect(mms.status).toBe(200);
   });
 
   it('applies to every instance of an organization that turns it on, within 2 s', async () => {
-    expect((await http('PATCH', '/organizations/settings', platform, { 'request.parameters.strict': true })).body).toEqual({ 'request.parameters.strict': true });
+    expect((await http('PATCH', '/organizations/settings', s.platform, { 'request.parameters.strict': true })).body).toEqual({ 'request.parameters.strict': true });
     await new Promise((r) => setTimeout(r, 2_200));
     for (const instance of [lenient, sms]) {
       const res = await call(instance, 'GET', '/messages?_=1');
       expect(res).toMatchObject({ status: 400, body: { message: expect.stringContaining("unknown query parameter '_'") } });
     }
-    expect((await http('PATCH', '/organizations/settings', platform, { 'request.parameters.strict': false })).status).toBe(200);
+    expect((await http('PATCH', '/organizations/settings', s.platform, { 'request.parameters.strict': false })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 2_200));
     expect((await call(lenient, 'GET', '/messages?_=1')).status).toBe(200);
   });
@@ -202,12 +184,12 @@ describe('strict mode', () => {
 
 describe('the instance’s trace', () => {
   it('names what a call ignored, under the hub’s path', async () => {
-    expect((await http('PATCH', `/instances/${lenient.id}`, platform, { traceLoggingEnabled: true })).status).toBe(200);
+    expect((await http('PATCH', `/instances/${lenient.id}`, s.platform, { traceLoggingEnabled: true })).status).toBe(200);
     await call(lenient, 'GET', '/messages?_=42&Colour=red');
     let entries: Json[] = [];
     for (let i = 0; i < 20 && !entries.some((e) => e['warning']); i++) {
       await new Promise((r) => setTimeout(r, 100));
-      entries = (await http('GET', `/instances/${lenient.id}/traces`, platform)).body as Json[];
+      entries = (await http('GET', `/instances/${lenient.id}/traces`, s.platform)).body as Json[];
     }
     expect(entries).toContainEqual(
       expect.objectContaining({ method: 'GET', url: '/hubs/messaging/messages', warning: "ignored query parameter '_', ignored query parameter 'Colour'" }),
@@ -218,13 +200,13 @@ describe('the instance’s trace', () => {
 
 describe('common objects keep their own rules', () => {
   it('refuses an unmapped field of an adopted messages object (passThrough.toVendor false), on a lenient instance', async () => {
-    expect((await http('POST', '/organizations/elements/twilio/transformations/messages', platform, {})).status).toBe(200);
-    const before = double.requestCount;
+    expect((await http('POST', '/organizations/elements/twilio/transformations/messages', s.platform, {})).status).toBe(200);
+    const before = s.double.requestCount;
     const body = await call(sms, 'POST', '/messages', { to: '+15005550171', body: 'hi', colour: 'red' });
     expect(body).toMatchObject({ status: 400, body: { message: expect.stringContaining("'colour' is not a field of this object") } });
     const query = await call(sms, 'GET', '/messages?_=1');
     expect(query).toMatchObject({ status: 400, body: { message: expect.stringContaining("unknown query parameter '_'") } });
     expect((query.body as Json)['message']).toContain('passThrough.toVendor');
-    expect(double.requestCount).toBe(before);
+    expect(s.double.requestCount).toBe(before);
   });
 });

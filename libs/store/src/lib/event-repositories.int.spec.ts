@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { PrismaClient } from '../generated/prisma/client';
 import { DeliveriesRepository } from './deliveries.repository';
 import { EventKeysRepository } from './event-keys.repository';
 import { EventPruningRepository } from './event-pruning.repository';
@@ -11,7 +10,7 @@ import { InstancesRepository } from './instances.repository';
 import { SecretBox } from './secret-box';
 import type { Tenant } from './tenant';
 import { TenantsRepository } from './tenants.repository';
-import { testDatabases, type TestDatabaseHandle } from './testing/test-databases';
+import { prismaFor, seedTwoOrganizations, testDatabases } from './testing/test-databases';
 
 jest.setTimeout(60_000);
 
@@ -22,8 +21,7 @@ const onePerKey = (fresh: readonly EventKeyInput[]): NewNotification[] =>
   fresh.map((k) => ({ eventId: randomUUID(), elementKey: 'twiliov2', source: 'polling', eventCount: 1, body: JSON.stringify(k) }));
 
 describe.each(testDatabases().map((d) => [d.name, d] as const))('event repositories on %s', (_name, database) => {
-  let handle: TestDatabaseHandle;
-  let prisma: PrismaClient;
+  const db = prismaFor(database);
   let pollRepo: PollStatesRepository;
   let eventKeys: EventKeysRepository;
   let outbox: OutboxRepository;
@@ -35,23 +33,13 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('event repositor
   let stranger: Tenant;
 
   beforeAll(async () => {
-    handle = await database.create();
-    prisma = new PrismaClient({ adapter: handle.adapterFactory });
-    const tenants = new TenantsRepository(prisma, new SecretBox([{ id: 'k', key: randomBytes(32) }]));
-    ({ tenant } = await tenants.createOrganization({ name: 'A', user: { emailAddress: 'a@x.test' } }));
-    ({ tenant: stranger } = await tenants.createOrganization({ name: 'B', user: { emailAddress: 'b@x.test' } }));
-    await prisma.element.create({ data: { id: 503, key: 'twiliov2' } });
-    instances = new InstancesRepository(prisma, new SecretBox([{ id: 'k', key: randomBytes(32) }]));
-    pollRepo = new PollStatesRepository(prisma);
-    eventKeys = new EventKeysRepository(prisma);
-    outbox = new OutboxRepository(prisma);
-    deliveryRepo = new DeliveriesRepository(prisma);
-    redelivery = new RedeliveryRepository(prisma);
-    pruning = new EventPruningRepository(prisma);
-  });
-  afterAll(async () => {
-    await prisma.$disconnect();
-    await handle.dispose();
+    ({ tenant, stranger, instances } = await seedTwoOrganizations(db.prisma));
+    pollRepo = new PollStatesRepository(db.prisma);
+    eventKeys = new EventKeysRepository(db.prisma);
+    outbox = new OutboxRepository(db.prisma);
+    deliveryRepo = new DeliveriesRepository(db.prisma);
+    redelivery = new RedeliveryRepository(db.prisma);
+    pruning = new EventPruningRepository(db.prisma);
   });
 
   type Build = (fresh: readonly EventKeyInput[], known: ReadonlySet<string>) => NewNotification[];
@@ -76,7 +64,7 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('event repositor
   const polledInstance = async (plan = EVERY_MINUTE) => {
     const instance = await instances.create(tenant, { elementId: 503, name: 'i', configuration: {}, secretKeys: new Set(), polling: plan });
     // due now
-    await prisma.eventPollState.update({ where: { instanceId: instance.id }, data: { nextRunAt: new Date(Date.now() - 1000) } });
+    await db.prisma.eventPollState.update({ where: { instanceId: instance.id }, data: { nextRunAt: new Date(Date.now() - 1000) } });
     return instance;
   };
 
@@ -118,7 +106,7 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('event repositor
     expect((await pollRepo.pollStatus(tenant, instance.id))?.running).toBe(true);
 
     // the holder dies: its lease runs out, and another replica takes the poll
-    await prisma.eventPollState.update({ where: { instanceId: instance.id }, data: { leaseUntil: new Date(Date.now() - 1) } });
+    await db.prisma.eventPollState.update({ where: { instanceId: instance.id }, data: { leaseUntil: new Date(Date.now() - 1) } });
     const taken = (await pollRepo.claimPolls('c', 100, 60_000)).find((c) => c.instanceId === instance.id);
     expect(taken).toBeDefined();
     if (!taken) return;
@@ -139,7 +127,7 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('event repositor
   it('never makes the same change an event twice, and tells new objects from changed ones', async () => {
     const instance = await polledInstance();
     const claim = async () => (await pollRepo.claimPolls('a', 100, 60_000)).find((c) => c.instanceId === instance.id);
-    const due = () => prisma.eventPollState.update({ where: { instanceId: instance.id }, data: { nextRunAt: new Date(0) } });
+    const due = () => db.prisma.eventPollState.update({ where: { instanceId: instance.id }, data: { nextRunAt: new Date(0) } });
     const seen: { fresh: string[]; known: string[] }[] = [];
     const build = (fresh: readonly EventKeyInput[], known: ReadonlySet<string>) => {
       seen.push({ fresh: fresh.map((k) => `${k.objectId}@${k.version}`), known: [...known].sort() });
@@ -229,8 +217,8 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('event repositor
     await recordEvents(tenant, instance.id, ['p1', 'p2'].map((id) => ({ objectType: 'messages', objectId: id, version: '1' })), onePerKey);
     const [first] = (await deliveryRepo.claimDeliveries('a', 100, 60_000)).filter((d) => d.instanceId === instance.id);
     await deliveryRepo.finishAttempt('a', first, { startedDate: new Date(), durationMs: 1, outcome: 'delivered', statusCode: 200, status: 'delivered' });
-    await prisma.eventNotification.updateMany({ where: { instanceId: instance.id }, data: { createdDate: new Date(Date.now() - 40 * 86_400_000) } });
-    await prisma.eventKey.updateMany({ where: { instanceId: instance.id }, data: { createdDate: new Date(Date.now() - 40 * 86_400_000) } });
+    await db.prisma.eventNotification.updateMany({ where: { instanceId: instance.id }, data: { createdDate: new Date(Date.now() - 40 * 86_400_000) } });
+    await db.prisma.eventKey.updateMany({ where: { instanceId: instance.id }, data: { createdDate: new Date(Date.now() - 40 * 86_400_000) } });
     expect(await pruning.pruneNotifications(30 * 86_400_000)).toBeGreaterThanOrEqual(1);
     const left = await outbox.listNotifications(tenant, instance.id, { skip: 0, take: 10 });
     expect(left.items.map((n) => n.status)).toEqual(['created']); // the pending one stays, however old
@@ -238,10 +226,10 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('event repositor
   });
 
   it('neither polls nor delivers for a suspended organization, and keeps its notifications for after', async () => {
-    const tenants = new TenantsRepository(prisma, new SecretBox([{ id: 'k', key: randomBytes(32) }]));
+    const tenants = new TenantsRepository(db.prisma, new SecretBox([{ id: 'k', key: randomBytes(32) }]));
     const mine = await polledInstance();
     const theirs = await instances.create(stranger, { elementId: 503, name: 'j', configuration: {}, secretKeys: new Set(), polling: EVERY_MINUTE });
-    await prisma.eventPollState.update({ where: { instanceId: theirs.id }, data: { nextRunAt: new Date(Date.now() - 1000) } });
+    await db.prisma.eventPollState.update({ where: { instanceId: theirs.id }, data: { nextRunAt: new Date(Date.now() - 1000) } });
     const keys = ['s1', 's2'].map((id) => ({ objectType: 'messages', objectId: id, version: '1' }));
     await recordEvents(tenant, mine.id, keys, onePerKey);
     // the head of mine failed once and waits for its retry, which is due
@@ -291,7 +279,7 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('event repositor
     expect(claimed).toHaveLength(2);
     const [p1, p2] = [claimed.find((c) => c.instanceId === one.id), claimed.find((c) => c.instanceId === two.id)] as ClaimedPoll[];
     // two's lease runs out and another replica takes it
-    await prisma.eventPollState.update({ where: { instanceId: two.id }, data: { leaseUntil: new Date(Date.now() - 1) } });
+    await db.prisma.eventPollState.update({ where: { instanceId: two.id }, data: { leaseUntil: new Date(Date.now() - 1) } });
     expect((await pollRepo.claimPolls('b', 100, 60_000)).some((c) => c.instanceId === two.id)).toBe(true);
     const keys = (id: string) => [{ objectType: 'messages', objectId: id, version: 'v1' }];
     const commits = [
@@ -327,7 +315,7 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('event repositor
     const instance = await polledInstance();
     await recordEvents(tenant, instance.id, ['h1', 'h2'].map((id) => ({ objectType: 'messages', objectId: id, version: '1' })), onePerKey);
     const mine = async (owner: string) => (await deliveryRepo.claimDeliveries(owner, 100, 60_000)).filter((d) => d.instanceId === instance.id);
-    await prisma.instance.update({ where: { id: instance.id }, data: { disabled: true } });
+    await db.prisma.instance.update({ where: { id: instance.id }, data: { disabled: true } });
     expect(await mine('a')).toEqual([]);
     const listed = await outbox.listNotifications(tenant, instance.id, { skip: 0, take: 10 });
     expect(listed.items.map((n) => [n.status, n.held, n.attempts])).toEqual([
@@ -337,14 +325,14 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('event repositor
     expect((await outbox.listNotifications(tenant, instance.id, { status: 'held', skip: 0, take: 10 })).total).toBe(2);
     // not old enough to expire
     expect(await pruning.expireHeld(60_000)).toBe(0);
-    await prisma.instance.update({ where: { id: instance.id }, data: { disabled: false } });
+    await db.prisma.instance.update({ where: { id: instance.id }, data: { disabled: false } });
     expect((await outbox.listNotifications(tenant, instance.id, { status: 'held', skip: 0, take: 10 })).total).toBe(0);
     const [first] = await mine('a');
     expect(first.attempt).toBe(1);
     await deliveryRepo.finishAttempt('a', first, { startedDate: new Date(), durationMs: 1, outcome: 'delivered', statusCode: 200, status: 'delivered' });
     // disabled again for longer than the retention: the pending one expires, the delivered one is the pruner's
-    await prisma.instance.update({ where: { id: instance.id }, data: { disabled: true } });
-    await prisma.eventNotification.updateMany({ where: { instanceId: instance.id }, data: { createdDate: new Date(Date.now() - 2 * 60_000) } });
+    await db.prisma.instance.update({ where: { id: instance.id }, data: { disabled: true } });
+    await db.prisma.eventNotification.updateMany({ where: { instanceId: instance.id }, data: { createdDate: new Date(Date.now() - 2 * 60_000) } });
     expect(await pruning.expireHeld(60_000)).toBe(1);
     expect((await outbox.listNotifications(tenant, instance.id, { skip: 0, take: 10 })).items.map((n) => n.status)).toEqual(['delivered']);
   });
@@ -354,7 +342,7 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('event repositor
     for (const i of [one, two]) await recordEvents(tenant, i.id, [{ objectType: 'messages', objectId: `f${i.id}`, version: '1' }], onePerKey);
     const claimed = (await deliveryRepo.claimDeliveries('a', 100, 60_000)).filter((d) => [one.id, two.id].includes(d.instanceId));
     expect(claimed).toHaveLength(2);
-    await prisma.eventNotification.updateMany({ where: { instanceId: two.id }, data: { leaseOwner: 'b' } });
+    await db.prisma.eventNotification.updateMany({ where: { instanceId: two.id }, data: { leaseOwner: 'b' } });
     const started = new Date();
     const kept = await deliveryRepo.finishAttempts(
       'a',

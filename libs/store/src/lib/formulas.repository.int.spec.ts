@@ -1,13 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { PrismaClient } from '../generated/prisma/client';
+import { randomUUID } from 'node:crypto';
 import type { EventKeyInput, NewNotification } from './events.model';
 import { OutboxRepository } from './outbox.repository';
 import { type ClaimedExecution, FormulasRepository } from './formulas.repository';
 import { InstancesRepository } from './instances.repository';
-import { SecretBox } from './secret-box';
 import type { Tenant } from './tenant';
-import { TenantsRepository } from './tenants.repository';
-import { testDatabases, type TestDatabaseHandle } from './testing/test-databases';
+import { prismaFor, seedTwoOrganizations, testDatabases } from './testing/test-databases';
 
 jest.setTimeout(60_000);
 
@@ -15,8 +12,7 @@ const definition = { configuration: [], triggers: [], steps: [] };
 const manual = (n = 1) => Array.from({ length: n }, (_, i) => ({ trigger: { data: { type: 'manual', args: { i } }, values: [] } }));
 
 describe.each(testDatabases().map((d) => [d.name, d] as const))('formulas on %s', (_name, database) => {
-  let handle: TestDatabaseHandle;
-  let prisma: PrismaClient;
+  const db = prismaFor(database);
   let formulas: FormulasRepository;
   let events: { recordEvents: (t: Tenant, instanceId: number, keys: EventKeyInput[], build: (fresh: readonly EventKeyInput[]) => NewNotification[]) => Promise<number> };
   let instances: InstancesRepository;
@@ -24,25 +20,15 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('formulas on %s'
   let stranger: Tenant;
 
   beforeAll(async () => {
-    handle = await database.create();
-    prisma = new PrismaClient({ adapter: handle.adapterFactory });
-    const tenants = new TenantsRepository(prisma, new SecretBox([{ id: 'k', key: randomBytes(32) }]));
-    ({ tenant } = await tenants.createOrganization({ name: 'A', user: { emailAddress: 'a@x.test' } }));
-    ({ tenant: stranger } = await tenants.createOrganization({ name: 'B', user: { emailAddress: 'b@x.test' } }));
-    await prisma.element.create({ data: { id: 503, key: 'twiliov2' } });
-    instances = new InstancesRepository(prisma, new SecretBox([{ id: 'k', key: randomBytes(32) }]));
-    formulas = new FormulasRepository(prisma);
-    const outbox = new OutboxRepository(prisma);
+    ({ tenant, stranger, instances } = await seedTwoOrganizations(db.prisma));
+    formulas = new FormulasRepository(db.prisma);
+    const outbox = new OutboxRepository(db.prisma);
     // every key is new here: the notifications are built from them as given
     events = { recordEvents: (t, instanceId, keys, build) => outbox.recordEvents(t, instanceId, { keys, notifications: build(keys) }) };
   });
-  afterAll(async () => {
-    await prisma.$disconnect();
-    await handle.dispose();
-  });
   // Claims see every organization's due executions: each test leaves none behind.
   afterEach(async () => {
-    await prisma.formulaExecution.updateMany({ where: { status: { in: ['queued', 'pending'] } }, data: { status: 'cancelled' } });
+    await db.prisma.formulaExecution.updateMany({ where: { status: { in: ['queued', 'pending'] } }, data: { status: 'cancelled' } });
   });
 
   const formulaInstance = async (options: { singleThreaded?: boolean; eventInstanceId?: number } = {}) => {
@@ -84,7 +70,7 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('formulas on %s'
     expect(await formulas.recordStep(owner, execution.id, { stepName: 'trigger', status: 'success', values: [{ key: 'trigger.args', value: '{}' }] })).toBe(true);
 
     // the holder dies (kill -9): nothing renews the lease, and the next claim takes it from the start
-    await prisma.formulaExecution.update({ where: { id: execution.id }, data: { leaseUntil: new Date(Date.now() - 1) } });
+    await db.prisma.formulaExecution.update({ where: { id: execution.id }, data: { leaseUntil: new Date(Date.now() - 1) } });
     const [again] = (await formulas.claimExecutions('c', 10, 60_000)).filter((c) => c.id === execution.id);
     expect(again).toMatchObject({ claims: 2 });
     expect(await formulas.recordStep(owner, execution.id, { stepName: 'late', status: 'success', values: [] })).toBe(false);
@@ -118,14 +104,14 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('formulas on %s'
 
   it('counts consecutive failures: the 51st warns, the 101st deactivates the instance, a success ends the run', async () => {
     const { instance } = await formulaInstance();
-    await prisma.formulaInstance.update({ where: { id: instance.id }, data: { consecutiveErrors: 50 } });
+    await db.prisma.formulaInstance.update({ where: { id: instance.id }, data: { consecutiveErrors: 50 } });
     const fail = async () => {
       const [e] = await formulas.createExecutions(tenant, instance.id, manual());
       const [claim] = (await formulas.claimExecutions('a', 10, 60_000)).filter((c) => c.id === e.id);
       return formulas.finishExecution('a', claim, { status: 'failed', error: 'x' });
     };
     expect(await fail()).toEqual({ consecutiveErrors: 51, warned: true, deactivated: false });
-    await prisma.formulaInstance.update({ where: { id: instance.id }, data: { consecutiveErrors: 100 } });
+    await db.prisma.formulaInstance.update({ where: { id: instance.id }, data: { consecutiveErrors: 100 } });
     expect(await fail()).toEqual({ consecutiveErrors: 101, warned: false, deactivated: true });
     expect(await formulas.findInstance(tenant, instance.id)).toMatchObject({ active: false, consecutiveErrorWarnings: 1 });
     const [e] = await formulas.createExecutions(tenant, instance.id, manual());

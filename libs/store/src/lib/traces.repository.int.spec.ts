@@ -1,36 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { PrismaClient } from '../generated/prisma/client';
-import { InstancesRepository } from './instances.repository';
-import { SecretBox } from './secret-box';
-import { TenantsRepository } from './tenants.repository';
-import { testDatabases, type TestDatabaseHandle } from './testing/test-databases';
+import { prismaFor, seedTwoOrganizations, testDatabases } from './testing/test-databases';
 import { TracesRepository } from './traces.repository';
 
 jest.setTimeout(60_000);
 
 describe.each(testDatabases().map((d) => [d.name, d] as const))('traces on %s', (_name, database) => {
-  let handle: TestDatabaseHandle;
-  let prisma: PrismaClient;
-
-  beforeAll(async () => {
-    handle = await database.create();
-    prisma = new PrismaClient({ adapter: handle.adapterFactory });
-  });
-  afterAll(async () => {
-    await prisma.$disconnect();
-    await handle.dispose();
-  });
+  const db = prismaFor(database);
 
   it('keeps an instance’s traces within retention (count and age) and shows them only to its organization', async () => {
-    const tenants = new TenantsRepository(prisma, new SecretBox([{ id: 'k', key: randomBytes(32) }]));
-    const { tenant } = await tenants.createOrganization({ name: 'A', user: { emailAddress: 'a@x.test' } });
-    const { tenant: stranger } = await tenants.createOrganization({ name: 'B', user: { emailAddress: 'b@x.test' } });
-    await prisma.element.create({ data: { id: 503, key: 'twiliov2' } });
-    const instances = new InstancesRepository(prisma, new SecretBox([{ id: 'k', key: randomBytes(32) }]));
+    const { tenant, stranger, instances } = await seedTwoOrganizations(db.prisma);
     const instance = await instances.create(tenant, { elementId: 503, name: 'i', configuration: {}, secretKeys: new Set() });
-    const traces = new TracesRepository(prisma);
+    const traces = new TracesRepository(db.prisma);
     for (let i = 0; i < 12; i++) await traces.record(tenant, instance.id, { method: 'GET', url: `/x/${i}`, status: 200, durationMs: i });
-    await prisma.instanceTrace.updateMany({ where: { url: '/x/11' }, data: { createdDate: new Date(Date.now() - 8 * 86_400_000) } });
+    await db.prisma.instanceTrace.updateMany({ where: { url: '/x/11' }, data: { createdDate: new Date(Date.now() - 8 * 86_400_000) } });
 
     expect(await traces.prune(tenant, instance.id, { maxEntries: 5, maxAgeMs: 7 * 86_400_000 })).toBe(7);
     const { items, total } = await traces.list(tenant, instance.id, { skip: 0, take: 50 });
