@@ -13,7 +13,7 @@ import { SuiteDatabase } from './support/databases';
 import { apiCall, type RunningProcess, startHub, startPoller } from './support/processes';
 import { millisecondsUntil, waitUntil } from './support/replicas';
 
-jest.setTimeout(240_000);
+jest.setTimeout(300_000);
 
 const serverUrl = process.env['TEST_DATABASE_URL']?.trim();
 /** What the issue asks; each figure is measured from A's answer to the end of B's first call that shows the change. */
@@ -206,7 +206,7 @@ type Delivered = { message: { eventId: string; instanceId: number; events: { obj
 
     const expected = instances.flatMap((i) => i.sids).sort();
     const deliveredIds = () => new Set(receiver.delivered<Delivered>().flatMap((d) => d.message.events.map((e) => e.objectId)));
-    await waitUntil(`all ${expected.length} events to arrive`, () => deliveredIds().size >= expected.length, 90_000);
+    await waitUntil(`all ${expected.length} events to arrive`, () => deliveredIds().size >= expected.length, 180_000); // a loaded CI machine (two Jest workers, four hub processes) needs more than 90 s; a lost event still never arrives
     expect([...deliveredIds()].sort()).toEqual(expected);
 
     // A notification received more than once is the same notification (one Elements-Webhook-Id, the same bytes).
