@@ -18,10 +18,22 @@ type Json = Record<string, unknown>;
  * claim loops of the events and formulas features that run beside the api on the embedded store
  * (they poll for work on their own timers, whatever the hub calls do).
  */
+/** What the event and formula workers' own timers use (polls, deliveries, their upkeep), never a hub call. */
+const WORKER_REPOSITORIES: ReadonlySet<keyof Store> = new Set<keyof Store>([
+  'pollStates',
+  'eventKeys',
+  'outbox',
+  'deliveries',
+  'redelivery',
+  'eventPruning',
+  'circuits',
+  'formulas',
+]);
+
 function countStoreCalls(store: Store): { count: number; names: string[] } {
   const counter = { count: 0, names: [] as string[] };
   for (const [repoName, repo] of Object.entries(store)) {
-    if (repo === null || typeof repo !== 'object' || repoName === 'events' || repoName === 'formulas') continue;
+    if (repo === null || typeof repo !== 'object' || WORKER_REPOSITORIES.has(repoName as keyof Store)) continue;
     for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(repo))) {
       const original = (repo as Record<string, unknown>)[name];
       if (name === 'constructor' || typeof original !== 'function') continue;

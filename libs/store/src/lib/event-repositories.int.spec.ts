@@ -10,7 +10,8 @@ import { InstancesRepository } from './instances.repository';
 import { SecretBox } from './secret-box';
 import type { Tenant } from './tenant';
 import { TenantsRepository } from './tenants.repository';
-import { prismaFor, seedTwoOrganizations, testDatabases } from './testing/test-databases';
+import { prismaFor, seedTwoOrganizations } from './testing/repository-specs';
+import { testDatabases } from './testing/test-databases';
 
 jest.setTimeout(60_000);
 

@@ -4,7 +4,8 @@ import { OutboxRepository } from './outbox.repository';
 import { type ClaimedExecution, FormulasRepository } from './formulas.repository';
 import { InstancesRepository } from './instances.repository';
 import type { Tenant } from './tenant';
-import { prismaFor, seedTwoOrganizations, testDatabases } from './testing/test-databases';
+import { prismaFor, seedTwoOrganizations } from './testing/repository-specs';
+import { testDatabases } from './testing/test-databases';
 
 jest.setTimeout(60_000);
 

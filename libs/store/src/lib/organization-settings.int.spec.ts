@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { SecretBox } from './secret-box';
 import { TenantsRepository } from './tenants.repository';
-import { prismaFor, testDatabases } from './testing/test-databases';
+import { prismaFor } from './testing/repository-specs';
+import { testDatabases } from './testing/test-databases';
 
 jest.setTimeout(60_000);
 

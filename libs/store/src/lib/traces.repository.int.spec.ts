@@ -1,4 +1,5 @@
-import { prismaFor, seedTwoOrganizations, testDatabases } from './testing/test-databases';
+import { prismaFor, seedTwoOrganizations } from './testing/repository-specs';
+import { testDatabases } from './testing/test-databases';
 import { TracesRepository } from './traces.repository';
 
 jest.setTimeout(60_000);
