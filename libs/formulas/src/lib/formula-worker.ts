@@ -1,18 +1,22 @@
 import { ApiError } from '@hub/element-sdk';
 import { CallbackUrlRefusedError, checkCallbackUrl, pinnedLookup } from '@hub/delivery';
 import { hubMetrics } from '@hub/metrics';
-import { ClaimingWorker, ClaimLoop, HUB_CALLS, STORE, type HubCalls } from '@hub/runtime';
-import type { ClaimedExecution, Store } from '@hub/store';
+import { ClaimingWorker, ClaimLoop, HUB_CALLS, InstanceChanges, STORE, type HubCalls } from '@hub/runtime';
+import type { ClaimedExecution, InstanceRecord, Store } from '@hub/store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { Agent, request } from 'undici';
 import { nextRun, parseQuartzCron } from './cron';
 import { definitionOf } from './formula-documents';
 import { FORMULAS_OPTIONS, type FormulasOptions } from './formulas.options';
 import { type ElementRequest, FormulaRunner, type HttpExchange, type OutboundRequest, type StepEffects } from './runner';
 import { ScriptSandbox } from './sandbox';
+import { StepRecorder } from './step-recorder';
 import type { StepValue } from './values';
 
 const MAX_RESPONSE_BYTES = 1024 * 1024;
+/** A running execution's steps are written at most this long after they end (all at once with its end when it ends sooner). */
+const STEP_WRITE_DELAY_MS = 1_000;
 
 class ExecutionLost extends Error {
   constructor() {
@@ -22,8 +26,8 @@ class ExecutionLost extends Error {
 
 /**
  * Runs formula executions: claims due ones (queued, or held by a worker that died), leased, runs the
- * step graph with every step execution stored as it ends, and finishes them while the lease is still
- * its own. A worker killed mid-execution loses its lease; another claims the execution and runs it
+ * step graph, and finishes them while the lease is still its own; step executions are written with
+ * the execution's end, or within a second while it runs (StepRecorder). A worker killed mid-execution loses its lease; another claims the execution and runs it
  * again from its trigger (what the dead worker recorded is replaced), so no execution is lost; its
  * steps may then run twice (at least once, like event deliveries). Also starts due schedules.
  */
@@ -34,13 +38,28 @@ export class FormulaWorker extends ClaimingWorker<ClaimedExecution> {
   private scheduleTimer: NodeJS.Timeout | undefined;
   private schedulesRunning: Promise<void> | undefined;
 
+  /**
+   * The element instances elementRequest steps call through, as loaded (credentials decrypted), so
+   * an execution does not read its instance again: dropped by the change feed when one changes
+   * (configuration, disable, delete, secret rotation, the organization's suspension).
+   */
+  private readonly instances = new LRUCache<number, InstanceRecord>({ max: 10_000 });
+  /** Moves with every change, so a load that raced a change is not kept. */
+  private instancesGeneration = 0;
+
   constructor(
     @Inject(STORE) private readonly store: Store,
     @Inject(FORMULAS_OPTIONS) private readonly options: FormulasOptions,
     @Inject(HUB_CALLS) private readonly hub: HubCalls,
     private readonly sandbox: ScriptSandbox,
+    changes: InstanceChanges,
   ) {
     super();
+    changes.subscribe((instanceId) => {
+      this.instancesGeneration++;
+      if (instanceId === undefined) this.instances.clear();
+      else this.instances.delete(instanceId);
+    });
     this.loop = new ClaimLoop({
       name: 'formula',
       concurrency: options.concurrency,
@@ -88,6 +107,7 @@ export class FormulaWorker extends ClaimingWorker<ClaimedExecution> {
     const { owner, leaseMs } = this.options;
     const formulas = this.store.formulas;
     const claimedAt = Date.now();
+    let recorder: StepRecorder | undefined;
     try {
       if (claim.claims > 1) {
         this.logger.warn(`execution ${claim.id}: its worker stopped holding it; running it again from its trigger (claim ${claim.claims})`);
@@ -99,8 +119,17 @@ export class FormulaWorker extends ClaimingWorker<ClaimedExecution> {
       const trigger = claim.trigger as { data: Record<string, unknown>; values: StepValue[] };
       let renewedAt = Date.now();
       let lost = false;
+      const steps = new StepRecorder((recorded) => formulas.recordSteps(owner, claim.id, recorded), STEP_WRITE_DELAY_MS);
+      recorder = steps;
       const effects: StepEffects = {
-        runScript: (body, engine, globals) => this.sandbox.run(body, engine, globals),
+        runScript: async (body, engine, globals) => {
+          const stopTimer = hubMetrics.formulaScriptDuration.startTimer();
+          try {
+            return await this.sandbox.run(body, engine, globals);
+          } finally {
+            stopTimer();
+          }
+        },
         elementRequest: (r) => this.elementRequest(claim, r),
         httpRequest: (r) => this.httpRequest(r),
         loadFormula: async (id) => {
@@ -108,15 +137,15 @@ export class FormulaWorker extends ClaimingWorker<ClaimedExecution> {
           return row ? definitionOf(row) : null;
         },
         record: async (step) => {
-          if (!(await formulas.recordStep(owner, claim.id, step))) {
-            lost = true;
-            throw new ExecutionLost();
-          }
+          if (steps.lost) lost = true;
+          if (lost) throw new ExecutionLost();
+          steps.add(step);
         },
         cancelled: async () => {
           // Between steps, give the process's other work a turn: the embedded store answers in
           // microtasks, so an execution would otherwise hold the event loop from start to end.
           await new Promise((resolve) => setImmediate(resolve));
+          if (steps.lost) lost = true;
           if (lost) return true;
           if (Date.now() - renewedAt >= leaseMs / 3) {
             if (!(await formulas.extendExecutionLease(owner, claim.id, leaseMs))) lost = true;
@@ -136,13 +165,16 @@ export class FormulaWorker extends ClaimingWorker<ClaimedExecution> {
         attempt: claim.attempt,
       });
       if (outcome.status === 'cancelled' || lost) return;
+      const unwritten = await steps.drain();
+      if (steps.lost) return;
       const streak = await formulas.finishExecution(owner, claim, {
         status: outcome.status,
         ...(outcome.error ? { error: outcome.error } : {}),
         ...(outcome.status === 'retry'
           ? { retry: { trigger: claim.trigger, attempt: claim.attempt + 1, retryOf: claim.id, runAfter: new Date(Date.now() + this.options.retryDelayMs) } }
           : {}),
-      });
+      }, unwritten);
+      if (streak === null) return; // cancelled or lost meanwhile: not this worker's to finish
       hubMetrics.formulaExecutions.inc({ status: outcome.status });
       hubMetrics.formulaExecutionDuration.observe({ status: outcome.status }, (Date.now() - claimedAt) / 1000);
       if (streak?.warned) this.logger.warn(`formula instance ${claim.formulaInstanceId}: ${streak.consecutiveErrors} consecutive failed executions`);
@@ -152,12 +184,14 @@ export class FormulaWorker extends ClaimingWorker<ClaimedExecution> {
       if (error instanceof ExecutionLost) return;
       // The hub's own failure (store): the lease lapses and another claim runs it again.
       this.logger.error(`execution ${claim.id}: ${(error as Error).message}`);
+    } finally {
+      recorder?.dispose();
     }
   }
 
   /** A hub call through an element instance of the execution's organization, answered like the hub answers a client. */
   private async elementRequest(claim: ClaimedExecution, r: ElementRequest): Promise<HttpExchange['response']> {
-    const instance = await this.store.instances.findById(claim.tenant, r.elementInstanceId);
+    const instance = await this.instanceOf(claim, r.elementInstanceId);
     if (!instance) throw new Error(`element instance ${r.elementInstanceId} not found`);
     if (instance.disabled) throw new Error(`element instance ${r.elementInstanceId} is disabled`);
     const url = new URL(r.api, 'http://hub.invalid');
@@ -171,6 +205,15 @@ export class FormulaWorker extends ClaimingWorker<ClaimedExecution> {
       if (error instanceof ApiError) return { code: error.status, headers: {}, body: { message: error.message } };
       throw error;
     }
+  }
+
+  private async instanceOf(claim: ClaimedExecution, instanceId: number): Promise<InstanceRecord | null> {
+    const cached = this.instances.get(instanceId);
+    if (cached) return cached.organizationId === claim.tenant.organizationId ? cached : null;
+    const generation = this.instancesGeneration;
+    const instance = await this.store.instances.findById(claim.tenant, instanceId);
+    if (instance && generation === this.instancesGeneration) this.instances.set(instanceId, instance);
+    return instance;
   }
 
   /** An outbound call under the event callbacks' SSRF policy: vetted addresses only, no redirects, bounded. */

@@ -111,6 +111,12 @@ export const hubMetrics = {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300],
     registers: [hubRegistry],
   }),
+  formulaScriptDuration: new Histogram({
+    name: 'hub_formula_script_duration_seconds',
+    help: 'Time of script and filter steps in the sandbox (a fresh QuickJS runtime each), whatever their outcome',
+    buckets: [0.0005, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.01, 0.025, 0.1, 1, 5],
+    registers: [hubRegistry],
+  }),
 };
 
 /** Exchanges with no answer: the vendor transport's words for them. */

@@ -68,18 +68,37 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('formulas on %s'
     expect(held).toHaveLength(1);
     const owner = a.some((c) => c.id === execution.id) ? 'a' : 'b';
     expect(held[0]).toMatchObject({ claims: 1, tenant: { organizationId: tenant.organizationId } });
-    expect(await formulas.recordStep(owner, execution.id, { stepName: 'trigger', status: 'success', values: [{ key: 'trigger.args', value: '{}' }] })).toBe(true);
+    expect(await formulas.recordSteps(owner, execution.id, [{ stepName: 'trigger', status: 'success', values: [{ key: 'trigger.args', value: '{}' }], createdDate: new Date() }])).toBe(true);
 
     // the holder dies (kill -9): nothing renews the lease, and the next claim takes it from the start
     await db.prisma.formulaExecution.update({ where: { id: execution.id }, data: { leaseUntil: new Date(Date.now() - 1) } });
     const [again] = (await formulas.claimExecutions('c', 10, 60_000)).filter((c) => c.id === execution.id);
     expect(again).toMatchObject({ claims: 2 });
-    expect(await formulas.recordStep(owner, execution.id, { stepName: 'late', status: 'success', values: [] })).toBe(false);
+    expect(await formulas.recordSteps(owner, execution.id, [{ stepName: 'late', status: 'success', values: [], createdDate: new Date() }])).toBe(false);
     expect(await formulas.restartExecution('c', execution.id)).toBe(true);
     expect((await formulas.listStepExecutions(tenant, execution.id, { includeValues: false, skip: 0, take: 10 })).total).toBe(0);
     expect(await formulas.finishExecution(owner, again as ClaimedExecution, { status: 'success' })).toBeNull();
     expect(await formulas.finishExecution('c', again as ClaimedExecution, { status: 'success' })).toEqual({ consecutiveErrors: 0, warned: false, deactivated: false });
     expect(await formulas.findExecution(tenant, execution.id)).toMatchObject({ status: 'success', finishedDate: expect.any(Date) });
+  });
+
+  it('writes buffered steps in order with their values and times, alone or with the execution’s end, and nothing once the lease is lost', async () => {
+    const { instance } = await formulaInstance();
+    const [execution] = await formulas.createExecutions(tenant, instance.id, manual());
+    const [claim] = (await formulas.claimExecutions('a', 10, 60_000)).filter((c) => c.id === execution.id);
+    const at = (ms: number) => new Date(Date.UTC(2026, 11, 7, 12, 0, 0, ms));
+    const step = (stepName: string, ms: number, values: { key: string; value: string }[]) => ({ stepName, status: 'success', values, createdDate: at(ms) });
+    expect(await formulas.recordSteps('a', execution.id, [step('trigger', 1, [{ key: 'trigger.args', value: '{"a":1}' }]), step('one', 2, [])])).toBe(true);
+    const end = [step('two', 3, [{ key: 'two.x', value: '1' }, { key: 'two.y', value: '2' }, { key: 'two.z', value: 'with \'quotes\' and "json"' }]), step('three', 4, [{ key: 'three.v', value: '' }])];
+    expect(await formulas.finishExecution('b', claim, { status: 'success' }, end)).toBeNull(); // not b's lease: nothing written
+    expect(await formulas.finishExecution('a', claim, { status: 'success' }, end)).toEqual({ consecutiveErrors: 0, warned: false, deactivated: false });
+    const listed = await formulas.listStepExecutions(tenant, execution.id, { includeValues: true, skip: 0, take: 10 });
+    const rows = [...listed.items].sort((x, y) => x.id - y.id);
+    expect(rows.map((r) => [r.stepName, r.createdDate.getTime()])).toEqual([['trigger', at(1).getTime()], ['one', at(2).getTime()], ['two', at(3).getTime()], ['three', at(4).getTime()]]);
+    expect(rows[2].values?.map((v) => [v.key, v.value])).toEqual([['two.x', '1'], ['two.y', '2'], ['two.z', 'with \'quotes\' and "json"']]);
+    expect(rows[3].values?.map((v) => v.value)).toEqual(['']);
+    expect(await formulas.recordSteps('a', execution.id, [step('after', 5, [])])).toBe(false);
+    expect((await formulas.listStepExecutions(tenant, execution.id, { includeValues: false, skip: 0, take: 10 })).total).toBe(4);
   });
 
   it('runs a single-threaded formula’s executions one at a time, oldest first', async () => {

@@ -4,6 +4,40 @@ import { mintTenant, type Tenant } from './tenant';
 type Tx = Prisma.TransactionClient;
 const json = (value: unknown) => value as Prisma.InputJsonValue;
 
+/** A step execution as its worker saw it end, waiting to be written with others. */
+export interface RecordedStep {
+  readonly stepName: string;
+  readonly status: string;
+  readonly values: readonly { key: string; value: string }[];
+  readonly createdDate: Date;
+}
+
+/**
+ * The common table expressions that insert `steps` (and their values, in order) for the execution
+ * the statement's `target` CTE yields — none when it yields no row (the lease was lost). Step ids
+ * are taken from the sequence first so each value row can name its step within the one statement.
+ */
+function stepsSql(steps: readonly RecordedStep[]): Prisma.Sql {
+  const input = JSON.stringify(steps.map((s) => ({ name: s.stepName, status: s.status, at: s.createdDate.toISOString(), values: s.values.map((v) => ({ key: v.key, value: v.value })) })));
+  return Prisma.sql`
+    numbered AS (
+      SELECT ordered.*, nextval(pg_get_serial_sequence('formula_step_executions', 'id')) AS step_id
+        FROM (SELECT target.id AS execution_id, s.ord, s.step
+                FROM target, jsonb_array_elements(${input}::jsonb) WITH ORDINALITY AS s(step, ord)
+               ORDER BY s.ord) ordered
+    ), inserted_steps AS (
+      INSERT INTO formula_step_executions (id, execution_id, step_name, status, created_date)
+      SELECT step_id, execution_id, step->>'name', step->>'status', (step->>'at')::timestamptz FROM numbered ORDER BY ord
+      RETURNING id
+    ), inserted_values AS (
+      INSERT INTO formula_step_execution_values (step_execution_id, key, value)
+      SELECT n.step_id, v.entry->>'key', v.entry->>'value'
+        FROM numbered n, jsonb_array_elements(n.step->'values') WITH ORDINALITY AS v(entry, ord)
+       ORDER BY n.ord, v.ord
+      RETURNING id
+    )`;
+}
+
 export interface FormulaRow {
   readonly id: number;
   readonly organizationId: number;
@@ -374,15 +408,22 @@ export class FormulasRepository {
     });
   }
 
-  /** Stores a step execution and its values while the lease is the worker's (false: lost or cancelled). */
-  async recordStep(owner: string, executionId: number, step: { stepName: string; status: string; values: readonly { key: string; value: string }[] }): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      if (!(await this.holds(tx, owner, executionId))) return false;
-      await tx.formulaStepExecution.create({
-        data: { executionId, stepName: step.stepName, status: step.status, values: { create: step.values.map((v) => ({ key: v.key, value: v.value })) } },
-      });
-      return true;
-    });
+  /**
+   * Stores step executions and their values, in the order given, while the lease is the worker's
+   * (false: lost or cancelled). One statement, however many steps: a worker buffers an execution's
+   * steps and writes them together (see {@link stepsSql}).
+   */
+  recordSteps(owner: string, executionId: number, steps: readonly RecordedStep[]): Promise<boolean> {
+    return this.recordStepsIn(this.prisma, owner, executionId, steps);
+  }
+
+  private async recordStepsIn(db: Tx | PrismaClient, owner: string, executionId: number, steps: readonly RecordedStep[]): Promise<boolean> {
+    const [row] = await db.$queryRaw<{ held: number }[]>`
+      WITH target AS (
+        SELECT id FROM formula_executions WHERE id = ${executionId} AND lease_owner = ${owner} AND status = 'pending' FOR UPDATE
+      ), ${stepsSql(steps)}
+      SELECT count(*)::int AS held FROM target`;
+    return (row?.held ?? 0) > 0;
   }
 
   private async holds(tx: Tx, owner: string, executionId: number): Promise<boolean> {
@@ -408,8 +449,26 @@ export class FormulasRepository {
     owner: string,
     execution: ClaimedExecution,
     result: { status: 'success' | 'failed' | 'retry'; error?: string; retry?: NewExecution },
+    steps: readonly RecordedStep[] = [],
   ): Promise<ErrorStreak | null> {
+    if (result.status === 'success') {
+      // The common case in one statement: the steps not yet written, the status, the error run ended.
+      const [row] = await this.prisma.$queryRaw<{ finished: number }[]>`
+        WITH target AS (
+          UPDATE formula_executions
+             SET status = 'success', lease_owner = NULL, lease_until = NULL, finished_date = now(), error = NULL
+           WHERE id = ${execution.id} AND lease_owner = ${owner} AND status = 'pending'
+       RETURNING id
+        ), run_ended AS (
+          UPDATE formula_instances SET consecutive_errors = 0, first_consecutive_error_date = NULL, consecutive_error_warnings = 0
+           WHERE id = ${execution.formulaInstanceId} AND consecutive_errors > 0 AND EXISTS (SELECT 1 FROM target)
+       RETURNING id
+        ), ${stepsSql(steps)}
+        SELECT count(*)::int AS finished FROM target`;
+      return (row?.finished ?? 0) > 0 ? { consecutiveErrors: 0, warned: false, deactivated: false } : null;
+    }
     return this.prisma.$transaction(async (tx) => {
+      if (steps.length > 0 && !(await this.recordStepsIn(tx, owner, execution.id, steps))) return null;
       const { count } = await tx.formulaExecution.updateMany({
         where: { id: execution.id, leaseOwner: owner, status: 'pending' },
         data: { status: result.status, leaseOwner: null, leaseUntil: null, finishedDate: new Date(), error: result.error?.slice(0, 2000) ?? null },
