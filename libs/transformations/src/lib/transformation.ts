@@ -202,14 +202,38 @@ function toVendorValue(value: unknown, values: TransformationField['values']): u
   return candidates.length === 1 ? candidates[0] : value;
 }
 
-function compile(t: Transformation, definition?: ObjectDefinition): CompiledField[] {
-  const types = new Map((definition?.fields ?? []).map((f) => [f.path, f.type]));
-  return t.fields.flatMap((field) => {
-    const path = parsePath(field.path);
-    const vendorPath = parsePath(field.vendorPath);
-    if (typeof path === 'string' || typeof vendorPath === 'string') return []; // validated when stored
-    return [{ field, path, vendorPath, type: field.type ?? types.get(field.path) }];
-  });
+interface Compiled {
+  readonly fields: readonly CompiledField[];
+  /** The top-level vendor fields the mapping reads (what passThrough.fromVendor leaves out). */
+  readonly vendorRoots: ReadonlySet<string>;
+  /** The top-level common fields the mapping reads (what toVendor consumes). */
+  readonly roots: ReadonlySet<string>;
+}
+
+/**
+ * Parsed paths per transformation and definition, kept as long as the objects are: the caches hand
+ * the same transformation to every call until it changes, so a call parses nothing.
+ */
+const compiledCache = new WeakMap<Transformation, WeakMap<ObjectDefinition | typeof NO_DEFINITION, Compiled>>();
+const NO_DEFINITION = Object.freeze({ fields: [] }) as unknown as ObjectDefinition;
+
+function compile(t: Transformation, definition?: ObjectDefinition): Compiled {
+  let byDefinition = compiledCache.get(t);
+  if (!byDefinition) compiledCache.set(t, (byDefinition = new WeakMap()));
+  const key = definition ?? NO_DEFINITION;
+  let compiled = byDefinition.get(key);
+  if (!compiled) {
+    const types = new Map((definition?.fields ?? []).map((f) => [f.path, f.type]));
+    const fields = t.fields.flatMap((field) => {
+      const path = parsePath(field.path);
+      const vendorPath = parsePath(field.vendorPath);
+      if (typeof path === 'string' || typeof vendorPath === 'string') return []; // validated when stored
+      return [{ field, path, vendorPath, type: field.type ?? types.get(field.path) }];
+    });
+    compiled = { fields, vendorRoots: new Set(fields.map((c) => rootOf(c.vendorPath))), roots: new Set(fields.map((c) => rootOf(c.path))) };
+    byDefinition.set(key, compiled);
+  }
+  return compiled;
 }
 
 function copyRest(source: Record<string, unknown>, target: Record<string, unknown>, consumed: ReadonlySet<string>): void {
@@ -227,12 +251,12 @@ export function toCommon(record: unknown, t: Transformation, definition?: Object
   const out = Object.create(null) as Record<string, unknown>;
   if (!isObject(record)) return out;
   const compiled = compile(t, definition);
-  for (const c of compiled) {
+  for (const c of compiled.fields) {
     for (const { indices, value } of readPath(record, c.vendorPath)) {
       writePath(out, c.path, indices, toCommonValue(fromVendorValue(value, c.field.values), c.type));
     }
   }
-  if (passThrough(t).fromVendor) copyRest(record, out, new Set(compiled.map((c) => rootOf(c.vendorPath))));
+  if (passThrough(t).fromVendor) copyRest(record, out, compiled.vendorRoots);
   return { ...out };
 }
 
@@ -245,10 +269,10 @@ export function toVendor(body: unknown, t: Transformation, definition?: ObjectDe
   const out = Object.create(null) as Record<string, unknown>;
   if (!isObject(body)) return out;
   const compiled = compile(t, definition);
-  for (const c of compiled) {
+  for (const c of compiled.fields) {
     for (const { indices, value } of readPath(body, c.path)) writePath(out, c.vendorPath, indices, toVendorValue(value, c.field.values));
   }
-  const consumed = new Set(compiled.map((c) => rootOf(c.path)));
+  const consumed = compiled.roots;
   const unmapped = Object.keys(body).filter((k) => !consumed.has(k));
   if (unmapped.length > 0) {
     if (!passThrough(t).toVendor) {
