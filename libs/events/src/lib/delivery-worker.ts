@@ -10,7 +10,7 @@ import {
   nextAttemptDelay,
 } from '@hub/delivery';
 import { hubMetrics } from '@hub/metrics';
-import { ElementCatalog, STORE } from '@hub/runtime';
+import { ChangeFeed, ElementCatalog, STORE } from '@hub/runtime';
 import type { AttemptResult, ClaimedDelivery, Store } from '@hub/store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EVENTS_OPTIONS, type EventsOptions } from './events.options';
@@ -44,8 +44,11 @@ export class DeliveryWorker extends ClaimingWorker<ClaimedDelivery> {
     @Inject(EVENTS_OPTIONS) private readonly options: EventsOptions,
     private readonly instances: InstanceLookup,
     private readonly catalog: ElementCatalog,
+    feed: ChangeFeed,
   ) {
     super();
+    // Notifications stored by another process (a webhook on an api replica, another poller): claim now.
+    feed.onWork('deliveries', () => this.wake());
     this.breaker = new InMemoryCircuitBreaker({
       failureThreshold: options.circuitFailureThreshold,
       coolDownMs: options.circuitCoolDownMs,

@@ -1,7 +1,7 @@
 import { ApiError } from '@hub/element-sdk';
 import { CallbackUrlRefusedError, checkCallbackUrl, pinnedLookup } from '@hub/delivery';
 import { hubMetrics } from '@hub/metrics';
-import { ClaimingWorker, ClaimLoop, HUB_CALLS, InstanceChanges, STORE, type HubCalls } from '@hub/runtime';
+import { ChangeFeed, ClaimingWorker, ClaimLoop, HUB_CALLS, InstanceChanges, STORE, type HubCalls } from '@hub/runtime';
 import type { ClaimedExecution, InstanceRecord, Store } from '@hub/store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
@@ -53,8 +53,11 @@ export class FormulaWorker extends ClaimingWorker<ClaimedExecution> {
     @Inject(HUB_CALLS) private readonly hub: HubCalls,
     private readonly sandbox: ScriptSandbox,
     changes: InstanceChanges,
+    feed: ChangeFeed,
   ) {
     super();
+    // Executions stored by another process (a manual run or a webhook's events on an api replica): claim now.
+    feed.onWork('formulas', () => this.wake());
     changes.subscribe((instanceId) => {
       this.instancesGeneration++;
       if (instanceId === undefined) this.instances.clear();

@@ -1,4 +1,4 @@
-import type { StoredChange } from '@hub/store';
+import type { StoredChange, WorkQueue } from '@hub/store';
 import { Injectable } from '@nestjs/common';
 
 /**
@@ -14,7 +14,9 @@ export type Change =
   | { readonly kind: 'commonResources' }
   | { readonly kind: 'rateLimits'; readonly organizationId: number }
   /** Anything may have changed (the periodic full refresh, a lost connection to the feed). */
-  | { readonly kind: 'everything' };
+  | { readonly kind: 'everything' }
+  /** Not a cache's concern: new work was stored somewhere, and this process's workers of that queue claim now. */
+  | { readonly kind: 'work'; readonly queue: WorkQueue };
 
 export type ChangeListener = (change: Change) => void;
 
@@ -40,6 +42,13 @@ export class ChangeFeed {
   subscribe(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Calls `wake` when any process stored work of `queue` (or when anything may have changed). */
+  onWork(queue: WorkQueue, wake: () => void): () => void {
+    return this.subscribe((change) => {
+      if ((change.kind === 'work' && change.queue === queue) || change.kind === 'everything') wake();
+    });
   }
 }
 

@@ -2,7 +2,7 @@
 // replicas would have), a write through one heard by the other's listener within 1 s, whoever
 // wrote it; the hot paths (token takes) and rolled-back writes say nothing; a lost listening
 // connection comes back and says so (the caller then treats everything as changed).
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,10 +21,12 @@ describe('parseChangePayload', () => {
     expect(parseChangePayload('rateLimits:3')).toEqual({ kind: 'rateLimits', organizationId: 3 });
     expect(parseChangePayload('commonResources')).toEqual({ kind: 'commonResources' });
     expect(parseChangePayload('everything')).toEqual({ kind: 'everything' });
+    expect(parseChangePayload('work:deliveries')).toEqual({ kind: 'work', queue: 'deliveries' });
+    expect(parseChangePayload('work:formulas')).toEqual({ kind: 'work', queue: 'formulas' });
   });
 
   it('ignores what it does not know rather than guessing', () => {
-    for (const payload of ['', 'instance', 'instance:', 'instance:x', 'instance:1:2', 'instance:-1', 'formula:3', 'commonResources:1', 'instance:12345678901234567']) {
+    for (const payload of ['', 'work', 'work:', 'work:polls', 'work:deliveries:1', 'instance', 'instance:', 'instance:x', 'instance:1:2', 'instance:-1', 'formula:3', 'commonResources:1', 'instance:12345678901234567']) {
       expect(parseChangePayload(payload)).toBeUndefined();
     }
   });
@@ -121,6 +123,16 @@ onPostgres('the change feed between two stores on one PostgreSQL database', () =
   it('hears common resource definitions and transformations', async () => {
     await a.commonResources.createDefinition(tenant, { level: 'organization' }, 'contact', [{ path: 'name', type: 'string' }]);
     expect(await heardWithin({ kind: 'commonResources' })).toBeLessThan(1_000);
+  });
+
+  it('hears new work: notifications stored (a webhook’s, on another process) wake the delivery workers', async () => {
+    const eventId = randomUUID();
+    await a.outbox.recordEvents(tenant, instanceId, {
+      keys: [{ objectType: 'messages', objectId: `SM${eventId}`, version: '1' }],
+      notifications: [{ eventId, elementKey: 'feedtest', source: 'webhook', eventCount: 1, body: '{}' }],
+    });
+    expect(await heardWithin({ kind: 'work', queue: 'deliveries' })).toBeLessThan(1_000);
+    expect(heard.filter((c) => c.kind === 'work' && c.queue === 'formulas')).toEqual([]); // nobody listens to this instance's events
   });
 
   it('hears a write no hub code made (direct SQL), and nothing of a rolled-back one', async () => {

@@ -10,7 +10,12 @@ export type StoredChange =
   | { readonly kind: 'organization'; readonly organizationId: number }
   | { readonly kind: 'commonResources' }
   | { readonly kind: 'rateLimits'; readonly organizationId: number }
-  | { readonly kind: 'everything' };
+  | { readonly kind: 'everything' }
+  /** New work was stored (notifications to deliver, formula executions to run): workers claim now. */
+  | { readonly kind: 'work'; readonly queue: WorkQueue };
+
+/** What `work` notices wake: the delivery workers, the formula workers. */
+export type WorkQueue = 'deliveries' | 'formulas';
 
 /** The one channel every process LISTENs on. */
 export const CHANGES_CHANNEL = 'hub_changes';
@@ -19,6 +24,7 @@ export const CHANGES_CHANNEL = 'hub_changes';
 export function parseChangePayload(payload: string): StoredChange | undefined {
   const [kind, id, ...rest] = payload.split(':');
   if (rest.length > 0) return undefined;
+  if (kind === 'work') return id === 'deliveries' || id === 'formulas' ? { kind, queue: id } : undefined;
   if (id === undefined) {
     if (kind === 'commonResources') return { kind };
     if (kind === 'everything') return { kind };
