@@ -1,13 +1,14 @@
 import { ApiError } from '@hub/element-sdk';
 import { CallbackUrlRefusedError, checkCallbackUrl, pinnedLookup } from '@hub/delivery';
 import { hubMetrics } from '@hub/metrics';
-import { ClaimingWorker, ClaimLoop, HUB_CALLS, STORE, type HubCalls } from '@hub/runtime';
+import { ClaimingWorker, ClaimLoop, HUB_CALLS, PLATFORM_REQUESTS, STORE, type HubCalls, type PlatformRequests } from '@hub/runtime';
 import type { ClaimedExecution, Store } from '@hub/store';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Agent, request } from 'undici';
 import { nextRun, parseQuartzCron } from './cron';
 import { definitionOf } from './formula-documents';
 import { FORMULAS_OPTIONS, type FormulasOptions } from './formulas.options';
+import { callPlatformAsOwner } from './platform-request';
 import { type ElementRequest, FormulaRunner, type HttpExchange, type OutboundRequest, type StepEffects } from './runner';
 import { ScriptSandbox } from './sandbox';
 import type { StepValue } from './values';
@@ -39,6 +40,7 @@ export class FormulaWorker extends ClaimingWorker<ClaimedExecution> {
     @Inject(FORMULAS_OPTIONS) private readonly options: FormulasOptions,
     @Inject(HUB_CALLS) private readonly hub: HubCalls,
     private readonly sandbox: ScriptSandbox,
+    @Optional() @Inject(PLATFORM_REQUESTS) private readonly platform?: PlatformRequests,
   ) {
     super();
     this.loop = new ClaimLoop({
@@ -103,6 +105,7 @@ export class FormulaWorker extends ClaimingWorker<ClaimedExecution> {
         runScript: (body, engine, globals) => this.sandbox.run(body, engine, globals),
         elementRequest: (r) => this.elementRequest(claim, r),
         httpRequest: (r) => this.httpRequest(r),
+        platformRequest: (r) => callPlatformAsOwner(this.platform, claim.tenant, r),
         loadFormula: async (id) => {
           const row = await formulas.findFormula(claim.tenant, id);
           return row ? definitionOf(row) : null;
