@@ -8,6 +8,8 @@
  *   - manual trigger: a loop and a sub-formula; a failing step with onFailure; step retries on
  *     retryStatusCodes; the executions and values APIs with paging headers;
  *   - scheduled trigger: an instance made due runs once with trigger.type scheduled;
+ *   - request step: the replica calls the api's platform API over HUB_API_URL as the formula's owner
+ *     (the identity signed with a key both derive from HUB_ENCRYPTION_KEY);
  *   - tenant isolation: another organization (created with the CLI) sees none of it.
  * A replica killed mid-execution: formulas-replicas.spec.ts.
  */
@@ -87,7 +89,7 @@ type Step = { stepName: string; status: string; stepExecutionValues: { key: stri
     const cli = await runNode(API_CLI, ['org:create', 'Other Org'], env);
     expect(cli.code).toBe(0);
     other = cli.stdout.match(/Authorization: (User \S+, Organization \S+)/)?.[1] ?? '';
-    poller = await startPoller(env);
+    poller = await startPoller({ ...env, HUB_API_URL: baseUrl });
     const provisioned = await http('POST', '/instances', { element: { key: 'twiliov2' }, name: 'sms', configuration: twiliov2Configuration(double, account, pollingEvents(receiver.url)) });
     expect(provisioned.status).toBe(200);
     twilio = provisioned.body as { id: number; token: string };
@@ -214,6 +216,28 @@ type Step = { stepName: string; status: string; stepExecutionValues: { key: stri
     expect((await stepsOf(execution['id'])).values).toMatchObject({ 'trigger.type': 'scheduled', 'tick.at': 'true' });
     const [row] = await database.query(`SELECT next_run_at > now() AS later FROM formula_instances WHERE id = ${Number(instanceId)}`);
     expect(row['later']).toBe(true);
+  });
+
+  it('request step: the replica calls the platform API over HUB_API_URL as the formula’s owner, and a forged owner header is 401', async () => {
+    const theirs = (await http('GET', '/instances', undefined, other)).body as Json[];
+    const { formulaId, instanceId } = await formulaWithInstance({
+      name: 'platform',
+      triggers: [{ type: 'manual', onSuccess: ['list'] }],
+      steps: [
+        { name: 'list', type: 'request', onSuccess: ['ids'], properties: { method: 'GET', api: '/instances' } },
+        { name: 'ids', type: 'script', properties: { body: 'done({ ids: steps.list.response.body.map((i) => i.id) })' } },
+      ],
+    });
+    await ok('POST', `/formulas/${formulaId}/instances/${instanceId}/executions`, {});
+    const [execution] = await finishedExecutions(instanceId, 1);
+    expect(execution['status']).toBe('success');
+    const { values } = await stepsOf(execution['id']);
+    expect(values).toMatchObject({ 'list.request.method': 'GET', 'list.response.code': '200' });
+    const ids = JSON.parse(values['ids.ids']) as number[];
+    expect(ids).toContain(twilio.id);
+    for (const instance of theirs) expect(ids).not.toContain(instance['id']);
+    const forged = await apiCall(baseUrl, 'GET', '/instances', '', undefined, { 'x-hub-formula-owner': `1.1.${Math.floor(Date.now() / 1000) + 30}.${'A'.repeat(43)}` });
+    expect(forged.status).toBe(401);
   });
 
   it('tenant isolation: another organization sees none of the formulas, instances or executions', async () => {

@@ -8,6 +8,7 @@ export * from './lib/element-catalog.service';
 export * from './lib/instance-changes';
 export * from './lib/change-feed-replication';
 export * from './lib/auth.guard';
+export * from './lib/formula-owner';
 export * from './lib/hub-auth.guard';
 export * from './lib/rate-limiter';
 export * from './lib/suspension';

@@ -71,10 +71,10 @@ export async function runNode(script: string, args: string[], env: Record<string
 }
 
 /** A JSON call to the hub's API (`/elements/api-v2` + url) over real HTTP. */
-export async function apiCall(baseUrl: string, method: string, url: string, authorization: string, body?: unknown) {
+export async function apiCall(baseUrl: string, method: string, url: string, authorization: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${baseUrl}/elements/api-v2${url}`, {
     method,
-    headers: { authorization, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: { authorization, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   return { status: res.status, headers: res.headers, body: (await res.json()) as unknown };

@@ -8,9 +8,10 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { registerAdminApp } from './admin-app';
 import { AppModule } from './app.module';
-import { type Environment, PinoNestLogger, publicUrlOf, storeLog } from '@hub/runtime';
+import { type Environment, PinoNestLogger, PLATFORM_API_PREFIX, publicUrlOf, storeLog } from '@hub/runtime';
 
-export const API_PREFIX = 'elements/api-v2';
+/** `elements/api-v2`: the runtime's PLATFORM_API_PREFIX, which formulas' request steps call below, without its slash. */
+export const API_PREFIX = PLATFORM_API_PREFIX.slice(1);
 /** The old platform's payload limit. */
 export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 

@@ -122,7 +122,7 @@ describe.each(storesUnderTest())('formulas on the %s store', (_name, store) => {
     await expectError(api('POST', '/formulas', { ...reply(), steps: [{ name: 's', type: 'script', properties: { scriptEngine: 'v2', body: 'const x = 1;' } }] }), 400, /done\(\)/);
     await expectError(api('POST', '/formulas', { ...reply(), debugLoggingEnabled: false }), 400, /only for formula engine v3/);
     await expectError(api('POST', '/formulas', { ...reply(), triggers: [{ type: 'scheduled', properties: { cron: '0/30 * * 1/1 * ? *' } }] }), 400, /cron/);
-    await expectError(api('POST', '/formulas', { ...reply(), steps: [{ name: 'r', type: 'request', properties: { method: 'GET', api: '/instances' } }] }), 400, /'request' is not supported/);
+    await expectError(api('POST', '/formulas', { ...reply(), steps: [{ name: 'r', type: 'elementRequestStream', properties: {} }] }), 400, /'elementRequestStream' is not supported/);
     await expectError(api('POST', '/formulas', { ...reply(), triggers: [{ type: 'elementRequest', properties: {} }] }), 400, /elementInstanceId/);
     await expectError(api('POST', '/formulas', { ...reply(), triggers: [{ type: 'elementRequest', properties: { elementInstanceId: '${config.twilio.instance}', api: 'messages' } }] }), 400, /properties\.api/);
     await expectError(api('POST', '/formulas', { name: '' }), 400, /name/);
@@ -379,6 +379,52 @@ describe.each(storesUnderTest())('formulas on the %s store', (_name, store) => {
     expect(values['post.response.code']).toBe('200');
     expect(values['file.error']).toMatch(/url refused/);
     expect(execution['status']).toBe('failed');
+  });
+
+  it('a request step calls the platform API as the formula’s owner: its own instances only, a PATCH that changes one; hub paths refused at creation; a forged owner header is 401', async () => {
+    const mine = await ok('POST', '/instances', { element: { key: 'twiliov2' }, name: 'before', configuration: twiliov2Configuration(double, account) });
+    const theirs = await ok('POST', '/instances', { element: { key: 'twiliov2' }, name: 'theirs', configuration: twiliov2Configuration(double, double.addAccount({ friendlyName: 'Other' })) }, other);
+    const { values, execution } = await run(
+      {
+        name: 'platform calls',
+        triggers: [{ type: 'manual', onSuccess: ['list'] }],
+        steps: [
+          { name: 'list', type: 'request', onSuccess: ['ids'], properties: { method: 'GET', api: '/instances', headers: { Authorization: other.platform } } },
+          { name: 'ids', type: 'script', onSuccess: ['rename'], properties: { body: 'done({ ids: steps.list.response.body.map((i) => i.id) })' } },
+          { name: 'rename', type: 'request', onSuccess: ['theirs'], properties: { method: 'PATCH', api: '/instances/{id}', path: { id: '${trigger.args.id}' }, body: { name: 'renamed by a formula' } } },
+          { name: 'theirs', type: 'request', properties: { method: 'GET', api: '/instances/${trigger.args.theirs}', acceptableStatusCodes: '404' } },
+        ],
+      },
+      {},
+      { id: mine['id'], theirs: theirs['id'] },
+    );
+    expect(execution['status']).toBe('success');
+    const ids = JSON.parse(values['ids.ids']) as number[];
+    expect(ids).toEqual(expect.arrayContaining([twilio.id, mine['id']]));
+    expect(ids).not.toContain(theirs['id']);
+    expect(values).toMatchObject({ 'list.request.method': 'GET', 'list.request.api': '/instances', 'list.request.headers': '{}', 'list.response.code': '200', 'rename.response.code': '200', 'theirs.response.code': '404' });
+    expect(JSON.parse(values['rename.response.body'])).toMatchObject({ id: mine['id'], name: 'renamed by a formula' });
+    expect(await ok('GET', `/instances/${mine['id']}`)).toMatchObject({ name: 'renamed by a formula' });
+    expect(await ok('GET', `/instances/${theirs['id']}`, undefined, other)).toMatchObject({ name: 'theirs' });
+    // The signed identity (<org>.<user>.<expiry>.<mac>) is neither recorded nor logged.
+    const identity = /\d+\.\d+\.\d{10}\.[A-Za-z0-9_-]{43}/;
+    expect(JSON.stringify(values)).not.toMatch(identity);
+    expect(harness.logs.join('')).not.toMatch(identity);
+    expect(harness.logs.join('')).not.toContain('x-hub-formula-owner');
+
+    await expectError(
+      api('POST', '/formulas', { name: 'hub call', triggers: [{ type: 'manual', onSuccess: ['send'] }], steps: [{ name: 'send', type: 'request', properties: { method: 'POST', api: '/hubs/messaging/messages' } }] }),
+      400,
+      /steps\[0\]\.properties\.api '\/hubs\/messaging\/messages': hub calls go through an elementRequest step/,
+    );
+    await expectError(
+      api('POST', '/formulas', { name: 'rotate', triggers: [{ type: 'manual', onSuccess: ['r'] }], steps: [{ name: 'r', type: 'request', properties: { method: 'POST', api: '/organizations/secret/rotate' } }] }),
+      400,
+      /steps\[0\]\.properties\.api .*read or rotate secrets/,
+    );
+    const forged = `1.1.${Math.floor(Date.now() / 1000) + 30}.${'A'.repeat(43)}`;
+    await expectError(harness.call('GET', '/elements/api-v2/instances', { headers: { 'x-hub-formula-owner': forged } }), 401, /x-hub-formula-owner identity is not valid/);
+    await expectError(harness.call('GET', '/elements/api-v2/instances', { auth: org.platform, headers: { 'x-hub-formula-owner': forged } }), 401, /not valid/);
   });
 
   it('retryFormulaExecution ends an execution `retry` and queues its re-run, which DELETE …/retries cancels', async () => {

@@ -1,5 +1,6 @@
 import { BadRequestError, ConflictError } from '@hub/element-sdk';
 import { CronError, parseQuartzCron } from './cron';
+import { storedPlatformPathRefusal } from './platform-paths';
 import { configKeyOf } from './references';
 
 /**
@@ -8,10 +9,11 @@ import { configKeyOf } from './references';
  * here with a 400 naming them: nothing is accepted that would not run.
  */
 
-export const STEP_TYPES = ['script', 'filter', 'elementRequest', 'httpRequest', 'loop', 'formula', 'retryFormulaExecution'] as const;
+export const STEP_TYPES = ['script', 'filter', 'elementRequest', 'request', 'httpRequest', 'loop', 'formula', 'retryFormulaExecution'] as const;
 export type StepType = (typeof STEP_TYPES)[number];
 /** Types of the old platform this hub does not run (yet): refused at validation. */
-const UNSUPPORTED_STEP_TYPES = ['request', 'elementRequestStream', 'amqpRequest', 'java'];
+const UNSUPPORTED_STEP_TYPES = ['elementRequestStream', 'amqpRequest', 'java'];
+const METHODS = /^(GET|POST|PUT|PATCH|DELETE)$/;
 
 export const TRIGGER_TYPES = ['event', 'manual', 'scheduled', 'elementRequest'] as const;
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
@@ -212,6 +214,13 @@ export function checkStep(value: unknown, field: string): StepDefinition {
       if (!api.startsWith('/hubs/') && !api.startsWith('${')) throw new BadRequestError(`${p}.api must be a hub API path starting with /hubs/ (got '${api}')`);
       break;
     }
+    case 'request': {
+      const method = requiredText(props['method'], `${p}.method`, 200);
+      if (!METHODS.test(method.toUpperCase()) && !method.startsWith('${')) throw new BadRequestError(`${p}.method must be GET, POST, PUT, PATCH or DELETE (got '${method}')`);
+      const refusal = storedPlatformPathRefusal(requiredText(props['api'], `${p}.api`, 2000));
+      if (refusal) throw new BadRequestError(`${p}.api ${refusal}`);
+      break;
+    }
     case 'httpRequest':
       requiredText(props['url'], `${p}.url`, 2000);
       if (props['method'] !== undefined) requiredText(props['method'], `${p}.method`, 10);
@@ -228,7 +237,7 @@ export function checkStep(value: unknown, field: string): StepDefinition {
       checkRetryAttempts(props['retryAttempts'], `${p}.retryAttempts`, 5);
       break;
   }
-  if (type === 'elementRequest' || type === 'httpRequest') {
+  if (type === 'elementRequest' || type === 'request' || type === 'httpRequest') {
     checkRetryAttempts(props['retryAttempts'], `${p}.retryAttempts`, 5);
     checkStatusCodes(props['retryStatusCodes'], `${p}.retryStatusCodes`);
     checkStatusCodes(props['acceptableStatusCodes'], `${p}.acceptableStatusCodes`);

@@ -1,14 +1,15 @@
 import { ApiError } from '@hub/element-sdk';
 import { CallbackUrlRefusedError, checkCallbackUrl, pinnedLookup } from '@hub/delivery';
 import { hubMetrics } from '@hub/metrics';
-import { ChangeFeed, ClaimingWorker, ClaimLoop, HUB_CALLS, InstanceChanges, STORE, type HubCalls } from '@hub/runtime';
+import { ChangeFeed, ClaimingWorker, ClaimLoop, HUB_CALLS, InstanceChanges, PLATFORM_REQUESTS, STORE, type HubCalls, type PlatformRequests } from '@hub/runtime';
 import type { ClaimedExecution, InstanceRecord, Store } from '@hub/store';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { Agent, request } from 'undici';
 import { nextRun, parseQuartzCron } from './cron';
 import { definitionOf } from './formula-documents';
 import { FORMULAS_OPTIONS, type FormulasOptions } from './formulas.options';
+import { callPlatformAsOwner } from './platform-request';
 import { type ElementRequest, FormulaRunner, type HttpExchange, type OutboundRequest, type StepEffects } from './runner';
 import { ScriptSandbox } from './sandbox';
 import { StepRecorder } from './step-recorder';
@@ -54,6 +55,7 @@ export class FormulaWorker extends ClaimingWorker<ClaimedExecution> {
     private readonly sandbox: ScriptSandbox,
     changes: InstanceChanges,
     feed: ChangeFeed,
+    @Optional() @Inject(PLATFORM_REQUESTS) private readonly platform?: PlatformRequests,
   ) {
     super();
     // Executions stored by another process (a manual run or a webhook's events on an api replica): claim now.
@@ -135,6 +137,7 @@ export class FormulaWorker extends ClaimingWorker<ClaimedExecution> {
         },
         elementRequest: (r) => this.elementRequest(claim, r),
         httpRequest: (r) => this.httpRequest(r),
+        platformRequest: (r) => callPlatformAsOwner(this.platform, claim.tenant, r),
         loadFormula: async (id) => {
           const row = await formulas.findFormula(claim.tenant, id);
           return row ? definitionOf(row) : null;

@@ -1,12 +1,24 @@
 import { checkFormula } from './formula-model';
+import type { PlatformRequest, PlatformRequests } from '@hub/runtime';
+import type { Tenant } from '@hub/store';
+import { callPlatformAsOwner } from './platform-request';
 import { type ElementRequest, type ExecutionInput, FormulaRunner, type StepEffects, type StepRecord } from './runner';
 import { ScriptSandbox } from './sandbox';
 
 const sandbox = new ScriptSandbox({ timeoutMs: 500, memoryBytes: 16 * 1024 * 1024, maxConsoleEntries: 10 });
 
-function harness(options: { responses?: number[]; formulas?: Record<number, unknown> } = {}) {
+function harness(options: { responses?: number[]; formulas?: Record<number, unknown>; platform?: PlatformRequests | null } = {}) {
   const records: StepRecord[] = [];
   const calls: ElementRequest[] = [];
+  const platformCalls: PlatformRequest[] = [];
+  const owner = { organizationId: 1, userId: 1 } as Tenant;
+  const platform: PlatformRequests = {
+    call: async (_tenant, request) => {
+      platformCalls.push(request);
+      const code = responses.length > 0 ? (responses.shift() as number) : 200;
+      return { code, headers: { 'content-type': 'application/json' }, body: [{ id: 5, name: 'sms' }] };
+    },
+  };
   const responses = [...(options.responses ?? [])];
   const effects: StepEffects = {
     runScript: (body, engine, globals) => sandbox.run(body, engine, globals),
@@ -18,12 +30,13 @@ function harness(options: { responses?: number[]; formulas?: Record<number, unkn
     httpRequest: async () => {
       throw new Error('refused');
     },
+    platformRequest: (request) => callPlatformAsOwner(options.platform === null ? undefined : (options.platform ?? platform), owner, request),
     loadFormula: async (id) => (options.formulas?.[id] ? { ...checkFormula(options.formulas[id]), id } : null),
     record: async (r) => void records.push(r),
     cancelled: async () => false,
     sleep: async () => undefined,
   };
-  return { records, calls, runner: new FormulaRunner(effects) };
+  return { records, calls, platformCalls, runner: new FormulaRunner(effects) };
 }
 
 const input = (formula: unknown, args: unknown = {}, config: Record<string, unknown> = { src: 5 }): ExecutionInput => ({
@@ -111,6 +124,73 @@ describe('FormulaRunner', () => {
     const { runner } = harness({ responses: [404] });
     const outcome = await runner.run(input({ name: 'r', configuration: [{ key: 'src', name: 'S', type: 'elementInstance' }], triggers: [{ type: 'manual', onSuccess: ['get'] }], steps: [{ name: 'get', type: 'elementRequest', properties: { elementInstanceId: '${config.src}', method: 'GET', api: '/hubs/m/x', acceptableStatusCodes: '200,404' } }] }));
     expect(outcome.status).toBe('success');
+  });
+
+  it('a request step calls the platform API as the owner and records request and response like elementRequest (without credentials headers)', async () => {
+    const { runner, records, platformCalls } = harness();
+    const outcome = await runner.run(
+      input({
+        name: 'p',
+        triggers: [{ type: 'manual', onSuccess: ['list'] }],
+        steps: [
+          {
+            name: 'list',
+            type: 'request',
+            onSuccess: ['first'],
+            properties: { method: 'get', api: '/instances?pageSize=5', query: { nextPage: '${trigger.args.page}' }, headers: { Accept: 'application/json', Authorization: 'User a, Organization b', 'X-Hub-Formula-Owner': '1.1.1.x' } },
+          },
+          { name: 'first', type: 'script', properties: { body: 'done({ id: steps.list.response.body[0].id, code: steps.list.response.code })' } },
+        ],
+      }, { page: 'p2' }),
+    );
+    expect(outcome.status).toBe('success');
+    expect(platformCalls).toEqual([{ method: 'GET', path: '/instances', query: { pageSize: '5', nextPage: 'p2' }, headers: { Accept: 'application/json' }, body: undefined }]);
+    expect(values(records, 'list')).toEqual({
+      'list.request.method': 'GET',
+      'list.request.api': '/instances?pageSize=5',
+      'list.request.query': '{"pageSize":"5","nextPage":"p2"}',
+      'list.request.headers': '{"Accept":"application/json"}',
+      'list.response.code': '200',
+      'list.response.headers': '{"content-type":"application/json"}',
+      'list.response.body': '[{"id":5,"name":"sms"}]',
+    });
+    expect(values(records, 'first')).toEqual({ 'first.id': '5', 'first.code': '200' });
+  });
+
+  it('a request step follows retry and acceptableStatusCodes like elementRequest, and fills {placeholders} and references in api', async () => {
+    const retried = harness({ responses: [503, 503, 200] });
+    const formula = (properties: Record<string, unknown>) => ({ name: 'p', triggers: [{ type: 'manual', onSuccess: ['patch'] }], steps: [{ name: 'patch', type: 'request', properties }] });
+    await expect(
+      retried.runner.run(input(formula({ method: 'PATCH', api: '/instances/{id}', path: { id: '${trigger.args.id}' }, body: { name: 'renamed' }, retry: 'true', retryAttempts: '3', retryStatusCodes: '503' }), { id: 42 })),
+    ).resolves.toMatchObject({ status: 'success' });
+    expect(retried.platformCalls).toHaveLength(3);
+    expect(retried.platformCalls[0]).toMatchObject({ method: 'PATCH', path: '/instances/42', body: { name: 'renamed' } });
+    expect(values(retried.records, 'patch')).toMatchObject({ 'patch.request.retry-attempt': '2', 'patch.request.body': '{"name":"renamed"}', 'patch.response.code': '200' });
+
+    const notFound = harness({ responses: [404] });
+    await expect(notFound.runner.run(input(formula({ method: 'GET', api: '/instances/${trigger.args.id}' }), { id: 9 }))).resolves.toMatchObject({ status: 'failed' });
+    expect(values(notFound.records, 'patch')['patch.error']).toMatch(/request answered 404, which is not an acceptable status code/);
+    const accepted = harness({ responses: [404] });
+    await expect(accepted.runner.run(input(formula({ method: 'GET', api: '/instances/9', acceptableStatusCodes: '200,404' })))).resolves.toMatchObject({ status: 'success' });
+  });
+
+  it('a request step whose api resolves to a refused path, or whose method is not one, fails without calling; so does one where the port is not bound', async () => {
+    const step = (properties: Record<string, unknown>) => ({ name: 'p', triggers: [{ type: 'manual', onSuccess: ['call'] }], steps: [{ name: 'call', type: 'request', properties }] });
+    for (const [properties, error] of [
+      [{ method: 'POST', api: '${trigger.args.api}' }, /api '\/hubs\/messaging\/messages': hub calls go through an elementRequest step/],
+      [{ method: 'GET', api: '/instances/{id}', path: { id: '..' } }, /'\.\.' segments/],
+      [{ method: 'POST', api: '/users/me/${trigger.args.what}' }, /read or rotate secrets/],
+      [{ method: '${trigger.args.method}', api: '/instances' }, /method 'TRACE' must be GET, POST, PUT, PATCH or DELETE/],
+    ] as const) {
+      const { runner, records, platformCalls } = harness();
+      await expect(runner.run(input(step(properties), { api: '/hubs/messaging/messages', what: 'secret/rotate', method: 'trace' }))).resolves.toMatchObject({ status: 'failed' });
+      expect(platformCalls).toHaveLength(0);
+      expect(values(records, 'call')['call.error']).toMatch(error);
+      expect(values(records, 'call')['call.request.api']).toBeDefined();
+    }
+    const unbound = harness({ platform: null });
+    await expect(unbound.runner.run(input(step({ method: 'GET', api: '/instances' })))).resolves.toMatchObject({ status: 'failed' });
+    expect(values(unbound.records, 'call')).toMatchObject({ 'call.error': "request steps need HUB_API_URL on the poller (the api's base URL)", 'call.request.method': 'GET' });
   });
 
   it('loops: N entries give N+1 loop step executions, the last failed, and the execution succeeds', async () => {

@@ -1,4 +1,6 @@
+import { isReservedPlatformHeader, type PlatformRequest } from '@hub/runtime';
 import type { FormulaDefinition, StepDefinition } from './formula-model';
+import { platformPathRefusal, splitPlatformApi } from './platform-paths';
 import { fillPathPlaceholders, type ReferenceScope, resolveList, resolveValue } from './references';
 import type { ScriptEngine, ScriptGlobals, ScriptOutcome } from './sandbox';
 import { exchangeValues, type StepValue, topLevelValues, valueText } from './values';
@@ -46,6 +48,8 @@ export interface StepEffects {
   runScript(body: string, engine: ScriptEngine, globals: ScriptGlobals): Promise<ScriptOutcome>;
   /** A hub call through an element instance of the formula instance's organization; a refusal (no such instance) throws. */
   elementRequest(request: ElementRequest): Promise<HttpExchange['response']>;
+  /** The hub's own platform API as the formula instance's owner (a `request` step); a call that cannot be made throws. */
+  platformRequest(request: PlatformRequest): Promise<HttpExchange['response']>;
   /** An outbound call under the callback-URL SSRF policy; a refused URL or transport error throws. */
   httpRequest(request: OutboundRequest): Promise<HttpExchange['response']>;
   /** A formula of the same organization, for `formula` steps; null when there is none. */
@@ -210,6 +214,7 @@ export class FormulaRunner {
         return { status: 'success', output: result.value ?? {}, values: [...topLevelValues(name, result.value), ...consoleValue], follow: 'success' };
       }
       case 'elementRequest':
+      case 'request':
       case 'httpRequest':
         return this.requestStep(step, scope);
       case 'loop': {
@@ -273,6 +278,17 @@ export class FormulaRunner {
       const api = fillPathPlaceholders(String(resolveValue(p['api'], scope)), resolveValue(p['path'], scope));
       request = { method, api, elementInstanceId: instanceId, query, headers, ...(body !== undefined ? { body } : {}) };
       send = () => this.effects.elementRequest({ elementInstanceId: instanceId, method, api, query, headers, body });
+    } else if (step.type === 'request') {
+      const api = fillPathPlaceholders(String(resolveValue(p['api'], scope)), resolveValue(p['path'], scope));
+      const target = splitPlatformApi(api);
+      const platformQuery = { ...target.query, ...query };
+      // The identity is the binding's: a step's own Authorization or identity header is neither sent nor recorded.
+      const platformHeaders = Object.fromEntries(Object.entries(headers).filter(([h]) => !isReservedPlatformHeader(h)));
+      request = { method, api, query: platformQuery, headers: platformHeaders, ...(body !== undefined ? { body } : {}) };
+      if (!isPlatformMethod(method)) throw new StepFailure(`method '${method}' must be GET, POST, PUT, PATCH or DELETE`, exchangeValues(name, { request }));
+      const refusal = platformPathRefusal(target.path);
+      if (refusal) throw new StepFailure(`api ${refusal}`, exchangeValues(name, { request }));
+      send = () => this.effects.platformRequest({ method, path: target.path, query: platformQuery, headers: platformHeaders, body });
     } else {
       const url = String(resolveValue(p['url'], scope));
       request = { method, url, query, headers, ...(body !== undefined ? { body } : {}) };
@@ -300,6 +316,10 @@ export class FormulaRunner {
     if (!ok) throw new StepFailure(`${step.type} answered ${response.code}, which is not an acceptable status code${acceptable ? ` (${String(acceptable)})` : ''}`, values, exchange);
     return { status: 'success' as const, output: exchange, values, follow: 'success' as const };
   }
+}
+
+function isPlatformMethod(method: string): method is PlatformRequest['method'] {
+  return /^(GET|POST|PUT|PATCH|DELETE)$/.test(method);
 }
 
 function parseOr(text: string): unknown {

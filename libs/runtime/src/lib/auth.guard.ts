@@ -3,6 +3,7 @@ import { parseAuthorization } from '@hub/http';
 import type { Store, Tenant } from '@hub/store';
 import { type CanActivate, type ExecutionContext, Inject, Injectable, createParamDecorator } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { FORMULA_OWNER_HEADER, verifyFormulaOwner } from './formula-owner';
 import { refusingSuspended } from './suspension';
 import { STORE } from './tokens';
 
@@ -11,7 +12,9 @@ type AuthenticatedRequest = FastifyRequest & { tenant?: Tenant };
 /**
  * Platform calls (/instances, /elements) carry `Authorization: User <secret>, Organization <secret>`.
  * Missing or wrong → 401; right but of a suspended organization → 403; the request then carries its
- * tenant for every query after it.
+ * tenant for every query after it. A formula's `request` step comes with `x-hub-formula-owner` instead
+ * (formula-owner.ts): signed by this installation and current → its organization and user, loaded
+ * the same way (suspended → 403); forged, expired or malformed → 401, like a wrong secret.
  */
 @Injectable()
 export class PlatformAuthGuard implements CanActivate {
@@ -19,6 +22,14 @@ export class PlatformAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const owner = request.headers[FORMULA_OWNER_HEADER];
+    if (owner !== undefined) {
+      const claimed = verifyFormulaOwner(this.store, owner);
+      const tenant = claimed && (await refusingSuspended(this.store.tenants.authenticateMember(claimed.organizationId, claimed.userId)));
+      if (!tenant) throw new UnauthorizedError(`The ${FORMULA_OWNER_HEADER} identity is not valid (not signed by this hub, expired, or its user is gone)`);
+      request.tenant = tenant;
+      return true;
+    }
     const credentials = parseAuthorization(request.headers.authorization);
     if (!credentials.user || !credentials.organization) {
       throw new UnauthorizedError(

@@ -16,11 +16,15 @@ describe('the hub environment', () => {
         HUB_PUBLIC_URL: 'ftp://hub',
         HUB_EVENT_RETRY_SCHEDULE: '30 seconds',
         HUB_EVENT_RETENTION_DAYS: '0',
+        HUB_API_URL: 'hub-api:8080',
       });
     expect(attempt).toThrow(/HUB_EVENT_WORKERS must be auto, true or false/);
     expect(attempt).toThrow(/HUB_PUBLIC_URL must be an absolute http\(s\) URL/);
     expect(attempt).toThrow(/HUB_EVENT_RETRY_SCHEDULE must list delays with units/);
     expect(attempt).toThrow(/HUB_EVENT_RETENTION_DAYS/);
+    expect(attempt).toThrow(/HUB_API_URL must be an absolute http\(s\) URL/);
+    expect(validateEnvironment({ HUB_API_URL: 'http://hub-api:8080/' }).HUB_API_URL).toBe('http://hub-api:8080/');
+    expect(validateEnvironment({}).HUB_API_URL).toBeUndefined();
   });
 
   it('operations: metrics off until a token or a port is set, the metrics port on loopback, a 10 s shutdown budget, logs by terminal', () => {

@@ -65,6 +65,15 @@ export class Environment {
   @Matches(/^https?:\/\/[^/?#]+(\/[^?#]*)?$/, { message: 'HUB_PUBLIC_URL must be an absolute http(s) URL without query or fragment' })
   HUB_PUBLIC_URL?: string;
 
+  /**
+   * The poller only: an api replica's base URL (e.g. http://hub-api:8080), which formulas' `request`
+   * steps call the platform API through (signed as the formula's owner). Unset: those steps fail
+   * there saying so. The api runs them in process and ignores it.
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/, { message: 'HUB_API_URL must be an absolute http(s) URL (an api replica\'s base URL, e.g. http://hub-api:8080) without query or fragment' })
+  HUB_API_URL?: string;
+
   /** Run the poll scheduler and delivery workers in this process: auto = on the embedded store only (on PostgreSQL, run apps/poller). */
   @IsIn(['auto', 'true', 'false'], { message: 'HUB_EVENT_WORKERS must be auto, true or false' })
   HUB_EVENT_WORKERS = 'auto';
@@ -254,6 +263,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     'HUB_ENCRYPTION_KEY',
     'HUB_MIGRATIONS_DIR',
     'HUB_PUBLIC_URL',
+    'HUB_API_URL',
     'HUB_EVENT_RETRY_SCHEDULE',
     'HUB_VENDOR_HOSTS',
     'HUB_ADMIN_EMAIL',

@@ -96,3 +96,30 @@ export interface FormulaOperations {
   /** Runs an execution again: a new execution with the same trigger input. */
   replay(tenant: Tenant, executionId: number): Promise<unknown>;
 }
+
+/** A call to the hub's own platform API (`path` relative to /elements/api-v2, e.g. `/instances/5`), for formulas' `request` step. */
+export interface PlatformRequest {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: unknown;
+}
+
+export interface PlatformResponse {
+  readonly code: number;
+  readonly headers: Record<string, string>;
+  readonly body: unknown;
+}
+
+/**
+ * The platform API called as a tenant (a formula instance's owner): the request goes through the
+ * same routes, guard and validation as a client's, authenticated by a short-lived signed identity
+ * (formula-owner.ts) instead of the tenant's secrets. Bound in the api app to its own Fastify
+ * instance (inject), in the poller to HUB_API_URL over HTTP; unbound (a poller without HUB_API_URL),
+ * formulas' request steps fail saying so.
+ */
+export const PLATFORM_REQUESTS = Symbol('PLATFORM_REQUESTS');
+export interface PlatformRequests {
+  call(tenant: Tenant, request: PlatformRequest): Promise<PlatformResponse>;
+}

@@ -77,3 +77,26 @@ describe('secrets', () => {
     expect(hashSecret(secret)).toBe(hashSecret(secret));
   });
 });
+
+describe('SecretBox signatures', () => {
+  const first = { id: 'k1', key: key() };
+  const second = { id: 'k2', key: key() };
+
+  it('every box with the same key signs the same way; another context, value or key does not verify', () => {
+    const a = new SecretBox([first]);
+    const b = new SecretBox([first]);
+    const signature = a.sign('7.9.1700000000', 'formula-owner');
+    expect(signature).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(b.sign('7.9.1700000000', 'formula-owner')).toBe(signature);
+    expect(b.verify('7.9.1700000000', 'formula-owner', signature)).toBe(true);
+    expect(b.verify('7.9.1700000001', 'formula-owner', signature)).toBe(false);
+    expect(b.verify('7.9.1700000000', 'other', signature)).toBe(false);
+    expect(new SecretBox([second]).verify('7.9.1700000000', 'formula-owner', signature)).toBe(false);
+    expect(b.verify('7.9.1700000000', 'formula-owner', 'short')).toBe(false);
+  });
+
+  it('a rotated keyring (new key first) still verifies what the old key signed', () => {
+    const signature = new SecretBox([first]).sign('x', 'c');
+    expect(new SecretBox([second, first]).verify('x', 'c', signature)).toBe(true);
+  });
+});

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -18,6 +18,8 @@ export interface EncryptionKey {
  */
 export class SecretBox {
   private readonly keys: ReadonlyMap<string, Buffer>;
+  /** HKDF-derived HMAC keys by key id and context, derived once. */
+  private readonly macKeys = new Map<string, Buffer>();
 
   constructor(private readonly keyring: readonly EncryptionKey[]) {
     if (keyring.length === 0) throw new Error('SecretBox needs at least one key');
@@ -48,6 +50,34 @@ export class SecretBox {
     decipher.setAAD(Buffer.from(associatedData, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+  }
+
+  /**
+   * An HMAC-SHA256 of `data` (base64url) under a key derived (HKDF) from the current encryption key
+   * for `context`: every process holding the same HUB_ENCRYPTION_KEY (every api replica and poller
+   * of one installation) computes the same signature, and nothing else must be configured.
+   */
+  sign(data: string, context: string): string {
+    return createHmac('sha256', this.macKey(this.keyring[0], context)).update(data, 'utf8').digest('base64url');
+  }
+
+  /** Whether `signature` is `sign(data, context)` under any listed key (so a key rotation keeps signatures good). */
+  verify(data: string, context: string, signature: string): boolean {
+    const given = Buffer.from(signature, 'base64url');
+    return this.keyring.some((k) => {
+      const expected = createHmac('sha256', this.macKey(k, context)).update(data, 'utf8').digest();
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    });
+  }
+
+  private macKey(key: EncryptionKey, context: string): Buffer {
+    const id = `${key.id}\u0000${context}`;
+    let derived = this.macKeys.get(id);
+    if (!derived) {
+      derived = Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), `messaging-hub mac:${context}`, 32));
+      this.macKeys.set(id, derived);
+    }
+    return derived;
   }
 
   static isSealed(value: string): boolean {

@@ -61,6 +61,13 @@ export interface Store {
   seal(value: string, context: string): string;
   /** Opens what `seal` made with the same context; throws when it was altered or made for another context. */
   open(envelope: string, context: string): string;
+  /**
+   * Signs a value (HMAC-SHA256, base64url) with a key derived from the hub's encryption key for
+   * `context`: the same on every replica of one installation, for short-lived internal identities.
+   */
+  sign(value: string, context: string): string;
+  /** Whether `signature` is what `sign(value, context)` makes (under any of the listed encryption keys). */
+  signatureMatches(value: string, context: string, signature: string): boolean;
   /** Liveness of the database, for /health. */
   ping(): Promise<void>;
   /** PostgreSQL: the connection pool's counts now; undefined on the embedded store (one in-process connection). */
@@ -120,6 +127,8 @@ export function storeOver(database: HubDatabase, secrets: SecretBox): Store {
     crossTenant: new CrossTenantRepository(prisma),
     seal: (value, context) => secrets.seal(value, `sealed:${context}`),
     open: (envelope, context) => secrets.open(envelope, `sealed:${context}`),
+    sign: (value, context) => secrets.sign(value, `signed:${context}`),
+    signatureMatches: (value, context, signature) => secrets.verify(value, `signed:${context}`, signature),
     ping: async () => {
       await prisma.$queryRaw`SELECT 1`;
     },

@@ -272,6 +272,20 @@ export class TenantsRepository {
     return user ? unlessSuspended(mintTenant(user.organization_id, user.id), user.suspended) : null;
   }
 
+  /**
+   * The organization and user an internal signed identity names (a formula's owner, checked by the
+   * platform guard): the user must still belong to the organization; a suspended organization throws
+   * OrganizationSuspendedError, as `authenticate` does.
+   */
+  async authenticateMember(organizationId: number, userId: number): Promise<Tenant | null> {
+    const [user] = await this.prisma.$queryRaw<SecretOwner[]>`
+      SELECT u.id, u.organization_id, o.suspended
+        FROM users u JOIN organizations o ON o.id = u.organization_id
+       WHERE u.id = ${userId} AND u.organization_id = ${organizationId}
+       LIMIT 1`;
+    return user ? unlessSuspended(mintTenant(user.organization_id, user.id), user.suspended) : null;
+  }
+
   /** The tenant's current secrets in clear, for GET /authentication/secrets (behind a login token). */
   async secretsOf(tenant: Tenant): Promise<{ userSecret: string; organizationSecret: string }> {
     const user = await this.prisma.user.findFirst({
