@@ -296,6 +296,25 @@ describe.each(storesUnderTest())('formulas on the %s store', (_name, store) => {
     await expectError(api('POST', `/formulas/instances/${instance['id']}/executions`, {}, other), 404, /not found/);
   });
 
+  it('runs a changed formula and a reconfigured instance as changed on the next execution (the worker keeps neither past a change)', async () => {
+    const definition = (text: string) => ({
+      name: 'changing',
+      configuration: [{ key: 'greeting', name: 'Greeting', type: 'value' }],
+      triggers: [{ type: 'manual', onSuccess: ['say'] }],
+      steps: [{ name: 'say', type: 'script', properties: { body: `done({ text: config.greeting + " ${text}" })` } }],
+    });
+    const { formula, instance, values } = await run(definition('one'), { greeting: 'hi' });
+    expect(values['say.text']).toBe('hi one');
+    const again = async () => {
+      const [execution] = (await ok('POST', `/formulas/${formula['id']}/instances/${instance['id']}/executions`, {})) as unknown as Json[];
+      return (await finished(Number(execution['id']))).values['say.text'];
+    };
+    await ok('PUT', `/formulas/${formula['id']}`, definition('two'));
+    expect(await again()).toBe('hi two');
+    await ok('PUT', `/formulas/${formula['id']}/instances/${instance['id']}`, { name: 'run', configuration: { greeting: 'hello' } });
+    expect(await again()).toBe('hello two');
+  });
+
   it('a failing step runs onFailure and fails the execution; a request is retried on retryStatusCodes; an endless script times out', async () => {
     double.faults.next({ method: 'GET', path: /\/Messages\.json$/, status: 500, times: 2 });
     const { values, steps, execution, formula } = await run(

@@ -2,7 +2,7 @@ import { ApiError } from '@hub/element-sdk';
 import { CallbackUrlRefusedError, checkCallbackUrl, pinnedLookup } from '@hub/delivery';
 import { hubMetrics } from '@hub/metrics';
 import { ChangeFeed, ClaimingWorker, ClaimLoop, HUB_CALLS, InstanceChanges, PLATFORM_REQUESTS, STORE, type HubCalls, type PlatformRequests } from '@hub/runtime';
-import type { ClaimedExecution, InstanceRecord, Store } from '@hub/store';
+import type { ClaimedExecution, FormulaInstanceRow, FormulaRow, InstanceRecord, Store } from '@hub/store';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { Agent, request } from 'undici';
@@ -47,6 +47,8 @@ export class FormulaWorker extends ClaimingWorker<ClaimedExecution> {
   private readonly instances = new LRUCache<number, InstanceRecord>({ max: 10_000 });
   /** Moves with every change, so a load that raced a change is not kept. */
   private instancesGeneration = 0;
+  /** Formula instances with their formulas, checked against each claim's versions (definitionOf). */
+  private readonly definitions = new LRUCache<number, { instance: FormulaInstanceRow; formula: FormulaRow }>({ max: 5_000 });
 
   constructor(
     @Inject(STORE) private readonly store: Store,
@@ -118,7 +120,7 @@ export class FormulaWorker extends ClaimingWorker<ClaimedExecution> {
         this.logger.warn(`execution ${claim.id}: its worker stopped holding it; running it again from its trigger (claim ${claim.claims})`);
         if (!(await formulas.restartExecution(owner, claim.id))) return;
       }
-      const found = await formulas.findInstanceWithFormula(claim.tenant, claim.formulaInstanceId);
+      const found = await this.definitionOf(claim);
       if (!found) return; // deleted meanwhile: its executions went with it
       const formula = definitionOf(found.formula);
       const trigger = claim.trigger as { data: Record<string, unknown>; values: StepValue[] };
@@ -211,6 +213,26 @@ export class FormulaWorker extends ClaimingWorker<ClaimedExecution> {
       if (error instanceof ApiError) return { code: error.status, headers: {}, body: { message: error.message } };
       throw error;
     }
+  }
+
+  /**
+   * The formula instance and its formula as stored, kept between executions while the claim says
+   * neither changed (their updated dates), so an execution reads nothing before its first step.
+   */
+  private async definitionOf(claim: ClaimedExecution): Promise<{ instance: FormulaInstanceRow; formula: FormulaRow } | null> {
+    const cached = this.definitions.get(claim.formulaInstanceId);
+    if (
+      cached &&
+      cached.instance.organizationId === claim.tenant.organizationId &&
+      cached.instance.updatedDate.getTime() === claim.versions.instance.getTime() &&
+      cached.formula.updatedDate.getTime() === claim.versions.formula.getTime()
+    ) {
+      return cached;
+    }
+    const found = await this.store.formulas.findInstanceWithFormula(claim.tenant, claim.formulaInstanceId);
+    if (found) this.definitions.set(claim.formulaInstanceId, found);
+    else this.definitions.delete(claim.formulaInstanceId);
+    return found;
   }
 
   private async instanceOf(claim: ClaimedExecution, instanceId: number): Promise<InstanceRecord | null> {

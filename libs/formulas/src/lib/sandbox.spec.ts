@@ -14,6 +14,22 @@ describe('ScriptSandbox', () => {
     expect(result).toEqual({ ok: true, value: { wait: 4, x: 1, k: 'v', f: 9, spread: [1, 2] }, console: ['got {"wait":4}'] });
   });
 
+  it('gives an event trigger’s body (its whole notification) as it was, read on first access, in v2 and v1', async () => {
+    const body = { message: { events: [{ objectId: 'SM1' }, { objectId: 'SM2' }], raw: { text: 'a "quoted" \u2028 line' } } };
+    const event = { trigger: { type: 'event', event: { objectId: 'SM2' }, body }, steps: {}, config: {}, info: {} };
+    expect(await sandbox.run('done({ id: trigger.event.objectId })', 'v2', event)).toMatchObject({ ok: true, value: { id: 'SM2' } });
+    expect(await sandbox.run('done({ n: trigger.body.message.events.length, same: trigger.body === trigger.body, raw: trigger.body.message.raw })', 'v2', event)).toMatchObject({
+      ok: true,
+      value: { n: 2, same: true, raw: body.message.raw },
+    });
+    expect(await sandbox.run('done(JSON.parse(JSON.stringify(trigger)))', 'v2', event)).toMatchObject({ ok: true, value: event.trigger });
+    expect(await sandbox.run('trigger.body = { replaced: true }; done(trigger.body)', 'v2', event)).toMatchObject({ ok: true, value: { replaced: true } });
+    expect(await sandbox.run('return { keys: Object.keys(trigger), first: trigger.body.message.events[0].objectId };', 'v1', event)).toMatchObject({
+      ok: true,
+      value: { keys: ['type', 'event', 'body'], first: 'SM1' },
+    });
+  });
+
   it('fails a v2 script that throws (with the thrown text) or never calls done()', async () => {
     expect(await sandbox.run("throw('boom')", 'v2', globals)).toMatchObject({ ok: false, error: 'boom' });
     expect(await sandbox.run('throw new Error("bad thing")', 'v2', globals)).toMatchObject({ ok: false, error: 'bad thing' });

@@ -41,8 +41,18 @@ const PRELUDE = `
 'use strict';
 (() => {
   const input = JSON.parse(globalThis.__input);
-  const hostDone = globalThis.__done, hostLog = globalThis.__log, hostFail = globalThis.__fail;
-  for (const name of ['__input', '__done', '__log', '__fail']) delete globalThis[name];
+  const hostDone = globalThis.__done, hostLog = globalThis.__log, hostFail = globalThis.__fail, hostBody = globalThis.__triggerBody;
+  for (const name of ['__input', '__done', '__log', '__fail', '__triggerBody']) delete globalThis[name];
+  if (hostBody !== undefined && input.trigger !== null && typeof input.trigger === 'object') {
+    // trigger.body (an event's whole notification) is parsed on first read only: most scripts read trigger.event.
+    let body, read = false;
+    Object.defineProperty(input.trigger, 'body', {
+      get() { if (!read) { body = JSON.parse(hostBody()); read = true; } return body; },
+      set(value) { body = value; read = true; },
+      enumerable: true,
+      configurable: true,
+    });
+  }
   const text = (v) => typeof v === 'string' ? v : (v === undefined ? 'undefined' : (() => { try { return JSON.stringify(v); } catch (e) { return String(v); } })());
   const define = (name, value) => Object.defineProperty(globalThis, name, { value, writable: false, configurable: false, enumerable: false });
   define('trigger', input.trigger);
@@ -118,9 +128,15 @@ export class ScriptSandbox {
       });
       const context = runtime.newContext();
       try {
-        const input = context.newString(JSON.stringify({ trigger: globals.trigger ?? null, steps: globals.steps, config: globals.config, info: globals.info }));
+        const { trigger, triggerBody } = splitTriggerBody(globals.trigger);
+        const input = context.newString(JSON.stringify({ trigger, steps: globals.steps, config: globals.config, info: globals.info }));
         context.setProp(context.global, '__input', input);
         input.dispose();
+        if (triggerBody !== undefined) {
+          const fn = context.newFunction('__triggerBody', () => context.newString(triggerBody));
+          context.setProp(context.global, '__triggerBody', fn);
+          fn.dispose();
+        }
         this.hostFunction(context, '__done', (text) => {
           if (finished === undefined && failure === undefined) finished = { value: text };
         });
@@ -221,6 +237,18 @@ export class ScriptSandbox {
     context.setProp(context.global, name, fn);
     fn.dispose();
   }
+}
+
+/**
+ * An event trigger carries its whole notification as `body` (the reference's trigger.body), which
+ * can be the largest part of the input by far (every event of the poll or webhook): it goes in as
+ * its own text, read by the prelude on first access, so a script that never reads it never pays for it.
+ */
+function splitTriggerBody(trigger: unknown): { trigger: unknown; triggerBody?: string } {
+  if (trigger === null || typeof trigger !== 'object' || Array.isArray(trigger) || !('body' in trigger)) return { trigger: trigger ?? null };
+  const { body, ...rest } = trigger as Record<string, unknown>;
+  if (body === undefined) return { trigger: rest };
+  return { trigger: rest, triggerBody: JSON.stringify(body) };
 }
 
 function errorText(context: QuickJSContext, handle: QuickJSHandle): string {

@@ -137,6 +137,11 @@ export interface ClaimedExecution {
   /** 1 on the first claim; more when a worker died holding it (the run starts again from the trigger). */
   readonly claims: number;
   readonly createdDate: Date;
+  /**
+   * The formula's and the formula instance's last changes as the claim saw them: a worker that keeps
+   * their definitions in memory reloads them when either moved.
+   */
+  readonly versions: { readonly formula: Date; readonly instance: Date };
 }
 
 /** What a failed or successful execution did to its instance's run of consecutive errors. */
@@ -369,11 +374,22 @@ export class FormulasRepository {
    */
   async claimExecutions(owner: string, limit: number, leaseMs: number): Promise<ClaimedExecution[]> {
     const rows = await this.prisma.$queryRaw<
-      { id: number; organization_id: number; user_id: number; formula_instance_id: number; trigger: unknown; attempt: number; claims: number; created_date: Date }[]
+      {
+        id: number;
+        organization_id: number;
+        user_id: number;
+        formula_instance_id: number;
+        trigger: unknown;
+        attempt: number;
+        claims: number;
+        created_date: Date;
+        formula_updated: Date;
+        instance_updated: Date;
+      }[]
     >`
       UPDATE formula_executions e
          SET status = 'pending', lease_owner = ${owner}, lease_until = now() + make_interval(secs => ${leaseMs / 1000}::float8), claims = e.claims + 1
-        FROM (SELECT x.id, f.user_id
+        FROM (SELECT x.id, f.user_id, f.updated_date AS formula_updated, fi.updated_date AS instance_updated
                 FROM formula_executions x
                 JOIN formula_instances fi ON fi.id = x.formula_instance_id
                 JOIN formulas f ON f.id = fi.formula_id
@@ -387,7 +403,7 @@ export class FormulasRepository {
                LIMIT ${limit}
                  FOR UPDATE OF x SKIP LOCKED) due
        WHERE e.id = due.id
-   RETURNING e.id, e.organization_id, due.user_id, e.formula_instance_id, e.trigger, e.attempt, e.claims, e.created_date`;
+   RETURNING e.id, e.organization_id, due.user_id, e.formula_instance_id, e.trigger, e.attempt, e.claims, e.created_date, due.formula_updated, due.instance_updated`;
     return rows.map((r) => ({
       id: r.id,
       tenant: mintTenant(r.organization_id, r.user_id),
@@ -396,6 +412,7 @@ export class FormulasRepository {
       attempt: r.attempt,
       claims: r.claims,
       createdDate: r.created_date,
+      versions: { formula: r.formula_updated, instance: r.instance_updated },
     }));
   }
 
@@ -460,7 +477,7 @@ export class FormulasRepository {
            WHERE id = ${execution.id} AND lease_owner = ${owner} AND status = 'pending'
        RETURNING id
         ), run_ended AS (
-          UPDATE formula_instances SET consecutive_errors = 0, first_consecutive_error_date = NULL, consecutive_error_warnings = 0
+          UPDATE formula_instances SET consecutive_errors = 0, first_consecutive_error_date = NULL, consecutive_error_warnings = 0, updated_date = now()
            WHERE id = ${execution.formulaInstanceId} AND consecutive_errors > 0 AND EXISTS (SELECT 1 FROM target)
        RETURNING id
         ), ${stepsSql(steps)}
