@@ -1,4 +1,4 @@
-import { STORE, InstanceChanges } from '@hub/runtime';
+import { ChangeFeed, STORE } from '@hub/runtime';
 import type { Store, InstanceRecord, Tenant } from '@hub/store';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
@@ -8,6 +8,11 @@ import { LRUCache } from 'lru-cache';
  * every claim returns, and every change of the instance or its configuration moves) is the same:
  * a change made anywhere applies to the next poll or delivery, and an unchanged instance is not read
  * again (its configuration decrypted again) for every poll.
+ *
+ * The claim's date decides, so this cache drops an entry on that instance's own notice only (a
+ * deletion frees it early; a write by hand that did not move the date is still seen) and not on the
+ * change feed's periodic `everything`: that would empty it every HUB_CHANGE_FEED_REFRESH_SECONDS
+ * (30 s), and with one-minute intervals make nearly every poll a read and a decryption again.
  */
 @Injectable()
 export class InstanceLookup implements OnModuleDestroy {
@@ -16,9 +21,11 @@ export class InstanceLookup implements OnModuleDestroy {
 
   constructor(
     @Inject(STORE) private readonly store: Store,
-    changes: InstanceChanges,
+    feed: ChangeFeed,
   ) {
-    this.unsubscribe = changes.subscribe((id) => (id === undefined ? this.cache.clear() : this.cache.delete(id)));
+    this.unsubscribe = feed.subscribe((change) => {
+      if (change.kind === 'instance') this.cache.delete(change.instanceId);
+    });
   }
 
   async find(tenant: Tenant, instanceId: number, updatedDate: Date): Promise<InstanceRecord | null> {
