@@ -10,5 +10,4 @@ export * from './lib/formulas.module';
 export * from './lib/formulas.options';
 export * from './lib/formulas.service';
 export * from './lib/request-trigger';
-export * from './lib/platform-paths';
 export * from './lib/platform-request';

@@ -1,6 +1,6 @@
 import { BadRequestError, ConflictError } from '@hub/element-sdk';
 import { CronError, parseQuartzCron } from './cron';
-import { storedPlatformPathRefusal } from './platform-paths';
+import { storedPlatformPathRefusal } from '@hub/runtime';
 import { configKeyOf } from './references';
 
 /**

@@ -1,6 +1,5 @@
-import { isReservedPlatformHeader, type PlatformRequest } from '@hub/runtime';
+import { isReservedPlatformHeader, platformPathRefusal, splitPlatformApi, type PlatformRequest } from '@hub/runtime';
 import type { FormulaDefinition, StepDefinition } from './formula-model';
-import { platformPathRefusal, splitPlatformApi } from './platform-paths';
 import { fillPathPlaceholders, type ReferenceScope, resolveList, resolveValue } from './references';
 import type { ScriptEngine, ScriptGlobals, ScriptOutcome } from './sandbox';
 import { exchangeValues, type StepValue, topLevelValues, valueText } from './values';

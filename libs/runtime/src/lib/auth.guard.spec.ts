@@ -23,8 +23,8 @@ function fakeStore(box = new SecretBox([{ id: 'k', key: randomBytes(32) }])) {
 
 const tenant = (organizationId: number, userId: number) => ({ organizationId, userId }) as Tenant;
 
-function call(headers: Record<string, string | string[]>) {
-  const request: { headers: Record<string, string | string[]>; tenant?: Tenant } = { headers };
+function call(headers: Record<string, string | string[]>, url = '/elements/api-v2/instances?pageSize=5') {
+  const request: { headers: Record<string, string | string[]>; url: string; tenant?: Tenant } = { headers, url };
   const context = { switchToHttp: () => ({ getRequest: () => request }) } as unknown as ExecutionContext;
   return { request, context };
 }
@@ -37,6 +37,14 @@ describe('PlatformAuthGuard and the formula owner identity', () => {
     const { request, context } = call({ [FORMULA_OWNER_HEADER]: signFormulaOwner(store, tenant(7, 9)) });
     await expect(guard.canActivate(context)).resolves.toBe(true);
     expect(request.tenant).toEqual({ organizationId: 7, userId: 9 });
+  });
+
+  it('a valid header reaches no route a request step refuses (a leaked header is no key to secrets, logins or the admin API): 403', async () => {
+    const header = { [FORMULA_OWNER_HEADER]: signFormulaOwner(store, tenant(7, 9)) };
+    for (const url of ['/elements/api-v2/users/me/secret/rotate', '/elements/api-v2/organizations/secret/rotate', '/elements/api-v2/authentication/secrets', '/elements/api-v2/hubs/messaging/messages?x=1']) {
+      await expect(guard.canActivate(call(header, url).context)).rejects.toBeInstanceOf(ForbiddenError);
+    }
+    await expect(guard.canActivate(call(header, '/elements/api-v2/formulas/instances').context)).resolves.toBe(true);
   });
 
   it('a forged signature, another installation’s key, a changed claim, an expired or far-future one, a bad format: 401', async () => {

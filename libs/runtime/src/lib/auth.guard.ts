@@ -1,9 +1,10 @@
-import { UnauthorizedError } from '@hub/element-sdk';
+import { ForbiddenError, UnauthorizedError } from '@hub/element-sdk';
 import { parseAuthorization } from '@hub/http';
 import type { Store, Tenant } from '@hub/store';
 import { type CanActivate, type ExecutionContext, Inject, Injectable, createParamDecorator } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { FORMULA_OWNER_HEADER, verifyFormulaOwner } from './formula-owner';
+import { FORMULA_OWNER_HEADER, PLATFORM_API_PREFIX, verifyFormulaOwner } from './formula-owner';
+import { platformPathRefusal } from './platform-paths';
 import { refusingSuspended } from './suspension';
 import { STORE } from './tokens';
 
@@ -24,6 +25,10 @@ export class PlatformAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const owner = request.headers[FORMULA_OWNER_HEADER];
     if (owner !== undefined) {
+      // What a formula may not call, a formula owner's identity may not reach either: a header that
+      // leaked is no key to the routes the request step refuses (secrets, logins, the admin API).
+      const refusal = platformPathRefusal(platformPathOf(request.url));
+      if (refusal !== undefined) throw new ForbiddenError(`The ${FORMULA_OWNER_HEADER} identity may not call this route: ${refusal}`);
       const claimed = verifyFormulaOwner(this.store, owner);
       const tenant = claimed && (await refusingSuspended(this.store.tenants.authenticateMember(claimed.organizationId, claimed.userId)));
       if (!tenant) throw new UnauthorizedError(`The ${FORMULA_OWNER_HEADER} identity is not valid (not signed by this hub, expired, or its user is gone)`);
@@ -49,3 +54,9 @@ export const CurrentTenant = createParamDecorator((_: unknown, context: Executio
   if (!tenant) throw new UnauthorizedError('Not authenticated');
   return tenant;
 });
+
+/** A request URL's path below the platform API's prefix, without its query (what platformPathRefusal reads). */
+function platformPathOf(url: string): string {
+  const path = url.split('?')[0];
+  return path.startsWith(PLATFORM_API_PREFIX) ? path.slice(PLATFORM_API_PREFIX.length) || '/' : path;
+}
