@@ -229,7 +229,12 @@ const serverUrl = process.env['TEST_DATABASE_URL']?.trim();
 
     const stoppedAt = Date.now();
     a.replica.child.kill('SIGTERM');
-    const notReady = await fetch(`${a.url}/health/ready`).then((r) => r.status, () => 'closed');
+    // The signal is handled on the replica's next turn: ready (200) until then, never after.
+    let notReady: number | string = 200;
+    for (const deadline = Date.now() + 3_000; notReady === 200 && Date.now() < deadline; ) {
+      notReady = await fetch(`${a.url}/health/ready`).then((r) => r.status, () => 'closed');
+      if (notReady === 200) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     expect([503, 'closed']).toContain(notReady);
     expect(await a.replica.exited).toBe(0);
     expect((await leases()).filter((l) => l.lease_owner?.includes(pidOf(a.replica)))).toEqual([]);
