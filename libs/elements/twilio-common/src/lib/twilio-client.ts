@@ -51,7 +51,7 @@ export interface TwilioCredentials {
 export function createTwilioClient(credentials: TwilioCredentials): Twilio {
   const client = twilio(credentials.accountSid, credentials.authToken, {
     accountSid: credentials.accountSid,
-    httpClient: new UndiciRequestClient(credentials.timeoutMs, undefined, credentials.onVendorExchange, credentials.vendorNetwork),
+    httpClient: new UndiciRequestClient(credentials.timeoutMs, undefined, credentials.onVendorExchange, credentials.vendorNetwork).asTwilioHttpClient(),
   });
   client.api.baseUrl = twilioApiBaseUrl(credentials.accountsUrl);
   return client;
