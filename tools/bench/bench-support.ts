@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 
@@ -126,3 +127,15 @@ export function median(xs: readonly number[]): number {
 }
 
 export const mark = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+
+/** A loopback port nothing listens on now (for a process told where to listen). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}

@@ -31,10 +31,9 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { BenchProcesses, median, rssOf } from './bench-support';
+import { BenchProcesses, freePort, median, rssOf } from './bench-support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const { values } = parseArgs({
@@ -82,15 +81,6 @@ const FORMULA = {
     },
   ],
 };
-
-/** A port nothing listens on now (for the replica's metrics). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A histogram's cumulative bucket counts from a Prometheus text exposition: `le` → count. */
 async function histogramOf(metricsUrl: string, name: string): Promise<Map<number, number>> {
