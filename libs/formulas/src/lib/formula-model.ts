@@ -1,6 +1,6 @@
 import { BadRequestError, ConflictError } from '@hub/element-sdk';
 import { CronError, parseQuartzCron } from './cron';
-import { storedPlatformPathRefusal } from '@hub/runtime';
+import { isHttpMethod, storedPlatformPathRefusal } from '@hub/runtime';
 import { configKeyOf } from './references';
 
 /**
@@ -13,7 +13,6 @@ export const STEP_TYPES = ['script', 'filter', 'elementRequest', 'request', 'htt
 export type StepType = (typeof STEP_TYPES)[number];
 /** Types of the old platform this hub does not run (yet): refused at validation. */
 const UNSUPPORTED_STEP_TYPES = ['elementRequestStream', 'amqpRequest', 'java'];
-const METHODS = /^(GET|POST|PUT|PATCH|DELETE)$/;
 
 export const TRIGGER_TYPES = ['event', 'manual', 'scheduled', 'elementRequest'] as const;
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
@@ -216,7 +215,7 @@ export function checkStep(value: unknown, field: string): StepDefinition {
     }
     case 'request': {
       const method = requiredText(props['method'], `${p}.method`, 200);
-      if (!METHODS.test(method.toUpperCase()) && !method.startsWith('${')) throw new BadRequestError(`${p}.method must be GET, POST, PUT, PATCH or DELETE (got '${method}')`);
+      if (!isHttpMethod(method.toUpperCase()) && !method.startsWith('${')) throw new BadRequestError(`${p}.method must be GET, POST, PUT, PATCH or DELETE (got '${method}')`);
       const refusal = storedPlatformPathRefusal(requiredText(props['api'], `${p}.api`, 2000));
       if (refusal) throw new BadRequestError(`${p}.api ${refusal}`);
       break;

@@ -1,4 +1,4 @@
-import { isReservedPlatformHeader, platformPathRefusal, splitPlatformApi, type PlatformRequest } from '@hub/runtime';
+import { isHttpMethod, isReservedPlatformHeader, platformPathRefusal, splitPlatformApi, type PlatformRequest } from '@hub/runtime';
 import type { FormulaDefinition, StepDefinition } from './formula-model';
 import { fillPathPlaceholders, type ReferenceScope, resolveList, resolveValue } from './references';
 import type { ScriptEngine, ScriptGlobals, ScriptOutcome } from './sandbox';
@@ -284,7 +284,7 @@ export class FormulaRunner {
       // The identity is the binding's: a step's own Authorization or identity header is neither sent nor recorded.
       const platformHeaders = Object.fromEntries(Object.entries(headers).filter(([h]) => !isReservedPlatformHeader(h)));
       request = { method, api, query: platformQuery, headers: platformHeaders, ...(body !== undefined ? { body } : {}) };
-      if (!isPlatformMethod(method)) throw new StepFailure(`method '${method}' must be GET, POST, PUT, PATCH or DELETE`, exchangeValues(name, { request }));
+      if (!isHttpMethod(method)) throw new StepFailure(`method '${method}' must be GET, POST, PUT, PATCH or DELETE`, exchangeValues(name, { request }));
       const refusal = platformPathRefusal(target.path);
       if (refusal) throw new StepFailure(`api ${refusal}`, exchangeValues(name, { request }));
       send = () => this.effects.platformRequest({ method, path: target.path, query: platformQuery, headers: platformHeaders, body });
@@ -315,10 +315,6 @@ export class FormulaRunner {
     if (!ok) throw new StepFailure(`${step.type} answered ${response.code}, which is not an acceptable status code${acceptable ? ` (${String(acceptable)})` : ''}`, values, exchange);
     return { status: 'success' as const, output: exchange, values, follow: 'success' as const };
   }
-}
-
-function isPlatformMethod(method: string): method is PlatformRequest['method'] {
-  return /^(GET|POST|PUT|PATCH|DELETE)$/.test(method);
 }
 
 function parseOr(text: string): unknown {

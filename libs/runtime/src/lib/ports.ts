@@ -15,7 +15,13 @@ export interface HubCaller {
   readonly strictParameters?: boolean;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** Whether `method` (as written, upper case) is one of the platform API's methods. */
+export function isHttpMethod(method: string): method is HttpMethod {
+  return (HTTP_METHODS as readonly string[]).includes(method);
+}
 
 /** A hub call as it arrived: the path after `/hubs/{hub}/`, split into segments. */
 export interface HubCall {
