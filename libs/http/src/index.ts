@@ -5,3 +5,4 @@ export * from './lib/validation';
 export * from './lib/paging';
 export * from './lib/request-limits';
 export * from './lib/access-log';
+export * from './lib/http-answer';

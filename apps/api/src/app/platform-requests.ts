@@ -1,4 +1,5 @@
-import { platformRequestTarget, platformResponseOf, type PlatformRequest, type PlatformRequests, type PlatformResponse, STORE } from '@hub/runtime';
+import { httpAnswerOf } from '@hub/http';
+import { platformRequestTarget, type PlatformRequest, type PlatformRequests, type PlatformResponse, STORE } from '@hub/runtime';
 import type { Store, Tenant } from '@hub/store';
 import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -22,6 +23,6 @@ export class InProcessPlatformRequests implements PlatformRequests {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     const target = platformRequestTarget(this.store, tenant, request);
     const response = await fastify.inject({ method: target.method, url: target.url, headers: target.headers, ...(target.payload !== undefined ? { payload: target.payload } : {}) });
-    return platformResponseOf(response.statusCode, response.headers, response.body);
+    return httpAnswerOf(response.statusCode, response.headers, response.body);
   }
 }

@@ -1,4 +1,5 @@
-import { platformRequestTarget, platformResponseOf, type PlatformRequest, type PlatformRequests, type PlatformResponse } from '@hub/runtime';
+import { httpAnswerOf, readTextAtMost } from '@hub/http';
+import { platformRequestTarget, type PlatformRequest, type PlatformRequests, type PlatformResponse } from '@hub/runtime';
 import type { Store, Tenant } from '@hub/store';
 import { request as undiciRequest } from 'undici';
 
@@ -37,16 +38,7 @@ export class HttpPlatformRequests implements PlatformRequests {
     } catch (error) {
       throw new Error(`the platform API at HUB_API_URL (${this.base}) could not be reached: ${(error as Error).message}`);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response.body) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_RESPONSE_BYTES) {
-        response.body.destroy();
-        throw new Error(`the platform API's answer is larger than ${MAX_RESPONSE_BYTES} bytes`);
-      }
-      chunks.push(chunk as Buffer);
-    }
-    return platformResponseOf(response.statusCode, response.headers, Buffer.concat(chunks).toString('utf8'));
+    const text = await readTextAtMost(response.body, MAX_RESPONSE_BYTES, () => new Error(`the platform API's answer is larger than ${MAX_RESPONSE_BYTES} bytes`));
+    return httpAnswerOf(response.statusCode, response.headers, text);
   }
 }

@@ -1,5 +1,6 @@
 import { ApiError } from '@hub/element-sdk';
 import { CallbackUrlRefusedError, checkCallbackUrl, pinnedLookup } from '@hub/delivery';
+import { httpAnswerOf, readTextAtMost } from '@hub/http';
 import { hubMetrics } from '@hub/metrics';
 import { ChangeFeed, ClaimingWorker, ClaimLoop, HUB_CALLS, InstanceChanges, PLATFORM_REQUESTS, STORE, type HubCalls, type PlatformRequests } from '@hub/runtime';
 import type { ClaimedExecution, FormulaInstanceRow, FormulaRow, InstanceRecord, Store } from '@hub/store';
@@ -269,28 +270,8 @@ export class FormulaWorker extends ClaimingWorker<ClaimedExecution> {
         bodyTimeout: this.options.httpTimeoutMs,
         signal: AbortSignal.timeout(this.options.httpTimeoutMs),
       });
-      let size = 0;
-      const chunks: Buffer[] = [];
-      for await (const chunk of response.body) {
-        size += (chunk as Buffer).length;
-        if (size > MAX_RESPONSE_BYTES) {
-          response.body.destroy();
-          throw new Error(`the answer of ${url.host} is larger than ${MAX_RESPONSE_BYTES} bytes`);
-        }
-        chunks.push(chunk as Buffer);
-      }
-      const text = Buffer.concat(chunks).toString('utf8');
-      const contentType = String(response.headers['content-type'] ?? '');
-      let parsed: unknown = text;
-      if (contentType.includes('json') && text !== '') {
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          parsed = text;
-        }
-      }
-      const responseHeaders = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v ?? '')]));
-      return { code: response.statusCode, headers: responseHeaders, body: parsed };
+      const text = await readTextAtMost(response.body, MAX_RESPONSE_BYTES, () => new Error(`the answer of ${url.host} is larger than ${MAX_RESPONSE_BYTES} bytes`));
+      return httpAnswerOf(response.statusCode, response.headers, text);
     } finally {
       await agent.close().catch(() => undefined);
     }

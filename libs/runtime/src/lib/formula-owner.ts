@@ -1,5 +1,5 @@
 import type { Store, Tenant } from '@hub/store';
-import type { PlatformRequest, PlatformResponse } from './ports';
+import type { PlatformRequest } from './ports';
 
 /**
  * The identity a formula's `request` step calls the platform API with: the formula instance's owner
@@ -67,18 +67,4 @@ export function platformRequestTarget(
   if (payload !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
   headers[FORMULA_OWNER_HEADER] = signFormulaOwner(store, tenant, nowMs);
   return { url: `${PLATFORM_API_PREFIX}${request.path}${query ? `?${query}` : ''}`, method: request.method, headers, payload };
-}
-
-/** An answer as request steps see it: headers as text, a JSON body parsed. */
-export function platformResponseOf(code: number, headers: Record<string, string | string[] | number | undefined>, text: string): PlatformResponse {
-  const textHeaders = Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]));
-  let body: unknown = text;
-  if (text !== '' && String(textHeaders['content-type'] ?? '').includes('json')) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
-    }
-  }
-  return { code, headers: textHeaders, body };
 }

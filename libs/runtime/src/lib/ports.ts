@@ -1,5 +1,6 @@
 import type { ObjectDefinition, Transformation } from '@hub/element-sdk';
 import type { InstanceRecord, Tenant } from '@hub/store';
+import type { HttpAnswer } from '@hub/http';
 
 /*
  * Contracts between features. A feature library never imports another (the lint rules refuse it);
@@ -112,11 +113,8 @@ export interface PlatformRequest {
   readonly body: unknown;
 }
 
-export interface PlatformResponse {
-  readonly code: number;
-  readonly headers: Record<string, string>;
-  readonly body: unknown;
-}
+/** The platform API's answer, as request steps record it. */
+export type PlatformResponse = HttpAnswer;
 
 /**
  * The platform API called as a tenant (a formula instance's owner): the request goes through the
