@@ -16,12 +16,19 @@
  *   hub, rate-limited the organization given a limit far above the load: every call takes a token
  *                     (cost < 5 % of the hub's throughput)
  *
+ * --floor adds two rows before the hub's: the same fetch through the official `twilio` library (undici
+ * client) behind one NestJS-on-Fastify route and behind one bare Fastify route, with none of the hub's
+ * work (floor-server.cjs) — what the design card's frameworks alone keep of the proxy in this layout.
+ *
+ * --hub-only measures the plain hub row alone (no cached-HIT or rate-limited rows): for a CPU profile
+ * (BENCH_PROFILE_DIR) of the vendor-call path only.
+ *
  * --dist DIR adds the same rows for a second build (DIR/dist/apps/api/main.js, run from DIR: e.g. a
  * worktree of an older commit, built), so old and new are measured in one run and compared (A/B).
  * Prints the tables with PASS/MISS per target and writes reports/bench-hub.json. A benchmark reports;
  * it does not assert: it exits 0 whether or not the targets are met.
  *
- *   npm run bench:hub -- [--store postgresql|embedded|both] [--duration 10] [--connections 32] [--dist DIR]
+ *   npm run bench:hub -- [--store postgresql|embedded|both] [--duration 10] [--connections 32] [--floor] [--hub-only] [--dist DIR]
  */
 import autocannon from 'autocannon';
 import { spawnSync } from 'node:child_process';
@@ -39,6 +46,8 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '32' },
     dist: { type: 'string' },
+    floor: { type: 'boolean', default: false },
+    'hub-only': { type: 'boolean', default: false },
   },
 });
 const OPERATOR = { email: 'bench@hub.example', password: randomBytes(18).toString('base64url') };
@@ -150,6 +159,10 @@ async function measureHub(build: { label: string; root: string }, store: string,
   };
   await load(plain.url, { authorization: plain.auth }, 3);
   const viaHub = await sampled(() => load(plain.url, { authorization: plain.auth }, duration));
+  if (values['hub-only']) {
+    hub.child.kill('SIGTERM');
+    return { build: build.label, hub: viaHub, rssPeakMb: Math.round(Math.max(...samples) / 1048576), rssMeanMb: Math.round(samples.reduce((a, b) => a + b, 0) / samples.length / 1048576) };
+  }
   await load(cached.url, { authorization: cached.auth }, 1); // the one MISS, then HITs
   const vendorBefore = doubles.counting.requests();
   const hit = await sampled(() => load(cached.url, { authorization: cached.auth }, duration));
@@ -181,10 +194,24 @@ async function main() {
   // Any message of the double's account: the proxy fetches the first one the double lists.
   const listing = (await (await fetch(`${plainDouble.accountsUrl}/${plainDouble.accountSid}/Messages.json`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' }, body: 'To=%2B15005550010&From=%2B15005550006&Body=proxy' })).json()) as { sid: string };
 
+  // --floor: the frameworks alone (floor-server.cjs), each in its own process like the hub.
+  const floors: { label: string; url: string }[] = [];
+  if (values.floor) {
+    for (const [framework, label] of [['nest', 'floor: NestJS + twilio'], ['fastify', 'floor: Fastify + twilio']]) {
+      const profileDir = process.env['BENCH_PROFILE_DIR'];
+      const server = bench.start([...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=floor-${framework}.cpuprofile`] : []), path.join(__dirname, 'floor-server.cjs')], { FRAMEWORK: framework, TARGET: plainDouble.baseUrl, ACCOUNT_SID: plainDouble.accountSid, AUTH_TOKEN: plainDouble.authToken });
+      floors.push({ label, url: `http://127.0.0.1:${(await server.line(/floor listening on (\d+)/))[1]}/messages/${listing.sid}` });
+    }
+  }
   const report: Record<string, unknown> = { date: new Date().toISOString(), connections, durationSeconds: duration, targets: TARGETS, runs: [] };
   for (const store of stores) {
     await load(proxyUrl(listing.sid), {}, 3);
     const bare = await load(proxyUrl(listing.sid), {}, duration);
+    const floorLoads: { label: string; load: Load }[] = [];
+    for (const floor of floors) {
+      await load(floor.url, {}, 2);
+      floorLoads.push({ label: floor.label, load: await load(floor.url, {}, duration) });
+    }
     const measured = [];
     for (const build of builds) measured.push(await measureHub(build, store, { plain: plainDouble, counting: countingDouble }));
     // The proxy again after the hubs: a drift between the two says the machine was not quiet.
@@ -193,17 +220,22 @@ async function main() {
     console.log(`\n${store} store — ${connections} connections, ${duration} s each`);
     console.log(`${'row'.padEnd(30)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)}`);
     console.log(row('bare proxy', bare));
+    for (const f of floorLoads) console.log(row(f.label, f.load, `ratio ${(f.load.requestsPerSecond / bare.requestsPerSecond).toFixed(2)} (no hub work)`));
     const rssTarget = TARGETS.rssPeakMb[store];
     const runs = [];
     for (const m of measured) {
       const ratio = Number((m.hub.requestsPerSecond / bare.requestsPerSecond).toFixed(2));
       const addedP99 = m.hub.p99 - bare.p99;
-      const hitBeatsProxy = m.hit.requestsPerSecond > bare.requestsPerSecond && m.hitVendorCalls === 0;
-      const limitCost = Number((1 - m.limited.requestsPerSecond / m.hub.requestsPerSecond).toFixed(3));
       const tag = builds.length > 1 ? ` (${m.build})` : '';
       console.log(row(`hub${tag}`, m.hub, `ratio ${ratio} (≥ ${TARGETS.ratio}: ${mark(ratio >= TARGETS.ratio)}); added p99 ${addedP99} ms (< ${TARGETS.addedP99Ms}: ${mark(addedP99 < TARGETS.addedP99Ms)})`));
-      console.log(row(`hub, cached HIT${tag}`, m.hit, `vendor calls ${m.hitVendorCalls}; beats the proxy with none: ${mark(hitBeatsProxy)}`));
-      console.log(row(`hub, rate-limited${tag}`, m.limited, `cost ${(limitCost * 100).toFixed(1)} % (< ${TARGETS.rateLimitCost * 100} %: ${mark(limitCost < TARGETS.rateLimitCost)})`));
+      let hitBeatsProxy: boolean | undefined;
+      let limitCost: number | undefined;
+      if (m.hit && m.limited) {
+        hitBeatsProxy = m.hit.requestsPerSecond > bare.requestsPerSecond && m.hitVendorCalls === 0;
+        limitCost = Number((1 - m.limited.requestsPerSecond / m.hub.requestsPerSecond).toFixed(3));
+        console.log(row(`hub, cached HIT${tag}`, m.hit, `vendor calls ${m.hitVendorCalls}; beats the proxy with none: ${mark(hitBeatsProxy)}`));
+        console.log(row(`hub, rate-limited${tag}`, m.limited, `cost ${(limitCost * 100).toFixed(1)} % (< ${TARGETS.rateLimitCost * 100} %: ${mark(limitCost < TARGETS.rateLimitCost)})`));
+      }
       console.log(`${''.padEnd(30)} RSS peak ${m.rssPeakMb} MB, mean ${m.rssMeanMb} MB (< ${rssTarget} MB: ${mark(m.rssPeakMb < rssTarget)})`);
       runs.push({ store, ...m, proxy: bare, proxyAfter: bareAfter, ratio, addedP99Ms: addedP99, hitBeatsProxy, rateLimitCost: limitCost });
     }
@@ -212,6 +244,7 @@ async function main() {
       console.log(`A/B: this build / ${runs[1].build} throughput ${(runs[0].hub.requestsPerSecond / runs[1].hub.requestsPerSecond).toFixed(2)}, p99 ${runs[0].hub.p99} vs ${runs[1].hub.p99} ms, RSS peak ${runs[0].rssPeakMb} vs ${runs[1].rssPeakMb} MB`);
     }
     (report['runs'] as unknown[]).push(...runs);
+    if (floorLoads.length > 0) report['floors'] = [...((report['floors'] as unknown[] | undefined) ?? []), ...floorLoads.map((f) => ({ store, ...f, ratio: f.load.requestsPerSecond / bare.requestsPerSecond }))];
   }
   mkdirSync(path.join(ROOT, 'reports'), { recursive: true });
   writeFileSync(path.join(ROOT, 'reports/bench-hub.json'), JSON.stringify(report, null, 2));
