@@ -1,5 +1,6 @@
 export * from './lib/connection-pool';
 export * from './lib/hub.module';
+export * from './lib/hub-call.route';
 export * from './lib/hub.service';
 export * from './lib/instance-openapi';
 export * from './lib/page-tokens';

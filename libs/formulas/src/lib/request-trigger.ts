@@ -36,7 +36,7 @@ export function requestTriggerOf(call: CompletedHubCall, hub: string): { data: R
 
 /**
  * The elementRequest trigger: after a client's hub call (HubCallEvents, published off the response
- * path by the hub controller) on an element instance an active formula instance listens to, one
+ * path by the hub-call route) on an element instance an active formula instance listens to, one
  * execution of each matching formula instance. Which element instances have listeners is kept in a
  * set, read at start, after this process changes formula instances, and every few seconds (other
  * replicas' changes): a hub call on any other instance costs one set lookup and no store work, and

@@ -53,7 +53,17 @@ export class HubAuthGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<HubRequest>();
+    const http = context.switchToHttp();
+    await this.authenticate(http.getRequest<HubRequest>(), http.getResponse<FastifyReply>());
+    return true;
+  }
+
+  /**
+   * The guard as a function, for the hub-call route that Fastify serves without Nest's pipeline:
+   * the caller of the request (also kept on it for CurrentHubCaller and the hub-call metrics), the
+   * rate limit's headers set on the reply; throws the 401/403/429 the guard's refusals are.
+   */
+  async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<HubCaller> {
     const credentials = parseAuthorization(request.headers.authorization);
     if (!credentials.user || !credentials.element) {
       throw new UnauthorizedError(
@@ -71,18 +81,11 @@ export class HubAuthGuard implements CanActivate {
       this.keysByInstance.set(resolved.instance.id, keys);
       return resolved;
     });
-    request.hubCaller = caller;
+    (request as HubRequest).hubCaller = caller;
     // The organization's hub-call limit (a 429 with Retry-After when it is over it).
     const limitHeaders = await this.limiter.take(caller.tenant.organizationId);
-    if (Object.keys(limitHeaders).length > 0) void context.switchToHttp().getResponse<FastifyReply>().headers(limitHeaders);
-    return true;
-  }
-
-  private cache(key: string, caller: HubCaller): void {
-    this.resolved.set(key, caller);
-    const keys = this.keysByInstance.get(caller.instance.id) ?? new Set<string>();
-    keys.add(key);
-    this.keysByInstance.set(caller.instance.id, keys);
+    if (Object.keys(limitHeaders).length > 0) void reply.headers(limitHeaders);
+    return caller;
   }
 
   private async resolve(user: string, organization: string | undefined, element: string): Promise<HubCaller> {
