@@ -53,6 +53,12 @@ describe('vendorNetwork (hosted: private addresses refused)', () => {
     expect(() => network.check(new URL('https://api.twilio.com/2010-04-01/Accounts'), 'base.url')).not.toThrow();
   });
 
+  it("keeps a host's verdict, not its wording: a second check of a host names its own field, other paths of a refused host stay refused", () => {
+    expect(() => network.check(new URL('http://10.0.0.2/a'), 'base.url')).toThrow(/'base.url' must not point at a private-use 10\.0\.0\.0\/8 address \(10\.0\.0\.2\)/);
+    expect(() => network.check(new URL('http://10.0.0.2/b'), 'callback.url')).toThrow(/'callback.url' must not point at/);
+    expect(() => network.check(new URL('https://u:p@api.twilio.com/x'), 'base.url')).toThrow(/credentials/);
+  });
+
   it('answers only checked public addresses, and refuses a listed name that resolves inside (rebinding) without naming the address', async () => {
     expect(await lookup(network, 'api.twilio.com')).toEqual({ error: null, addresses: [{ address: '54.172.60.0', family: 4 }] });
     for (const host of ['rebound.twilio.com', 'mixed.twilio.com']) {

@@ -59,6 +59,9 @@ export function vendorHostsOf(elementKey: string, declared: readonly string[], e
   return [...declared, ...(extra.get(elementKey) ?? []), ...(extra.get('*') ?? [])];
 }
 
+/** Host verdicts a network keeps (a bound: hosts come from tenants' configurations). */
+const MAX_KEPT_VERDICTS = 1_000;
+
 function refused(message: string): VendorUrlRefusedError {
   return new VendorUrlRefusedError(message);
 }
@@ -69,25 +72,35 @@ export function vendorNetwork(policy: VendorUrlPolicy): VendorNetwork {
   const hostsText = () => policy.hosts.join(', ');
   const resolve = policy.resolve ?? resolveWithSystemDns;
   const timeoutMs = policy.resolveTimeoutMs ?? DEFAULT_RESOLVE_TIMEOUT_MS;
+  /** Why a URL's host is refused (with `{field}` for the configuration entry), or '' when it is not. */
+  const hostRefusal = (host: string): string => {
+    if (isIP(host)) {
+      const range = deniedRangeOf(host);
+      if (range !== undefined) {
+        return policy.allowPrivate ? '' : `configuration '{field}' must not point at a ${range} address (${host}); the operator allows such vendor URLs with HUB_ALLOW_PRIVATE_VENDOR_URLS`;
+      }
+    }
+    // A name outside the list can still be a private gateway when those are allowed: the lookup decides.
+    if (!allowedHost(host) && !policy.allowPrivate) {
+      return `configuration '{field}' must name a host of this element's vendor (${hostsText()}), not ${host}; the operator can add hosts with HUB_VENDOR_HOSTS`;
+    }
+    return '';
+  };
+  const verdicts = new Map<string, string>();
 
   return {
     check(url: URL, field: string): void {
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refused(`configuration '${field}' must be an http(s) URL`);
       if (url.username || url.password) throw refused(`configuration '${field}' must not carry credentials (user:password@)`);
       const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-      if (isIP(host)) {
-        const range = deniedRangeOf(host);
-        if (range !== undefined) {
-          if (!policy.allowPrivate) {
-            throw refused(`configuration '${field}' must not point at a ${range} address (${host}); the operator allows such vendor URLs with HUB_ALLOW_PRIVATE_VENDOR_URLS`);
-          }
-          return;
-        }
+      // Every vendor call checks its URL: a host's verdict (it depends on the host and the policy only) is kept.
+      let refusal = verdicts.get(host);
+      if (refusal === undefined) {
+        refusal = hostRefusal(host);
+        if (verdicts.size >= MAX_KEPT_VERDICTS) verdicts.clear();
+        verdicts.set(host, refusal);
       }
-      // A name outside the list can still be a private gateway when those are allowed: the lookup decides.
-      if (!allowedHost(host) && !policy.allowPrivate) {
-        throw refused(`configuration '${field}' must name a host of this element's vendor (${hostsText()}), not ${host}; the operator can add hosts with HUB_VENDOR_HOSTS`);
-      }
+      if (refusal) throw refused(refusal.replace('{field}', field));
     },
 
     lookup(hostname, options, callback) {
