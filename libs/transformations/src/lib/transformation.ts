@@ -172,6 +172,8 @@ interface CompiledField {
   readonly path: PathSegment[];
   readonly vendorPath: PathSegment[];
   readonly type: FieldType | undefined;
+  /** Both paths one key (`to` ← `To`): read and written directly, the common case on the hot path. */
+  readonly keys?: { readonly vendor: string; readonly common: string };
 }
 
 /** A vendor value through the field's value map: listed values become their common value, others stay. */
@@ -228,7 +230,8 @@ function compile(t: Transformation, definition?: ObjectDefinition): Compiled {
       const path = parsePath(field.path);
       const vendorPath = parsePath(field.vendorPath);
       if (typeof path === 'string' || typeof vendorPath === 'string') return []; // validated when stored
-      return [{ field, path, vendorPath, type: field.type ?? types.get(field.path) }];
+      const keys = path.length === 1 && vendorPath.length === 1 && path[0].kind === 'key' && vendorPath[0].kind === 'key' ? { vendor: vendorPath[0].name, common: path[0].name } : undefined;
+      return [{ field, path, vendorPath, type: field.type ?? types.get(field.path), keys }];
     });
     compiled = { fields, vendorRoots: new Set(fields.map((c) => rootOf(c.vendorPath))), roots: new Set(fields.map((c) => rootOf(c.path))) };
     byDefinition.set(key, compiled);
@@ -252,6 +255,12 @@ export function toCommon(record: unknown, t: Transformation, definition?: Object
   if (!isObject(record)) return out;
   const compiled = compile(t, definition);
   for (const c of compiled.fields) {
+    if (c.keys) {
+      // readPath and writePath for one key: an own property, not undefined.
+      const value = Object.prototype.hasOwnProperty.call(record, c.keys.vendor) ? record[c.keys.vendor] : undefined;
+      if (value !== undefined) out[c.keys.common] = toCommonValue(fromVendorValue(value, c.field.values), c.type);
+      continue;
+    }
     for (const { indices, value } of readPath(record, c.vendorPath)) {
       writePath(out, c.path, indices, toCommonValue(fromVendorValue(value, c.field.values), c.type));
     }
