@@ -1,4 +1,5 @@
 export * from './lib/errors';
+export * from './lib/deadline';
 export * from './lib/descriptors';
 export * from './lib/element';
 export * from './lib/resources';
