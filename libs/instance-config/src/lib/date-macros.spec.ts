@@ -26,6 +26,13 @@ describe('SimpleDateFormat patterns', () => {
     expect(fmt('HH:mm X', 'Asia/Kolkata')).toBe('12:35 +05');
   });
 
+  it('formats in UTC (computed without Intl) exactly as Intl formats the same instant in Etc/UTC', () => {
+    const pattern = parseDatePattern("EEE, dd MMM yyyy HH:mm:ss.SSS Z z XXX D") as never;
+    for (const instant of [at, new Date('2024-02-29T23:59:59.999Z'), new Date('1999-12-31T00:00:00Z'), new Date(0)]) {
+      expect(formatDate(instant, pattern, 'UTC')).toBe(formatDate(instant, pattern, 'Etc/UTC'));
+    }
+  });
+
   it.each([
     ["yyyy-MM-dd'T", 'has an unclosed quote'],
     ['yyyy-ww', "uses 'w', a week-based field"],
