@@ -37,7 +37,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BenchProcesses, rssOf } from './bench-support';
+import { BenchProcesses, freePort, rssOf } from './bench-support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const { values } = parseArgs({
@@ -106,8 +106,11 @@ const startDouble = (quiet: boolean): Promise<Double> => bench.twilioDouble<Omit
 async function measureHub(build: { label: string; root: string }, store: string, doubles: { plain: Double; counting: Double }) {
   const main = path.join(build.root, 'dist/apps/api/main.js');
   if (!existsSync(main)) throw new Error(`${main} does not exist: build it first (npx nx build api in ${build.root})`);
+  const metricsPort = await freePort();
   const env: Record<string, string> = {
     PORT: '0',
+    // The hub's own gauges tell what its RSS is made of (the V8 heap, the rest native).
+    HUB_METRICS_PORT: String(metricsPort),
     LOG_LEVEL: 'warn',
     HUB_VENDOR_TIMEOUT_MS: '15000',
     HUB_ADMIN_EMAIL: OPERATOR.email,
@@ -159,9 +162,10 @@ async function measureHub(build: { label: string; root: string }, store: string,
   };
   await load(plain.url, { authorization: plain.auth }, 3);
   const viaHub = await sampled(() => load(plain.url, { authorization: plain.auth }, duration));
+  const composition = await memoryOf(metricsPort, pid);
   if (values['hub-only']) {
     hub.child.kill('SIGTERM');
-    return { build: build.label, hub: viaHub, rssPeakMb: Math.round(Math.max(...samples) / 1048576), rssMeanMb: Math.round(samples.reduce((a, b) => a + b, 0) / samples.length / 1048576) };
+    return { build: build.label, hub: viaHub, composition, rssPeakMb: Math.round(Math.max(...samples) / 1048576), rssMeanMb: Math.round(samples.reduce((a, b) => a + b, 0) / samples.length / 1048576) };
   }
   await load(cached.url, { authorization: cached.auth }, 1); // the one MISS, then HITs
   const vendorBefore = doubles.counting.requests();
@@ -171,7 +175,7 @@ async function measureHub(build: { label: string; root: string }, store: string,
   await load(plain.url, { authorization: plain.auth }, 2);
   const limited = await sampled(() => load(plain.url, { authorization: plain.auth }, duration));
   hub.child.kill('SIGTERM');
-  return { build: build.label, hub: viaHub, hit, hitVendorCalls, limited, rssPeakMb: Math.round(Math.max(...samples) / 1048576), rssMeanMb: Math.round(samples.reduce((a, b) => a + b, 0) / samples.length / 1048576) };
+  return { build: build.label, hub: viaHub, composition, hit, hitVendorCalls, limited, rssPeakMb: Math.round(Math.max(...samples) / 1048576), rssMeanMb: Math.round(samples.reduce((a, b) => a + b, 0) / samples.length / 1048576) };
 }
 
 const mark = (ok: boolean) => (ok ? 'PASS' : 'MISS');
@@ -237,6 +241,7 @@ async function main() {
         console.log(row(`hub, rate-limited${tag}`, m.limited, `cost ${(limitCost * 100).toFixed(1)} % (< ${TARGETS.rateLimitCost * 100} %: ${mark(limitCost < TARGETS.rateLimitCost)})`));
       }
       console.log(`${''.padEnd(30)} RSS peak ${m.rssPeakMb} MB, mean ${m.rssMeanMb} MB (< ${rssTarget} MB: ${mark(m.rssPeakMb < rssTarget)})`);
+      console.log(`${''.padEnd(30)} after the hub row: ${m.composition}`);
       runs.push({ store, ...m, proxy: bare, proxyAfter: bareAfter, ratio, addedP99Ms: addedP99, hitBeatsProxy, rateLimitCost: limitCost });
     }
     console.log(row('bare proxy, again', bareAfter, 'a drift from the first says the machine was busy'));
@@ -249,6 +254,15 @@ async function main() {
   mkdirSync(path.join(ROOT, 'reports'), { recursive: true });
   writeFileSync(path.join(ROOT, 'reports/bench-hub.json'), JSON.stringify(report, null, 2));
   console.log('\nfigures written to reports/bench-hub.json');
+}
+
+/** What a hub's RSS is made of right now: its V8 heap (from its own gauges) and the rest (native: WebAssembly memories, malloc, code). */
+async function memoryOf(metricsPort: number, pid: number): Promise<string> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 1048576;
+  const rss = rssOf(pid) / 1048576;
+  const heap = gauge('nodejs_heap_size_total_bytes');
+  return `RSS ${rss.toFixed(0)} MB = V8 heap ${heap.toFixed(0)} MB (${gauge('nodejs_heap_size_used_bytes').toFixed(0)} used) + the rest ${(rss - heap).toFixed(0)} MB (of which ArrayBuffers and other external memory V8 knows of ${gauge('nodejs_external_memory_bytes').toFixed(0)} MB)`;
 }
 
 /** Through the admin API: a limit no bench reaches on every organization (one: the first-start one). */

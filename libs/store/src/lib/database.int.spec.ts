@@ -30,6 +30,11 @@ describe('the embedded store (openDatabase without a URL)', () => {
 
     let { database, lines } = await open();
     expect(lines.filter((l) => l.startsWith('applied '))).toHaveLength(all.length - 1);
+    expect(fs.existsSync(path.join(dataDir, 'pglite', 'PG_VERSION'))).toBe(true);
+    // What the store writes after the first open (PGlite was opened again after initdb and after
+    // migrating) is in the data folder for the next open.
+    await database.prisma.$executeRaw`CREATE TABLE first_open_probe (note text)`;
+    await database.prisma.$executeRaw`INSERT INTO first_open_probe VALUES ('kept')`;
     await database.close();
 
     // A new release adds a migration: the next open applies just that one.
@@ -41,6 +46,7 @@ describe('the embedded store (openDatabase without a URL)', () => {
     // Up to date: nothing applied, nothing logged (the schema engine is not started).
     ({ database, lines } = await open());
     expect(lines).toEqual([]);
+    expect(await database.prisma.$queryRaw`SELECT note FROM first_open_probe`).toEqual([{ note: 'kept' }]);
     const settings = await database.prisma.$queryRaw<{ name: string; setting: string }[]>`
       SELECT name, setting FROM pg_settings WHERE name IN ('shared_buffers', 'max_connections') ORDER BY name`;
     // shared_buffers is counted in 8 kB pages: 16 MB.

@@ -2,7 +2,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PrismaClient } from '../generated/prisma/client';
-import { createPGlite } from './pglite';
+import { collectGarbage, createPGlite, isFreshDataDir } from './pglite';
 import { applyMigrations, pendingMigrations } from './migrations/migrations';
 import { unloadSchemaEngineWasm } from './migrations/schema-engine-wasm';
 import type { ChangeListener, ChangeListenerOptions } from './change-notifications';
@@ -79,9 +79,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const releaseLock = await lockDataDir(options.dataDir);
   try {
-    const pglite = await createPGlite({ dataDir: pgliteDir });
+    // A fresh folder: createPGlite runs initdb, then opens PGlite again (see there).
+    const fresh = isFreshDataDir(pgliteDir);
+    let pglite = await createPGlite({ dataDir: pgliteDir });
     const { PrismaPGlite } = await import('pglite-prisma-adapter');
-    const adapterFactory = new PrismaPGlite(pglite);
+    let adapterFactory = new PrismaPGlite(pglite);
     // The schema engine (a 5 MB WebAssembly module, ~0.4 s to compile and ~30 MB resident) runs
     // only when a migration is pending: one query on _prisma_migrations says so. A failed or
     // rolled-back migration counts as pending, so the engine still reports it as before.
@@ -90,7 +92,14 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
       const { applied } = await applyMigrations({ adapterFactory, migrationsDir: options.migrationsDir, log });
       unloadSchemaEngineWasm();
       if (applied.length > 0) log(`embedded store at ${pgliteDir}: applied ${applied.join(', ')}`);
+      // Migrating grows PGlite's WebAssembly memory, which never shrinks: the process goes on with a
+      // PGlite opened afresh (~130 ms) rather than carry that memory for its whole life.
+      await pglite.close();
+      pglite = await createPGlite({ dataDir: pgliteDir });
+      adapterFactory = new PrismaPGlite(pglite);
     }
+    // What the closed PGlite instances held is garbage: free it now, not at V8's leisure.
+    if (fresh || pending.length > 0) collectGarbage();
     const prisma = new PrismaClient({ adapter: adapterFactory });
     return {
       kind: 'embedded',
