@@ -9,7 +9,7 @@ export * from './lib/instance-changes';
 export * from './lib/change-feed-replication';
 export * from './lib/auth.guard';
 export * from './lib/formula-owner';
-export * from './lib/platform-paths';
+export * from './lib/platform-requests';
 export * from './lib/hub-auth.guard';
 export * from './lib/rate-limiter';
 export * from './lib/suspension';

@@ -60,7 +60,7 @@ export async function createApiApp(env: Environment, logger: Logger, options: Ap
   });
 
   // The hot path, served by Fastify without Nest's per-request pipeline (HubCallRoute says why).
-  app.get(HubCallRoute).register(fastify, `/${API_PREFIX}`);
+  app.get(HubCallRoute).register(fastify, PLATFORM_API_PREFIX);
   registerOpenApiDocument(app);
   await registerAdminApp(app, { dir: options.adminAppDir, secure: publicUrlOf(env).startsWith('https://'), apiPrefix: API_PREFIX });
   return app;

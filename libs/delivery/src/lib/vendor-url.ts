@@ -72,21 +72,22 @@ export function vendorNetwork(policy: VendorUrlPolicy): VendorNetwork {
   const hostsText = () => policy.hosts.join(', ');
   const resolve = policy.resolve ?? resolveWithSystemDns;
   const timeoutMs = policy.resolveTimeoutMs ?? DEFAULT_RESOLVE_TIMEOUT_MS;
-  /** Why a URL's host is refused (with `{field}` for the configuration entry), or '' when it is not. */
-  const hostRefusal = (host: string): string => {
+  /** Why a URL's host is refused, worded for the configuration entry it came from; undefined when it is not. */
+  type Refusal = ((field: string) => string) | undefined;
+  const hostRefusal = (host: string): Refusal => {
     if (isIP(host)) {
       const range = deniedRangeOf(host);
       if (range !== undefined) {
-        return policy.allowPrivate ? '' : `configuration '{field}' must not point at a ${range} address (${host}); the operator allows such vendor URLs with HUB_ALLOW_PRIVATE_VENDOR_URLS`;
+        return policy.allowPrivate ? undefined : (field) => `configuration '${field}' must not point at a ${range} address (${host}); the operator allows such vendor URLs with HUB_ALLOW_PRIVATE_VENDOR_URLS`;
       }
     }
     // A name outside the list can still be a private gateway when those are allowed: the lookup decides.
     if (!allowedHost(host) && !policy.allowPrivate) {
-      return `configuration '{field}' must name a host of this element's vendor (${hostsText()}), not ${host}; the operator can add hosts with HUB_VENDOR_HOSTS`;
+      return (field) => `configuration '${field}' must name a host of this element's vendor (${hostsText()}), not ${host}; the operator can add hosts with HUB_VENDOR_HOSTS`;
     }
-    return '';
+    return undefined;
   };
-  const verdicts = new Map<string, string>();
+  const verdicts = new Map<string, Refusal>();
 
   return {
     check(url: URL, field: string): void {
@@ -94,13 +95,12 @@ export function vendorNetwork(policy: VendorUrlPolicy): VendorNetwork {
       if (url.username || url.password) throw refused(`configuration '${field}' must not carry credentials (user:password@)`);
       const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
       // Every vendor call checks its URL: a host's verdict (it depends on the host and the policy only) is kept.
-      let refusal = verdicts.get(host);
-      if (refusal === undefined) {
-        refusal = hostRefusal(host);
+      if (!verdicts.has(host)) {
         if (verdicts.size >= MAX_KEPT_VERDICTS) verdicts.clear();
-        verdicts.set(host, refusal);
+        verdicts.set(host, hostRefusal(host));
       }
-      if (refusal) throw refused(refusal.replace('{field}', field));
+      const refusal = verdicts.get(host);
+      if (refusal) throw refused(refusal(field));
     },
 
     lookup(hostname, options, callback) {

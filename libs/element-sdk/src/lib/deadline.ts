@@ -13,7 +13,7 @@ export class Deadline extends EventEmitter {
   aborted = false;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(readonly timeoutMs: number) {
+  constructor(timeoutMs: number) {
     super();
     this.timer = setTimeout(() => {
       this.aborted = true;

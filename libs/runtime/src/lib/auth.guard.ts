@@ -3,8 +3,8 @@ import { parseAuthorization } from '@hub/http';
 import type { Store, Tenant } from '@hub/store';
 import { type CanActivate, type ExecutionContext, Inject, Injectable, createParamDecorator } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { FORMULA_OWNER_HEADER, PLATFORM_API_PREFIX, verifyFormulaOwner } from './formula-owner';
-import { platformPathRefusal } from './platform-paths';
+import { FORMULA_OWNER_HEADER, verifyFormulaOwner } from './formula-owner';
+import { PLATFORM_API_PREFIX, platformPathRefusal } from './platform-requests';
 import { refusingSuspended } from './suspension';
 import { STORE } from './tokens';
 

@@ -1,5 +1,4 @@
 import type { Store, Tenant } from '@hub/store';
-import type { PlatformRequest } from './ports';
 
 /**
  * The identity a formula's `request` step calls the platform API with: the formula instance's owner
@@ -40,31 +39,4 @@ export function verifyFormulaOwner(
   if (expires <= now || expires > now + FORMULA_OWNER_MAX_AHEAD_SECONDS) return undefined;
   if (!store.signatureMatches(`${organization}.${user}.${expiry}`, SIGNING_CONTEXT, signature)) return undefined;
   return { organizationId: Number(organization), userId: Number(user) };
-}
-
-/** The platform API's prefix: request steps' paths are relative to it. */
-export const PLATFORM_API_PREFIX = '/elements/api-v2';
-
-/** Headers a request step may not set: the identity is the binding's, and the transport's are the transport's. */
-const NOT_FORWARDED = new Set([FORMULA_OWNER_HEADER, 'authorization', 'cookie', 'host', 'content-length', 'transfer-encoding', 'connection', 'x-csrf-token']);
-
-/** Whether a header name is one a request step may not set (and whose value is never recorded). */
-export function isReservedPlatformHeader(name: string): boolean {
-  return NOT_FORWARDED.has(name.toLowerCase());
-}
-
-/** A platform request as both bindings send it: the URL below the host, the signed identity, a JSON body. */
-export function platformRequestTarget(
-  store: Pick<Store, 'sign'>,
-  tenant: Tenant,
-  request: PlatformRequest,
-  nowMs = Date.now(),
-): { url: string; method: PlatformRequest['method']; headers: Record<string, string>; payload: string | undefined } {
-  const query = new URLSearchParams(Object.entries(request.query)).toString();
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) if (!isReservedPlatformHeader(name)) headers[name.toLowerCase()] = value;
-  const payload = request.body === undefined || request.body === null ? undefined : typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
-  if (payload !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
-  headers[FORMULA_OWNER_HEADER] = signFormulaOwner(store, tenant, nowMs);
-  return { url: `${PLATFORM_API_PREFIX}${request.path}${query ? `?${query}` : ''}`, method: request.method, headers, payload };
 }

@@ -210,6 +210,8 @@ interface Compiled {
   readonly vendorRoots: ReadonlySet<string>;
   /** The top-level common fields the mapping reads (what toVendor consumes). */
   readonly roots: ReadonlySet<string>;
+  /** The transformation's passThrough setting. */
+  readonly passThrough: { readonly fromVendor?: boolean; readonly toVendor?: boolean };
 }
 
 /**
@@ -233,7 +235,7 @@ function compile(t: Transformation, definition?: ObjectDefinition): Compiled {
       const keys = path.length === 1 && vendorPath.length === 1 && path[0].kind === 'key' && vendorPath[0].kind === 'key' ? { vendor: vendorPath[0].name, common: path[0].name } : undefined;
       return [{ field, path, vendorPath, type: field.type ?? types.get(field.path), keys }];
     });
-    compiled = { fields, vendorRoots: new Set(fields.map((c) => rootOf(c.vendorPath))), roots: new Set(fields.map((c) => rootOf(c.path))) };
+    compiled = { fields, vendorRoots: new Set(fields.map((c) => rootOf(c.vendorPath))), roots: new Set(fields.map((c) => rootOf(c.path))), passThrough: passThrough(t) };
     byDefinition.set(key, compiled);
   }
   return compiled;
@@ -265,7 +267,7 @@ export function toCommon(record: unknown, t: Transformation, definition?: Object
       writePath(out, c.path, indices, toCommonValue(fromVendorValue(value, c.field.values), c.type));
     }
   }
-  if (passThrough(t).fromVendor) copyRest(record, out, compiled.vendorRoots);
+  if (compiled.passThrough.fromVendor) copyRest(record, out, compiled.vendorRoots);
   return { ...out };
 }
 
@@ -284,7 +286,7 @@ export function toVendor(body: unknown, t: Transformation, definition?: ObjectDe
   const consumed = compiled.roots;
   const unmapped = Object.keys(body).filter((k) => !consumed.has(k));
   if (unmapped.length > 0) {
-    if (!passThrough(t).toVendor) {
+    if (!compiled.passThrough.toVendor) {
       throw new BadRequestError(`${unmapped.map((k) => `'${k}'`).join(', ')} ${unmapped.length === 1 ? 'is' : 'are'} not a field of this object (mapped: ${[...consumed].join(', ')})`);
     }
     copyRest(body, out, consumed);

@@ -1,4 +1,11 @@
+import type { Store, Tenant } from '@hub/store';
+import { FORMULA_OWNER_HEADER, signFormulaOwner } from './formula-owner';
+import type { PlatformRequest } from './ports';
+
 /**
+ * Formulas' `request` steps, the platform API called as the formula's owner: what they may call and
+ * how both bindings (the api's in-process one, the poller's over HUB_API_URL) send it.
+ *
  * Which platform API paths a formula's `request` step may call (paths relative to /elements/api-v2),
  * checked when the formula is stored and again on the resolved path before each call. Refused:
  * hub calls (an elementRequest step's job, through an instance), the operators' API, logins and
@@ -56,4 +63,31 @@ export function splitPlatformApi(api: string): { path: string; query: Record<str
   if (at < 0) return { path: api, query: {} };
   const search = api[at] === '?' ? api.slice(at + 1).split('#')[0] : '';
   return { path: api.slice(0, at), query: Object.fromEntries(new URLSearchParams(search)) };
+}
+
+/** The platform API's prefix: request steps' paths are relative to it. */
+export const PLATFORM_API_PREFIX = '/elements/api-v2';
+
+/** Headers a request step may not set: the identity is the binding's, and the transport's are the transport's. */
+const NOT_FORWARDED = new Set([FORMULA_OWNER_HEADER, 'authorization', 'cookie', 'host', 'content-length', 'transfer-encoding', 'connection', 'x-csrf-token']);
+
+/** Whether a header name is one a request step may not set (and whose value is never recorded). */
+export function isReservedPlatformHeader(name: string): boolean {
+  return NOT_FORWARDED.has(name.toLowerCase());
+}
+
+/** A platform request as both bindings send it: the URL below the host, the signed identity, a JSON body. */
+export function platformRequestTarget(
+  store: Pick<Store, 'sign'>,
+  tenant: Tenant,
+  request: PlatformRequest,
+  nowMs = Date.now(),
+): { url: string; method: PlatformRequest['method']; headers: Record<string, string>; payload: string | undefined } {
+  const query = new URLSearchParams(Object.entries(request.query)).toString();
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) if (!isReservedPlatformHeader(name)) headers[name.toLowerCase()] = value;
+  const payload = request.body === undefined || request.body === null ? undefined : typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+  if (payload !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
+  headers[FORMULA_OWNER_HEADER] = signFormulaOwner(store, tenant, nowMs);
+  return { url: `${PLATFORM_API_PREFIX}${request.path}${query ? `?${query}` : ''}`, method: request.method, headers, payload };
 }
