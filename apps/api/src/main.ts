@@ -1,3 +1,5 @@
+// First: V8 settings that keep the process small, set before any other module loads.
+import { startCompleted } from '@hub/runtime/v8-footprint';
 import 'reflect-metadata';
 import path from 'node:path';
 import { OperationsServer, ProcessState } from '@hub/metrics';
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
       env.HUB_METRICS_TOKEN ? `${baseUrl}/metrics (Authorization: Bearer <HUB_METRICS_TOKEN>)` : undefined,
       operations ? `${operations.url}/metrics` : undefined,
     ].filter(Boolean);
+    startCompleted();
     process.stdout.write(
       startUpBanner({
         baseUrl,

@@ -1,3 +1,5 @@
+// First: V8 settings that keep the process small, set before any other module loads.
+import { startCompleted } from '@hub/runtime/v8-footprint';
 import 'reflect-metadata';
 import { OperationsServer, ProcessState } from '@hub/metrics';
 import { closeOnSignals, createHubLogger, PinoNestLogger, storeLog, validateEnvironment } from '@hub/runtime';
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
       },
     });
     await app.init();
+    startCompleted();
     process.stdout.write(`Messaging hub poller running (pid ${process.pid}${operations ? `, metrics and probes on ${operations.url}` : ''})\n`);
   } catch (error) {
     logger.fatal({ err: error }, 'the poller could not start');

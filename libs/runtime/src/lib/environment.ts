@@ -35,6 +35,11 @@ export class Environment {
   @IsString()
   HUB_ENCRYPTION_KEY?: string;
 
+  /** Leave V8's defaults instead of the small-footprint settings of @hub/runtime/v8-footprint (read there, before this validation). */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'HUB_V8_DEFAULTS must be true or false' })
+  HUB_V8_DEFAULTS = false;
+
   /** PostgreSQL only: apply pending migrations at start instead of refusing to start. */
   @Transform(toBoolean)
   @IsBoolean({ message: 'HUB_MIGRATE_ON_START must be true or false' })

@@ -1,0 +1,56 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ModuleKind, transpileModule } from 'typescript';
+
+// The module sets V8 flags for the whole process, so each case runs in a child node, the module
+// (transpiled to plain JavaScript, so nothing loads before it) first, as in the apps' main.ts: it
+// keeps many objects alive, as loading a bundle does, and reports the young generation's size (MB)
+// before and after startCompleted().
+let dir: string;
+let modulePath: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'v8-footprint-'));
+  modulePath = path.join(dir, 'v8-footprint.js');
+  const source = readFileSync(path.join(__dirname, 'v8-footprint.ts'), 'utf8');
+  writeFileSync(modulePath, transpileModule(source, { compilerOptions: { module: ModuleKind.CommonJS } }).outputText);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const script = () => `
+  const { startCompleted } = require(${JSON.stringify(modulePath)});
+  const { getHeapSpaceStatistics } = require('node:v8');
+  const young = () => Math.round(getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1048576);
+  const kept = [];
+  const survive = () => { for (let i = 0; i < 300_000; i++) kept.push({ i, s: 'x' + i }); };
+  survive();
+  const atStart = young();
+  startCompleted();
+  survive();
+  process.stdout.write(JSON.stringify({ atStart, afterStart: young() }));
+`;
+
+function youngGeneration(env: Record<string, string> = {}, nodeOptions: string[] = []): { atStart: number; afterStart: number } {
+  const output = execFileSync(process.execPath, [...nodeOptions, '-e', script()], {
+    env: { ...process.env, HUB_V8_DEFAULTS: '', ...env, NODE_OPTIONS: '' },
+    encoding: 'utf8',
+  });
+  return JSON.parse(output) as { atStart: number; afterStart: number };
+}
+
+describe('v8-footprint', () => {
+  it('holds the young generation at its smallest while the process starts, and lets it grow after', () => {
+    const { atStart, afterStart } = youngGeneration();
+    expect(atStart).toBeLessThanOrEqual(2);
+    expect(afterStart).toBeGreaterThan(atStart);
+  });
+
+  it("leaves V8's defaults with HUB_V8_DEFAULTS=true", () => {
+    expect(youngGeneration({ HUB_V8_DEFAULTS: 'true' }).atStart).toBeGreaterThan(2);
+  });
+
+  it('does not override a young-generation flag given to node', () => {
+    expect(youngGeneration({}, ['--semi-space-growth-factor=2']).atStart).toBeGreaterThan(2);
+  });
+});
