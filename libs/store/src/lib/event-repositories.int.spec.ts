@@ -96,6 +96,25 @@ describe.each(testDatabases().map((d) => [d.name, d] as const))('event repositor
     expect(again.instanceUpdatedDate).toEqual(changed?.updatedDate);
   });
 
+  it('reads several instances in one call as findById reads each, each within its own organization', async () => {
+    const mine = await instances.create(tenant, { elementId: 503, name: 'm', configuration: { 'api.key': 'k1', plain: 'p' }, secretKeys: new Set(['api.key']) });
+    const theirs = await instances.create(stranger, { elementId: 503, name: 't', configuration: {}, secretKeys: new Set() });
+    const read = await instances.findByIds([
+      { tenant, id: mine.id },
+      { tenant, id: theirs.id },
+      { tenant: stranger, id: theirs.id },
+      { tenant, id: 999_999 },
+      { tenant, id: mine.id },
+    ]);
+    expect(read[0]).toEqual(await instances.findById(tenant, mine.id));
+    expect(read[0]?.configuration.find((c) => c.key === 'api.key')?.value).toBe('k1');
+    expect(read[1]).toBeNull();
+    expect(read[2]?.name).toBe('t');
+    expect(read[3]).toBeNull();
+    expect(read[4]).toBe(read[0]);
+    expect(await instances.findByIds([])).toEqual([]);
+  });
+
   it('lets one replica at a time hold a poll, and takes it back when its lease runs out', async () => {
     const instance = await polledInstance();
     const [a, b] = await Promise.all([pollRepo.claimPolls('a', 100, 60_000), pollRepo.claimPolls('b', 100, 60_000)]);

@@ -126,6 +126,28 @@ export class InstancesRepository {
     return row ? this.toRecord(row) : null;
   }
 
+  /**
+   * Several instances in one read (the event workers' cache misses of one claim): one statement for
+   * the instances and one per relation, not one round per instance. Each id is looked up within its
+   * own tenant's organization, as findById does: an answer is null where that tenant has no such instance.
+   */
+  async findByIds(refs: readonly { tenant: Tenant; id: number }[]): Promise<(InstanceRecord | null)[]> {
+    if (refs.length === 0) return [];
+    const rows = await this.prisma.instance.findMany({
+      where: { id: { in: [...new Set(refs.map((r) => r.id))] } },
+      include: instanceInclude,
+    });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const records = new Map<number, InstanceRecord>();
+    return refs.map(({ tenant, id }) => {
+      const row = byId.get(id);
+      if (!row || row.organizationId !== tenant.organizationId) return null;
+      let record = records.get(id);
+      if (!record) records.set(id, (record = this.toRecord(row)));
+      return record;
+    });
+  }
+
   async list(tenant: Tenant, query: InstanceQuery): Promise<{ items: InstanceRecord[]; total: number }> {
     const where: Prisma.InstanceWhereInput = {
       organizationId: tenant.organizationId,
