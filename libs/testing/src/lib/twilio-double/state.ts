@@ -182,6 +182,8 @@ export class DoubleState {
   private seq = 0;
   private readonly accounts = new Map<string, AccountRecord>();
   private readonly messages = new Map<string, MessageRecord>();
+  /** The same messages by account: a list reads its account's messages, not every account's (a bench holds thousands of accounts). */
+  private readonly messagesByAccount = new Map<string, Set<MessageRecord>>();
   private readonly media = new Map<string, MediaRecord>();
   /** Positions of deleted records, so a PageToken naming one still works. */
   private readonly messageTombstones = new Map<string, SortPosition>();
@@ -559,6 +561,9 @@ export class DoubleState {
       plan: null,
     };
     this.messages.set(sid, record);
+    let ofAccount = this.messagesByAccount.get(record.accountSid);
+    if (!ofAccount) this.messagesByAccount.set(record.accountSid, (ofAccount = new Set()));
+    ofAccount.add(record);
     for (const url of input.mediaUrls) {
       const mediaSid = this.sids.next('ME');
       this.media.set(mediaSid, {
@@ -691,9 +696,8 @@ export class DoubleState {
   }
 
   private sortedMessages(accountSid?: string): MessageRecord[] {
-    return [...this.messages.values()]
-      .filter((m) => accountSid === undefined || m.accountSid === accountSid)
-      .sort((a, b) => newestFirst(messagePosition(a), messagePosition(b)));
+    const messages = accountSid === undefined ? this.messages.values() : (this.messagesByAccount.get(accountSid) ?? []);
+    return [...messages].sort((a, b) => newestFirst(messagePosition(a), messagePosition(b)));
   }
 
   listMessages(
@@ -779,6 +783,7 @@ export class DoubleState {
     }
     this.messageTombstones.set(sid, messagePosition(record));
     this.messages.delete(sid);
+    this.messagesByAccount.get(record.accountSid)?.delete(record);
     this.inFlight.delete(record);
     for (const mediaSid of record.mediaSids) {
       this.removeMedia(mediaSid);
@@ -900,6 +905,7 @@ export class DoubleState {
   /** Forgets messages, media, opt-outs and recipient outcomes; keeps accounts. */
   clearMessages(): void {
     this.messages.clear();
+    this.messagesByAccount.clear();
     this.media.clear();
     this.messageTombstones.clear();
     this.mediaTombstones.clear();
