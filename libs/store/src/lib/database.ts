@@ -79,8 +79,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const releaseLock = await lockDataDir(options.dataDir);
   try {
-    // A fresh folder: createPGlite runs initdb, then opens PGlite again (see there).
-    const fresh = isFreshDataDir(pgliteDir);
+    const fresh = isFreshDataDir(pgliteDir); // createPGlite runs initdb in it
     let pglite = await createPGlite({ dataDir: pgliteDir });
     const { PrismaPGlite } = await import('pglite-prisma-adapter');
     let adapterFactory = new PrismaPGlite(pglite);
@@ -92,14 +91,16 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
       const { applied } = await applyMigrations({ adapterFactory, migrationsDir: options.migrationsDir, log });
       unloadSchemaEngineWasm();
       if (applied.length > 0) log(`embedded store at ${pgliteDir}: applied ${applied.join(', ')}`);
-      // Migrating grows PGlite's WebAssembly memory, which never shrinks: the process goes on with a
-      // PGlite opened afresh (~130 ms) rather than carry that memory for its whole life.
+    }
+    if (fresh || pending.length > 0) {
+      // initdb and migrating grow PGlite's WebAssembly memory, which never shrinks (external memory
+      // 569 MB after initdb; 144 MB in a PGlite opened afresh): the process goes on with a PGlite
+      // opened again (~130 ms), and what the closed one held is freed now, not at V8's leisure.
       await pglite.close();
       pglite = await createPGlite({ dataDir: pgliteDir });
       adapterFactory = new PrismaPGlite(pglite);
+      collectGarbage();
     }
-    // What the closed PGlite instances held is garbage: free it now, not at V8's leisure.
-    if (fresh || pending.length > 0) collectGarbage();
     const prisma = new PrismaClient({ adapter: adapterFactory });
     return {
       kind: 'embedded',
