@@ -20,6 +20,9 @@
  * its own fresh database, in the same invocation: old and new side by side on the same machine state.
  * A benchmark reports; it does not assert: it exits 0 whether or not the targets are met.
  *
+ * BENCH_PROFILE_DIR=<dir>: the pollers write CPU profiles there; BENCH_POLLER_METRICS_PORT=<port>: the
+ * first replica serves /metrics there (its heap and external memory while the bench runs).
+ *
  *   npm run bench:events -- [--instances 1000] [--messages 2] [--replicas 1,2] [--large (10,000 instances)] [--dist <other>/dist]
  */
 import { spawnSync } from 'node:child_process';
@@ -200,7 +203,8 @@ async function runBuild(
 
   const rows: Row[] = [];
   for (const replicas of replicaCounts) {
-    const pollers = Array.from({ length: replicas }, () => bench.start(pollerArgs, env));
+    const metricsPort = process.env['BENCH_POLLER_METRICS_PORT']; // the first replica's /metrics, to see its memory
+    const pollers = Array.from({ length: replicas }, (_, i) => bench.start(pollerArgs, i === 0 && metricsPort ? { ...env, HUB_METRICS_PORT: metricsPort } : env));
     await Promise.all(pollers.map((p) => p.line(/poller running/)));
 
     // Warm-up: every instance polled once by these replicas (connections, the instances' clients and

@@ -123,15 +123,20 @@ export class Environment {
   @Min(10)
   HUB_EVENT_IDLE_MS = 500;
 
+  /**
+   * Polls in flight per process. A poll mostly waits for the vendor, so what one process sustains is
+   * this divided by the vendor's latency (64 at Twilio's ~300 ms: ~210 polls/s, 12,800 instances at a
+   * 1-minute interval); the database work of the polls in flight is batched (claims, commits).
+   */
   @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
   @IsInt({ message: 'HUB_EVENT_POLL_CONCURRENCY must be a positive integer' })
   @Min(1)
-  HUB_EVENT_POLL_CONCURRENCY = 16;
+  HUB_EVENT_POLL_CONCURRENCY = 64;
 
   @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
   @IsInt({ message: 'HUB_EVENT_DELIVERY_CONCURRENCY must be a positive integer' })
   @Min(1)
-  HUB_EVENT_DELIVERY_CONCURRENCY = 32;
+  HUB_EVENT_DELIVERY_CONCURRENCY = 64;
 
   /** How long a failing callback URL's circuit stays open first (doubling after each failed trial). */
   @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
