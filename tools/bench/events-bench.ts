@@ -21,7 +21,8 @@
  * A benchmark reports; it does not assert: it exits 0 whether or not the targets are met.
  *
  * BENCH_PROFILE_DIR=<dir>: the pollers write CPU profiles there; BENCH_POLLER_METRICS_PORT=<port>: the
- * first replica serves /metrics there (its heap and external memory while the bench runs).
+ * first replica serves /metrics there (its heap and external memory while the bench runs);
+ * BENCH_POLLER_NODE_FLAGS='--flag …': node (V8) flags for the pollers only.
  *
  *   npm run bench:events -- [--instances 1000] [--messages 2] [--replicas 1,2] [--large (10,000 instances)] [--dist <other>/dist]
  */
@@ -164,7 +165,9 @@ async function runBuild(
   };
   // BENCH_PROFILE_DIR: the pollers write V8 CPU profiles there (node --cpu-prof) to see where the time goes.
   const profileDir = process.env['BENCH_PROFILE_DIR'];
-  const pollerArgs = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), path.join(dist, 'apps/poller/main.js')];
+  // BENCH_POLLER_NODE_FLAGS: node (V8) flags for the pollers only, e.g. to try a GC setting.
+  const nodeFlags = (process.env['BENCH_POLLER_NODE_FLAGS'] ?? '').split(/\s+/).filter(Boolean);
+  const pollerArgs = [...nodeFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), path.join(dist, 'apps/poller/main.js')];
 
   const api = bench.start([path.join(dist, 'apps/api/main.js')], { ...env, PORT: '0', HOST: '127.0.0.1', HUB_MIGRATE_ON_START: 'true', HUB_EVENT_WORKERS: 'false' });
   const baseUrl = (await api.line(/Messaging hub listening on (http:\/\/127\.0\.0\.1:\d+)/))[1];

@@ -53,4 +53,32 @@ describe('v8-footprint', () => {
   it('does not override a young-generation flag given to node', () => {
     expect(youngGeneration({}, ['--semi-space-growth-factor=2']).atStart).toBeGreaterThan(2);
   });
+
+  describe("the old generation's growth", () => {
+    // Which flags the module sets (node:v8's setFlagsFromString recorded, then passed on).
+    const flagsSet = (env: Record<string, string> = {}, nodeOptions: string[] = []): string[] =>
+      JSON.parse(
+        execFileSync(
+          process.execPath,
+          [
+            ...nodeOptions,
+            '-e',
+            `const v8 = require('node:v8'); const set = v8.setFlagsFromString; const calls = [];
+             v8.setFlagsFromString = (f) => { calls.push(f); set(f); };
+             require(${JSON.stringify(modulePath)});
+             process.stdout.write(JSON.stringify(calls));`,
+          ],
+          { env: { ...process.env, HUB_V8_DEFAULTS: '', ...env, NODE_OPTIONS: '' }, encoding: 'utf8' },
+        ),
+      ) as string[];
+
+    it('is held to 30 % over what the last full collection kept', () => {
+      expect(flagsSet()).toContain('--heap-growing-percent=30');
+    });
+
+    it("is V8's own with HUB_V8_DEFAULTS=true, or when node is given the flag", () => {
+      expect(flagsSet({ HUB_V8_DEFAULTS: 'true' })).toEqual([]);
+      expect(flagsSet({}, ['--heap-growing-percent=50']).filter((f) => f.startsWith('--heap-growing-percent'))).toEqual([]);
+    });
+  });
 });
