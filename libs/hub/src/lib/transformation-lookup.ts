@@ -23,6 +23,8 @@ export class TransformationLookup {
   private readonly cache = new RefreshingCache<string, ResolvedTransformation | null>(CACHE_OPTIONS);
   /** Per organization: which objects are transformed at all (most hub calls are on objects nobody transformed). */
   private readonly transformed = new RefreshingCache<string, Set<string>>(CACHE_OPTIONS);
+  /** Elements' defaults as resolved, by the default itself (element definitions live as long as the process). */
+  private readonly defaults = new WeakMap<Transformation, ResolvedTransformation>();
 
   constructor(
     @Inject(STORE) private readonly store: Store,
@@ -43,9 +45,20 @@ export class TransformationLookup {
     const names = await this.transformed.get(orgKey, () => this.store.commonResources.transformedObjects(tenant));
     const elementDefault = element.transformations.defaults[objectName];
     const hasOwn = names.has(`e${element.metadata.id}:${objectName}`) || names.has(`i${instance.id}:${objectName}`);
-    if (!hasOwn && !elementDefault) return undefined;
-    const key = `${this.changes.generation}:${instance.id}:${objectName}:${hasOwn ? 'own' : 'default'}`;
-    return (await this.cache.get(key, () => this.load(tenant, instance, element, objectName, hasOwn, elementDefault))) ?? undefined;
+    if (!hasOwn) return elementDefault && this.elementDefault(objectName, elementDefault);
+    const key = `${this.changes.generation}:${instance.id}:${objectName}`;
+    return (await this.cache.get(key, () => this.load(tenant, instance, element, objectName, elementDefault))) ?? undefined;
+  }
+
+  /**
+   * An element's default (code, not stored) as it applies to every instance with nothing of its own or
+   * its organization's, the common case: one object for all of them, so what is compiled from it (the
+   * call path's mapping, kept by this object) is compiled once, not once per instance and reload.
+   */
+  private elementDefault(objectName: string, transformation: Transformation): ResolvedTransformation {
+    let resolved = this.defaults.get(transformation);
+    if (!resolved) this.defaults.set(transformation, (resolved = { objectName, transformation }));
+    return resolved;
   }
 
   private async load(
@@ -53,19 +66,16 @@ export class TransformationLookup {
     instance: InstanceRecord,
     element: ElementDefinition,
     objectName: string,
-    hasOwn: boolean,
     elementDefault: Transformation | undefined,
   ): Promise<ResolvedTransformation | null> {
     const resources = this.store.commonResources;
-    const [own, shared] = hasOwn
-      ? await Promise.all([
-          resources.findTransformation(tenant, { level: 'instance', instanceId: instance.id }, objectName),
-          resources.findTransformation(tenant, { level: 'organization', elementId: element.metadata.id }, objectName),
-        ])
-      : [null, null];
+    const [own, shared] = await Promise.all([
+      resources.findTransformation(tenant, { level: 'instance', instanceId: instance.id }, objectName),
+      resources.findTransformation(tenant, { level: 'organization', elementId: element.metadata.id }, objectName),
+    ]);
     const transformation = mergeTransformations(shared ? asTransformation(shared) : elementDefault, own ? asTransformation(own) : undefined);
     if (!transformation) return null;
-    const definition = hasOwn ? await resources.findEffectiveDefinition(tenant, instance.id, objectName) : null;
+    const definition = await resources.findEffectiveDefinition(tenant, instance.id, objectName);
     return { objectName, transformation, ...(definition ? { definition: { fields: definition.fields as ObjectDefinition['fields'] } } : {}) };
   }
 }
