@@ -14,12 +14,13 @@
 //   semi-spaces) during start and keeps it, mostly empty, while the process idles. Growth is
 //   held off until `startCompleted()`; from then on it grows again as load asks (requests'
 //   garbage dies young, where a larger young generation is cheaper).
-// - Once started, an old generation that grows by 30 % over what the last full collection kept, instead of V8's
-//   dynamic factor (up to 4×; measured ~1.7–2× on a poller under load). A poller caches what it
-//   needs per instance (~10 KB: record, compiled settings, vendor client), so its live heap grows
-//   with the instances it polls; with V8's factor the slack grew with it (10,000 instances: old
-//   space 278 MB for ~140 MB live, RSS peak 447 MB; with 30 %: 147 MB, 310 MB). The price is more
-//   frequent full collections, which V8 runs mostly concurrently (bench:events' polls/s unchanged).
+// - Once started, an old generation that grows by 30 % over what the last full collection kept,
+//   instead of V8's dynamic factor (up to 4×; measured ~1.7–2× on a poller under load). A poller
+//   caches what it needs per instance (~7.5–10 KB: record, compiled settings, plan, vendor client),
+//   so its live heap grows with the instances it polls; with V8's factor the slack grew with it
+//   (10,000 instances: old space 278 MB for ~140 MB live, RSS peak 447 MB; with 30 %: 147 MB,
+//   310 MB). The price is more frequent full collections, which V8 runs mostly concurrently
+//   (bench:events' polls/s unchanged).
 //
 // HUB_V8_DEFAULTS=true leaves V8's defaults. A flag given on the command line or in NODE_OPTIONS
 // wins: such a flag is not overridden here.
